@@ -1,0 +1,8 @@
+// Original file: proto/hookd/v1/plugin.proto
+
+
+export interface DaemonPreStartResponse {
+}
+
+export interface DaemonPreStartResponse__Output {
+}

@@ -1,0 +1,13 @@
+// Original file: proto/hookd/v1/plugin.proto
+
+import type { RequestContext as _hookd_v1_RequestContext, RequestContext__Output as _hookd_v1_RequestContext__Output } from '../../hookd/v1/RequestContext.ts';
+
+export interface VolumePreCreateRequest {
+  'context'?: (_hookd_v1_RequestContext | null);
+  'config_json'?: (Buffer | Uint8Array | string);
+}
+
+export interface VolumePreCreateRequest__Output {
+  'context': (_hookd_v1_RequestContext__Output | null);
+  'config_json': (Buffer);
+}
