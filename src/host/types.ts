@@ -207,3 +207,8 @@ export interface InvokeResult {
   routes?: RouteChanges;
   snapshotters?: string[];
 }
+
+/** What an embedder (the daemon) calls to run a hook point. Implemented by PluginHost. */
+export interface HookInvoker {
+  invoke(hook: HookName, input: HookInput, options?: InvokeOptions): Promise<InvokeResult>;
+}
