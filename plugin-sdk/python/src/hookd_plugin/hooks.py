@@ -1,0 +1,233 @@
+"""The hook table: every hook RPC of hookd.v1.Plugin as data.
+
+Each row names the RPC, the Plugin method that serves it, how the request's fields become the
+method's arguments and how its return value becomes the reply. The service (service.py) and the
+in-process testing client (testing.py) both go through this table in both directions, so there is
+one encode/decode path and no per-hook relay code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from google.protobuf.message import Message
+
+from ._gen.hookd.v1 import plugin_pb2 as pb
+from .errors import HookError
+from .plugin import HookOptions, Plugin
+
+
+@dataclass(frozen=True)
+class Param:
+    """One handler argument: the request field it comes from and how it is converted."""
+
+    name: str
+    field: str
+    to_python: Callable[[Message, str], Any]
+    to_proto: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """How a handler's return value becomes the reply message, and back (for tests)."""
+
+    to_proto: Callable[[str, type[Message], Any], Message]
+    to_python: Callable[[Message], Any]
+
+
+@dataclass(frozen=True)
+class HookSpec:
+    rpc: str
+    method: str
+    request_type: type[Message]
+    response_type: type[Message]
+    params: tuple[Param, ...]
+    reply: Reply
+    hook: int | None
+    """The hookd.v1.Hook value that subscribes to it; None for HandleHttp, which is served when
+    api_update_handler is."""
+    served_with: str | None = None
+
+
+# --- argument codecs ---------------------------------------------------------------------------
+
+def _plain(name: str, field: str | None = None) -> Param:
+    return Param(name, field or name, lambda msg, f: _copy(getattr(msg, f)), lambda value: value)
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if not isinstance(value, (str, bytes, int, Message)) else value
+
+
+def _json(name: str, field: str, *, empty_is_object: bool = False) -> Param:
+    def to_python(msg: Message, f: str) -> Any:
+        raw: bytes = getattr(msg, f)
+        if empty_is_object and raw.strip() == b"":
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError as error:
+            raise HookError(grpc.StatusCode.INVALID_ARGUMENT, f"{f} is not valid JSON: {error}") from error
+
+    return Param(name, field, to_python, encode_json)
+
+
+def _enum(name: str, enum: Any, prefix: str) -> Param:
+    return Param(
+        name, name,
+        lambda msg, f: enum.Name(getattr(msg, f)).removeprefix(prefix).lower(),
+        lambda value: enum.Value(prefix + str(value).upper()),
+    )
+
+
+def _optional_message(name: str) -> Param:
+    return Param(name, name, lambda msg, f: getattr(msg, f) if msg.HasField(f) else None, lambda value: value)
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON. NaN and Infinity are refused: they are not JSON and the host cannot read them."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+# --- reply codecs -------------------------------------------------------------------------------
+
+def _document(field: str) -> Reply:
+    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+        if result is None:
+            return response_type()
+        if not isinstance(result, (dict, list)):
+            raise TypeError(f"{method} must return the whole document (a dict) or None, not {type(result).__name__}")
+        return response_type(**{field: pb.JsonDocument(json=encode_json(result))})
+
+    def to_python(response: Message) -> Any:
+        return json.loads(getattr(response, field).json) if response.HasField(field) else None
+
+    return Reply(to_proto, to_python)
+
+
+def _oci_hook(method: str, item: Any) -> pb.OciHook:
+    hook = item if isinstance(item, pb.OciHook) else pb.OciHook(**item) if isinstance(item, Mapping) else None
+    if hook is None:
+        raise TypeError(f"{method} must return OciHook messages or dicts, not {type(item).__name__}")
+    if not hook.path.startswith("/"):
+        raise ValueError(f"{method} returned an OCI hook whose path {hook.path!r} is not absolute")
+    return hook
+
+
+def _oci_hooks() -> Reply:
+    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+        return response_type(hooks=[_oci_hook(method, item) for item in result or []])
+
+    return Reply(to_proto, lambda response: list(getattr(response, "hooks")))
+
+
+def _strings(field: str) -> Reply:
+    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+        if isinstance(result, str) or not all(isinstance(item, str) for item in result or []):
+            raise TypeError(f"{method} must return a list of strings or None")
+        return response_type(**{field: list(result or [])})
+
+    return Reply(to_proto, lambda response: list(getattr(response, field)))
+
+
+def _nothing() -> Reply:
+    return Reply(lambda method, response_type, result: response_type(), lambda response: None)
+
+
+def _message() -> Reply:
+    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+        if result is None:
+            return response_type()
+        if not isinstance(result, response_type):
+            raise TypeError(f"{method} must return {response_type.__name__} or None, not {type(result).__name__}")
+        return result
+
+    return Reply(to_proto, lambda response: response)
+
+
+HOOKS: tuple[HookSpec, ...] = (
+    HookSpec("ContainerPreCreate", "container_pre_create", pb.ContainerPreCreateRequest, pb.ContainerPreCreateResponse,
+             (_json("config", "config_json"), _plain("name")), _document("config"), pb.HOOK_CONTAINER_PRE_CREATE),
+    HookSpec("ContainerPreStart", "container_pre_start", pb.ContainerPreStartRequest, pb.ContainerPreStartResponse,
+             (_plain("container_id"), _json("container", "container_json")), _oci_hooks(), pb.HOOK_CONTAINER_PRE_START),
+    HookSpec("ContainerPreCreateEndpoint", "container_pre_create_endpoint", pb.ContainerPreCreateEndpointRequest,
+             pb.ContainerPreCreateEndpointResponse,
+             (_json("endpoint", "endpoint_json"), _plain("container_id"), _plain("env"),
+              _enum("phase", pb.EndpointPhase, "ENDPOINT_PHASE_")),
+             _document("endpoint"), pb.HOOK_CONTAINER_PRE_CREATE_ENDPOINT),
+    HookSpec("ContainerPreUpdate", "container_pre_update", pb.ContainerPreUpdateRequest, pb.ContainerPreUpdateResponse,
+             (_plain("container_id"), _json("body", "body", empty_is_object=True)), _document("body"),
+             pb.HOOK_CONTAINER_PRE_UPDATE),
+    HookSpec("ContainerPostUpdate", "container_post_update", pb.ContainerPostUpdateRequest, pb.ContainerPostUpdateResponse,
+             (_plain("container_id"), _plain("rootfs"), _plain("env")), _nothing(), pb.HOOK_CONTAINER_POST_UPDATE),
+    HookSpec("DaemonPreStart", "daemon_pre_start", pb.DaemonPreStartRequest, pb.DaemonPreStartResponse,
+             (_plain("daemon_version"), _plain("data_root")), _nothing(), pb.HOOK_DAEMON_PRE_START),
+    HookSpec("DaemonPreStop", "daemon_pre_stop", pb.DaemonPreStopRequest, pb.DaemonPreStopResponse,
+             (_plain("reason"),), _nothing(), pb.HOOK_DAEMON_PRE_STOP),
+    HookSpec("VolumePreCreate", "volume_pre_create", pb.VolumePreCreateRequest, pb.VolumePreCreateResponse,
+             (_json("config", "config_json"),), _document("config"), pb.HOOK_VOLUME_PRE_CREATE),
+    HookSpec("CriPreCreateContainer", "cri_pre_create_container", pb.CriPreCreateContainerRequest,
+             pb.CriPreCreateContainerResponse,
+             (_json("config", "config_json"), _json("sandbox", "sandbox_json")), _document("config"),
+             pb.HOOK_CRI_PRE_CREATE_CONTAINER),
+    HookSpec("ApiUpdateHandler", "api_update_handler", pb.ApiUpdateHandlerRequest, pb.ApiUpdateHandlerResponse,
+             (_plain("routes"),), _message(), pb.HOOK_API_UPDATE_HANDLER),
+    HookSpec("HandleHttp", "handle_http", pb.HandleHttpRequest, pb.HandleHttpResponse,
+             (_enum("phase", pb.HttpPhase, "HTTP_PHASE_"), _plain("request"), _optional_message("response")),
+             _message(), None, served_with="api_update_handler"),
+    HookSpec("ImagePostPull", "image_post_pull", pb.ImagePostPullRequest, pb.ImagePostPullResponse,
+             (_plain("image_ref"), _plain("image_id"), _plain("snapshotter"), _json("image", "image_json")),
+             _strings("snapshotters"), pb.HOOK_IMAGE_POST_PULL),
+)
+
+BY_METHOD: dict[str, HookSpec] = {spec.method: spec for spec in HOOKS}
+
+
+def is_overridden(plugin: Plugin, method: str) -> bool:
+    return getattr(type(plugin), method) is not getattr(Plugin, method)
+
+
+def is_served(plugin: Plugin, spec: HookSpec) -> bool:
+    return is_overridden(plugin, spec.served_with or spec.method)
+
+
+def subscribed_hooks(plugin: Plugin) -> list[pb.HookSubscription]:
+    """Describe's `hooks`: one subscription per hook method the plugin's class overrides."""
+    subscriptions = []
+    for spec in HOOKS:
+        if spec.hook is None or not is_overridden(plugin, spec.method):
+            continue
+        options: HookOptions | None = getattr(getattr(type(plugin), spec.method), "__hookd_options__", None)
+        subscriptions.append(pb.HookSubscription(hook=spec.hook, options=_options_to_proto(options)))
+    return subscriptions
+
+
+def _options_to_proto(options: HookOptions | None) -> pb.HookOptions | None:
+    if options is None:
+        return None
+    policies = {None: pb.FAILURE_POLICY_UNSPECIFIED, "fail": pb.FAILURE_POLICY_FAIL, "ignore": pb.FAILURE_POLICY_IGNORE}
+    return pb.HookOptions(timeout_ms=options.timeout_ms, failure_policy=policies[options.failure_policy])
+
+
+def request_id_of(request: Message) -> str:
+    return request.context.request_id if "context" in request.DESCRIPTOR.fields_by_name else ""  # type: ignore[attr-defined]
+
+
+def arguments_of(spec: HookSpec, request: Message) -> dict[str, Any]:
+    return {param.name: param.to_python(request, param.field) for param in spec.params}
+
+
+def request_from(spec: HookSpec, arguments: Mapping[str, Any], request_id: str = "") -> Message:
+    """The request message a host would send for these handler arguments (the testing client's side)."""
+    unknown = set(arguments) - {param.name for param in spec.params}
+    if unknown:
+        raise TypeError(f"{spec.method} takes no argument(s) {sorted(unknown)}")
+    fields = {param.field: param.to_proto(arguments[param.name]) for param in spec.params
+              if param.name in arguments and arguments[param.name] is not None}
+    if "context" in spec.request_type.DESCRIPTOR.fields_by_name:  # type: ignore[attr-defined]
+        fields["context"] = pb.RequestContext(request_id=request_id)
+    return spec.request_type(**fields)
