@@ -1,0 +1,58 @@
+// One call of dispatch to one plugin, raced against its deadline and the caller's signal with one
+// AbortController, so the losers are cleaned up: the timer is cleared when the call settles, and
+// the call is aborted when the deadline or the signal wins. PluginHandle.call promises to honour
+// the deadline itself; this guard makes dispatch keep DESIGN.md §6 ("no request ever hangs past
+// its deadline because of a plugin") even when a handle does not.
+
+import { HookdError } from './errors.ts';
+import type { HookName } from './hooks.ts';
+import type { PluginHandle } from './types.ts';
+
+export interface GuardedCall {
+  readonly handle: PluginHandle;
+  readonly rpc: string;
+  readonly request: object;
+  readonly hook: HookName;
+  /** Epoch ms; already capped by the caller's deadline. */
+  readonly deadline: number;
+  /** The timeout this deadline came from, for the error message. */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === 'string' ? reason : 'the caller aborted';
+}
+
+export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
+  const { handle, hook } = call;
+  const aborted = (): HookdError => new HookdError('ERR_HOOK_ABORTED', { plugin: handle.name, hook, reason: abortReason(call.signal) });
+  if (call.signal.aborted) throw aborted();
+
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new HookdError('ERR_HOOK_TIMEOUT', { plugin: handle.name, hook, timeoutMs: call.timeoutMs });
+      reject(error);
+      controller.abort(error);
+    }, Math.max(0, call.deadline - Date.now()));
+    onAbort = () => {
+      reject(aborted());
+      controller.abort(call.signal.reason);
+    };
+    call.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([
+      handle.call(call.rpc, call.request, { deadline: call.deadline, hook, signal: controller.signal }),
+      guard,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) call.signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,227 @@
+// Dispatch: run one hook point over the plugins (DESIGN.md §4, docs/hooks-and-merge.md). One
+// generic path for every hook, driven by its HookSpec (hooks.ts):
+//
+//   select participants (dispatch-policy.ts)   enabled + subscribed; required plugins fail closed
+//   for each order group, ascending:
+//     call every plugin of the group in parallel on the same input (dispatch-call.ts)
+//     judge failures by policy; decode replies (reply-decode.ts)
+//     combine: merge → mergeGroup; the next group sees the result (merge.ts)
+//              oci-hooks → gathered, then sortOciHooks; routes → combineRoutes;
+//              snapshotters → unionSnapshotters; notify → nothing to combine
+//   return InvokeResult
+
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { callWithDeadline } from './dispatch-call.ts';
+import {
+  asCallError, groupByOrder, judgeFailure, selectParticipants, type Participant,
+} from './dispatch-policy.ts';
+import { HookdError } from './errors.ts';
+import { hookSpec, type HookName, type HookSpec } from './hooks.ts';
+import { appendProvenance, mergeGroup, unionSnapshotters, type GroupReply } from './merge.ts';
+import { sortOciHooks, validateOciHooks } from './oci-hooks.ts';
+import { buildRequest, decodeReplyDocument, readInputDocument } from './reply-decode.ts';
+import { combineRoutes, validateRouteReply, type RouteReply } from './routes.ts';
+import type {
+  HookInput, InvokeOptions, InvokeResult, OwnedOciHook, PluginHandle, ProvenanceEntry, RouteRef, SkippedPlugin,
+} from './types.ts';
+
+export type DispatchOptions = InvokeOptions & { logger?: Logger };
+
+interface CallOutcome {
+  readonly participant: Participant;
+  readonly reply?: unknown;
+  readonly error?: HookdError;
+}
+
+/** What the groups have produced so far; one field per combine mode. */
+interface Accumulated {
+  document: unknown;
+  documentBytes: Buffer | undefined;
+  provenance: ProvenanceEntry[];
+  ociHooks: OwnedOciHook[];
+  routeReplies: RouteReply[];
+  snapshotters: Array<{ plugin: string; snapshotters: string[] }>;
+}
+
+class Skips {
+  readonly list: SkippedPlugin[] = [];
+  constructor(private readonly hook: HookName, private readonly requestId: string, private readonly logger?: Logger) {}
+
+  add(error: HookdError, plugin: string): void {
+    this.list.push({ plugin, code: error.code, message: error.message });
+    this.logger?.warn({ plugin, hook: this.hook, requestId: this.requestId, code: error.code }, `skipping plugin "${plugin}" (failure policy ignore): ${error.message}`);
+  }
+}
+
+/**
+ * Calls one group in parallel. The first fatal failure aborts the calls still in flight (their
+ * results would be thrown away), so a failing hook fails as soon as it can.
+ */
+async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<CallOutcome[]> {
+  const groupAbort = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
+  const startedAt = Date.now();
+  const settled = await Promise.allSettled(group.map(async (participant) => {
+    const deadline = Math.min(startedAt + participant.timeoutMs, options.deadline ?? Number.POSITIVE_INFINITY);
+    try {
+      return await callWithDeadline({
+        handle: participant.handle, rpc: spec.rpc, request, hook: spec.name, deadline, timeoutMs: deadline - startedAt, signal,
+      });
+    } catch (error) {
+      const failure = asCallError(error, participant.name, spec.name);
+      if (judgeFailure(participant, failure, spec.name).fatal && !groupAbort.signal.aborted) {
+        groupAbort.abort(new Error(`plugin "${participant.name}" failed ${spec.name} first`));
+      }
+      throw failure;
+    }
+  }));
+  return settled.map((result, i) => {
+    const participant = group[i] as Participant;
+    return result.status === 'fulfilled'
+      ? { participant, reply: result.value }
+      : { participant, error: result.reason as HookdError };
+  });
+}
+
+function checkNotAborted(spec: HookSpec, options: DispatchOptions, next: Participant | undefined): void {
+  const plugin = next?.name ?? '(none)';
+  if (options.signal?.aborted) {
+    const reason: unknown = options.signal.reason;
+    throw new HookdError('ERR_HOOK_ABORTED', { plugin, hook: spec.name, reason: reason instanceof Error ? reason.message : 'the caller aborted' });
+  }
+  if (options.deadline !== undefined && Date.now() >= options.deadline) {
+    throw new HookdError('ERR_HOOK_ABORTED', { plugin, hook: spec.name, reason: "the caller's deadline passed" });
+  }
+}
+
+/**
+ * Folds one group's successful replies into the accumulated result. Throws a fatal failure;
+ * records a skip for a plugin whose reply is bad under policy ignore.
+ */
+function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Map<Participant, unknown>, acc: Accumulated, skips: Skips): void {
+  const order = group[0]?.order ?? 0;
+  const decodeOrSkip = <T>(participant: Participant, decode: () => T): T | undefined => {
+    try {
+      return decode();
+    } catch (error) {
+      const verdict = judgeFailure(participant, asCallError(error, participant.name, spec.name), spec.name);
+      if (verdict.fatal) throw verdict.error;
+      skips.add(verdict.error, participant.name);
+      return undefined;
+    }
+  };
+
+  switch (spec.combine) {
+    case 'merge': {
+      const groupReplies: GroupReply[] = [];
+      for (const [participant, reply] of replies) {
+        const decoded = decodeOrSkip(participant, () => ({ output: decodeReplyDocument(spec, participant.name, reply, acc.document) }));
+        if (decoded === undefined) continue;
+        const { allowedPaths } = participant.handle.manifest;
+        groupReplies.push({ plugin: participant.name, output: decoded.output, ...(allowedPaths ? { allowedPaths } : {}) });
+      }
+      const policies = new Map(group.map((participant) => [participant.name, participant.policy]));
+      const merged = mergeGroup(acc.document, groupReplies, { hook: spec.name, order, policyFor: (plugin) => policies.get(plugin) ?? 'fail' });
+      for (const { plugin, error } of merged.dropped) skips.add(error, plugin);
+      if (merged.claims.length > 0) {
+        acc.document = merged.document;
+        acc.documentBytes = Buffer.from(JSON.stringify(merged.document));
+        acc.provenance = appendProvenance(acc.provenance, merged.claims);
+      }
+      return;
+    }
+    case 'oci-hooks':
+      for (const [participant, reply] of replies) {
+        const hooks = decodeOrSkip(participant, () => validateOciHooks(participant.name, (reply as { hooks?: unknown } | undefined)?.hooks));
+        if (hooks) acc.ociHooks.push(...hooks);
+      }
+      return;
+    case 'routes':
+      for (const [participant, reply] of replies) {
+        const checked = decodeOrSkip(participant, () => validateRouteReply(participant.name, order, reply));
+        if (checked) acc.routeReplies.push(checked);
+      }
+      return;
+    case 'snapshotters':
+      for (const [participant, reply] of replies) {
+        const names = decodeOrSkip(participant, () => {
+          const list: unknown = (reply as { snapshotters?: unknown } | undefined)?.snapshotters ?? [];
+          if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
+            throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin: participant.name, hook: spec.name, field: 'snapshotters', reason: 'must be a list of strings' });
+          }
+          return list as string[];
+        });
+        if (names) acc.snapshotters.push({ plugin: participant.name, snapshotters: names });
+      }
+      return;
+    case 'notify':
+      return;
+  }
+}
+
+export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookName, input: HookInput, options: DispatchOptions = {}): Promise<InvokeResult> {
+  const spec = hookSpec(hook);
+  const requestId = options.requestId ?? randomUUID();
+  const skips = new Skips(hook, requestId, options.logger);
+  const inputDocument = spec.combine === 'merge' ? readInputDocument(spec, input) : undefined;
+  const acc: Accumulated = {
+    document: inputDocument?.value, documentBytes: inputDocument?.bytes, provenance: [], ociHooks: [], routeReplies: [], snapshotters: [],
+  };
+  const called: string[] = [];
+
+  checkNotAborted(spec, options, undefined);
+  const { participants, unavailable } = selectParticipants(plugins, spec);
+  for (const { participant, error } of unavailable) {
+    const verdict = judgeFailure(participant, error, hook);
+    if (verdict.fatal) throw verdict.error;
+    skips.add(verdict.error, participant.name);
+  }
+
+  for (const group of groupByOrder(participants)) {
+    checkNotAborted(spec, options, group[0]);
+    const request = buildRequest(spec, input, requestId, acc.documentBytes);
+    called.push(...group.map((participant) => participant.name));
+    const outcomes = await callGroup(group, spec, request, options);
+
+    if (options.signal?.aborted) checkNotAborted(spec, options, group[0]);
+    const fatal = outcomes
+      .filter((outcome) => outcome.error && outcome.error.code !== 'ERR_HOOK_ABORTED')
+      .map((outcome) => judgeFailure(outcome.participant, outcome.error as HookdError, hook))
+      .find((verdict) => verdict.fatal);
+    if (fatal) throw fatal.error;
+    const replies = new Map<Participant, unknown>();
+    for (const outcome of outcomes) {
+      if (outcome.error) skips.add(outcome.error, outcome.participant.name);
+      else replies.set(outcome.participant, outcome.reply);
+    }
+    combineGroup(spec, group, replies, acc, skips);
+  }
+
+  const result: InvokeResult = { hook, requestId, called, skipped: skips.list, changed: false, provenance: acc.provenance };
+  switch (spec.combine) {
+    case 'merge':
+      result.document = acc.document;
+      result.changed = acc.provenance.length > 0;
+      break;
+    case 'oci-hooks':
+      result.ociHooks = sortOciHooks(acc.ociHooks);
+      result.changed = result.ociHooks.length > 0;
+      break;
+    case 'routes': {
+      const defaults = (input.fields?.routes ?? []) as RouteRef[];
+      result.routes = combineRoutes(acc.routeReplies, defaults);
+      result.changed = result.routes.add.length + result.routes.remove.length + result.routes.wrap.length > 0;
+      break;
+    }
+    case 'snapshotters': {
+      const unpacked = input.fields?.snapshotter;
+      result.snapshotters = unionSnapshotters(acc.snapshotters, typeof unpacked === 'string' ? unpacked : undefined);
+      result.changed = result.snapshotters.length > 0;
+      break;
+    }
+    case 'notify':
+      break;
+  }
+  return result;
+}

@@ -1,0 +1,158 @@
+// The two halves of the document merge: diff a plugin's reply against the input it saw into
+// claims, and apply a set of claims to a document. Pure; documents are plain JSON values.
+//
+// Diff rules (docs/hooks-and-merge.md "How a reply becomes claims"):
+// - Objects (structs and maps) are compared key by key: a key whose value differs is a set-claim
+//   on that key's path (recursing when both sides are objects), a key that vanished is a
+//   remove-claim. A null or absent object on the input side counts as `{}`, so two plugins that
+//   each add a different label to a config without Labels do not collide.
+// - Keyed arrays (json-paths.ts KEYED_ARRAYS: Env, Label, Binds, Mounts) are compared entry by
+//   entry by key; reordering entries is not a change. An array whose elements cannot all be keyed,
+//   or that repeats a key, is compared as one atomic value.
+// - Every other value, arrays included, is atomic: deep-equal or a set-claim on its path.
+
+import {
+  childSegment, formatPath, indexKeyedArray, isPlainObject, keyedArrayAt, type PathSegment,
+} from './json-paths.ts';
+
+export interface Claim {
+  readonly plugin: string;
+  readonly segments: readonly PathSegment[];
+  /** Display form, e.g. `HostConfig.Binds[/data]`. */
+  readonly path: string;
+  /** Canonical identity of the path; a claim's ancestors' ids are prefixes of its id. */
+  readonly id: string;
+  readonly action: 'set' | 'remove';
+  /** For `set`: the value the plugin wants at the path. */
+  readonly value?: unknown;
+}
+
+export function segmentId(segment: PathSegment): string {
+  return `${segment.kind[0]}${JSON.stringify(segment.name)}`;
+}
+
+export function pathId(segments: readonly PathSegment[]): string {
+  return segments.map(segmentId).join('');
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]));
+  }
+  return false;
+}
+
+/** The claims that turn `before` into `after`, in `after`'s order (which fixes Env append order). */
+export function diffDocuments(before: unknown, after: unknown, plugin: string): Claim[] {
+  const claims: Claim[] = [];
+  const claim = (segments: PathSegment[], action: Claim['action'], value?: unknown): void => {
+    claims.push({ plugin, segments, path: formatPath(segments), id: pathId(segments), action, ...(action === 'set' ? { value } : {}) });
+  };
+
+  const diffValue = (b: unknown, a: unknown, segments: PathSegment[]): void => {
+    const countBefore = claims.length;
+    if (isPlainObject(a) && (isPlainObject(b) || b == null)) {
+      const from = isPlainObject(b) ? b : {};
+      for (const [key, value] of Object.entries(a)) {
+        const child = [...segments, childSegment(segments, key)];
+        if (!Object.hasOwn(from, key)) diffValue(undefined, value, child);
+        else diffValue(from[key], value, child);
+      }
+      for (const key of Object.keys(from)) {
+        if (!Object.hasOwn(a, key)) claim([...segments, childSegment(segments, key)], 'remove');
+      }
+      if (b == null && claims.length === countBefore) claim(segments, 'set', a);
+      return;
+    }
+    const keyOf = keyedArrayAt(segments);
+    if (keyOf && Array.isArray(a) && (Array.isArray(b) || b == null)) {
+      const from = indexKeyedArray(Array.isArray(b) ? b : [], keyOf);
+      const to = indexKeyedArray(a, keyOf);
+      if (from && to) {
+        for (const [key, value] of to) {
+          if (!from.has(key) || !deepEqual(from.get(key), value)) claim([...segments, { kind: 'entry', name: key }], 'set', value);
+        }
+        for (const key of from.keys()) {
+          if (!to.has(key)) claim([...segments, { kind: 'entry', name: key }], 'remove');
+        }
+        if (b == null && claims.length === countBefore) claim(segments, 'set', a);
+        return;
+      }
+    }
+    if (!deepEqual(b, a)) claim(segments, 'set', a);
+  };
+
+  diffValue(before, after, []);
+  return claims;
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+function readChild(parent: Container, segment: PathSegment, parentPath: readonly PathSegment[]): unknown {
+  if (segment.kind === 'entry') {
+    const keyOf = keyedArrayAt(parentPath);
+    return Array.isArray(parent) && keyOf ? parent.find((element) => keyOf(element) === segment.name) : undefined;
+  }
+  return Array.isArray(parent) ? undefined : parent[segment.name];
+}
+
+function writeChild(parent: Container, segment: PathSegment, parentPath: readonly PathSegment[], value: unknown, remove: boolean): void {
+  if (segment.kind === 'entry') {
+    if (!Array.isArray(parent)) return;
+    const keyOf = keyedArrayAt(parentPath);
+    const index = keyOf ? parent.findIndex((element) => keyOf(element) === segment.name) : -1;
+    if (remove) {
+      if (index >= 0) parent.splice(index, 1);
+    } else if (index >= 0) {
+      parent[index] = value;
+    } else {
+      parent.push(value); // new entries go last, in the order the claims are applied
+    }
+    return;
+  }
+  if (Array.isArray(parent)) return;
+  if (remove) delete parent[segment.name];
+  else parent[segment.name] = value;
+}
+
+function isContainerFor(value: unknown, next: PathSegment): value is Container {
+  return next.kind === 'entry' ? Array.isArray(value) : isPlainObject(value);
+}
+
+/**
+ * Applies claims in the given order to a copy of `document` and returns the copy. Containers that
+ * a claim needs but that are null or absent (a new label on a config without Labels) are created.
+ * The caller guarantees the claims do not overlap (merge.ts rejects that as a conflict).
+ */
+export function applyClaims(document: unknown, claims: readonly Claim[]): unknown {
+  let root: unknown = structuredClone(document);
+  for (const claim of claims) {
+    const { segments } = claim;
+    const first = segments[0];
+    if (first === undefined) {
+      root = claim.action === 'set' ? structuredClone(claim.value) : undefined;
+      continue;
+    }
+    if (!isContainerFor(root, first)) root = first.kind === 'entry' ? [] : {};
+    let parent = root as Container;
+    for (let i = 0; i < segments.length - 1; i += 1) {
+      const segment = segments[i] as PathSegment;
+      const next = segments[i + 1] as PathSegment;
+      const parentPath = segments.slice(0, i);
+      let child = readChild(parent, segment, parentPath);
+      if (!isContainerFor(child, next)) {
+        child = next.kind === 'entry' ? [] : {};
+        writeChild(parent, segment, parentPath, child, false);
+      }
+      parent = child as Container;
+    }
+    const last = segments[segments.length - 1] as PathSegment;
+    writeChild(parent, last, segments.slice(0, -1), structuredClone(claim.value), claim.action === 'remove');
+  }
+  return root;
+}

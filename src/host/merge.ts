@@ -1,0 +1,197 @@
+// The merge: how the replies of several plugins to one merge hook become one document
+// (DESIGN.md §4, docs/hooks-and-merge.md). Pure: no I/O, no logging, no clock; the same inputs
+// always give the same document, the same claims and the same error.
+//
+//   mergeGroup          one order group: diff each reply → check allow-lists → find conflicts → apply
+//   appendProvenance    across groups: a later group's claim overrides an earlier one, recorded
+//   mergeAcrossGroups   the whole pipeline over several groups (dispatch runs the same steps
+//                       group by group, because each group's plugins must see the merged result)
+
+import { compileAllowList } from './allow-list.ts';
+import { applyClaims, deepEqual, diffDocuments, segmentId, type Claim } from './document-diff.ts';
+import { HookdError } from './errors.ts';
+import type { FailurePolicy, HookName } from './hooks.ts';
+import type { ProvenanceEntry } from './types.ts';
+
+export { sortOciHooks, validateOciHooks } from './oci-hooks.ts';
+export { combineRoutes, validateRouteReply } from './routes.ts';
+
+export interface GroupReply {
+  readonly plugin: string;
+  /** The whole document as the plugin wants it; undefined = unchanged. */
+  readonly output: unknown;
+  /** The plugin's manifest allowedPaths; undefined = it may change anything. */
+  readonly allowedPaths?: readonly string[];
+}
+
+export interface GroupContext {
+  readonly hook: HookName;
+  readonly order: number;
+  /**
+   * The failure policy of a plugin whose reply breaks its allow-list. With `ignore` the reply is
+   * dropped (reported in `dropped`) and the others still merge; otherwise the merge throws.
+   * Conflicts between plugins are never subject to a policy: they always throw.
+   */
+  readonly policyFor?: (plugin: string) => FailurePolicy;
+}
+
+export interface GroupMerge {
+  readonly document: unknown;
+  /** Every claim of the group, in plugin-name order; agreeing plugins are both recorded. */
+  readonly claims: ProvenanceEntry[];
+  readonly dropped: Array<{ plugin: string; error: HookdError }>;
+}
+
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function agree(a: Claim, b: Claim): boolean {
+  return a.action === b.action && (a.action === 'remove' || deepEqual(a.value, b.value));
+}
+
+/**
+ * The conflict to report, if any: two plugins claiming one path with different results, or one
+ * plugin claiming a path inside (or around) another plugin's claim (replacing or removing
+ * HostConfig while another sets HostConfig.Memory). When several conflicts exist the one with the
+ * smallest path, then plugin names, is reported, so the message never depends on timing.
+ */
+function findConflict(claims: readonly Claim[]): { path: string; plugins: [string, string] } | undefined {
+  const byId = new Map<string, Claim[]>();
+  for (const claim of claims) {
+    const list = byId.get(claim.id);
+    if (list) list.push(claim);
+    else byId.set(claim.id, [claim]);
+  }
+  const found: Array<{ path: string; plugins: [string, string] }> = [];
+  const add = (path: string, a: string, b: string): void => {
+    found.push({ path, plugins: compareNames(a, b) <= 0 ? [a, b] : [b, a] });
+  };
+  for (const group of byId.values()) {
+    for (let i = 0; i < group.length; i += 1) {
+      for (let j = i + 1; j < group.length; j += 1) {
+        const a = group[i] as Claim;
+        const b = group[j] as Claim;
+        if (a.plugin !== b.plugin && !agree(a, b)) add(a.path, a.plugin, b.plugin);
+      }
+    }
+  }
+  for (const claim of claims) {
+    let prefix = '';
+    for (const segment of claim.segments.slice(0, -1)) {
+      prefix += segmentId(segment);
+      for (const outer of byId.get(prefix) ?? []) {
+        if (outer.plugin !== claim.plugin) add(outer.path, outer.plugin, claim.plugin);
+      }
+    }
+    if (claim.segments.length > 0) {
+      for (const outer of byId.get('') ?? []) {
+        if (outer.plugin !== claim.plugin) add(outer.path, outer.plugin, claim.plugin);
+      }
+    }
+  }
+  found.sort((x, y) => compareNames(x.path, y.path) || compareNames(x.plugins[0], y.plugins[0]) || compareNames(x.plugins[1], y.plugins[1]));
+  return found[0];
+}
+
+/**
+ * Merges the replies of one order group. Every reply was computed from the same `input`. Throws
+ * ERR_PATH_NOT_ALLOWED (a claim outside the plugin's allow-list, unless its policy is ignore) or
+ * ERR_MERGE_CONFLICT. New keyed-array entries are appended after the input's entries in
+ * plugin-name order, so the result is deterministic.
+ */
+export function mergeGroup(input: unknown, replies: readonly GroupReply[], context: GroupContext): GroupMerge {
+  const sorted = [...replies].sort((a, b) => compareNames(a.plugin, b.plugin));
+  const accepted: Claim[] = [];
+  const dropped: Array<{ plugin: string; error: HookdError }> = [];
+  for (const reply of sorted) {
+    if (reply.output === undefined) continue;
+    const claims = diffDocuments(input, reply.output, reply.plugin);
+    if (reply.allowedPaths !== undefined && claims.length > 0) {
+      const allowList = compileAllowList(reply.allowedPaths);
+      const outside = claims.find((claim) => !allowList.allows(claim.segments));
+      if (outside) {
+        const error = new HookdError('ERR_PATH_NOT_ALLOWED', {
+          plugin: reply.plugin, hook: context.hook, path: outside.path,
+          allowed: reply.allowedPaths.length > 0 ? reply.allowedPaths.join(', ') : 'nothing',
+        });
+        if (context.policyFor?.(reply.plugin) === 'ignore') {
+          dropped.push({ plugin: reply.plugin, error });
+          continue;
+        }
+        throw error;
+      }
+    }
+    accepted.push(...claims);
+  }
+  const conflict = findConflict(accepted);
+  if (conflict) {
+    throw new HookdError('ERR_MERGE_CONFLICT', {
+      plugin: conflict.plugins[0], other: conflict.plugins[1], hook: context.hook, path: conflict.path,
+    });
+  }
+  return {
+    document: accepted.length > 0 ? applyClaims(input, accepted) : input,
+    claims: accepted.map((claim) => ({ path: claim.path, plugin: claim.plugin, order: context.order, action: claim.action })),
+    dropped,
+  };
+}
+
+function overlaps(a: string, b: string): boolean {
+  if (a === b || a === '$' || b === '$') return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.startsWith(short) && (long[short.length] === '.' || long[short.length] === '[');
+}
+
+/**
+ * The provenance after one more group: `history` (earlier groups) plus `claims`, where each claim
+ * that touches a path an earlier group claimed (the same path, or one inside or around it) records
+ * `overrode`: the plugin(s) of the latest such earlier group, sorted and comma-joined.
+ */
+export function appendProvenance(history: readonly ProvenanceEntry[], claims: readonly ProvenanceEntry[]): ProvenanceEntry[] {
+  const next = [...history];
+  for (const claim of claims) {
+    const earlier = history.filter((entry) => entry.order < claim.order && overlaps(entry.path, claim.path));
+    if (earlier.length === 0) {
+      next.push(claim);
+      continue;
+    }
+    const latestOrder = Math.max(...earlier.map((entry) => entry.order));
+    const owners = [...new Set(earlier.filter((entry) => entry.order === latestOrder).map((entry) => entry.plugin))].sort(compareNames);
+    next.push({ ...claim, overrode: owners.join(',') });
+  }
+  return next;
+}
+
+export interface GroupOfReplies {
+  readonly order: number;
+  /** Each reply was computed from the document as merged by all earlier groups. */
+  readonly replies: readonly GroupReply[];
+}
+
+/** Runs mergeGroup over groups in ascending order, each on the previous result. */
+export function mergeAcrossGroups(input: unknown, groups: readonly GroupOfReplies[], hook: HookName): { document: unknown; provenance: ProvenanceEntry[] } {
+  let document = input;
+  let provenance: ProvenanceEntry[] = [];
+  for (const group of [...groups].sort((a, b) => a.order - b.order)) {
+    const merged = mergeGroup(document, group.replies, { hook, order: group.order });
+    document = merged.document;
+    provenance = appendProvenance(provenance, merged.claims);
+  }
+  return { document, provenance };
+}
+
+/**
+ * image.postPull: the union of the snapshotters every plugin asked for, first seen first (replies
+ * arrive in group order, then plugin-name order), without duplicates, empty names, or the
+ * snapshotter the image is already unpacked into.
+ */
+export function unionSnapshotters(replies: ReadonlyArray<{ plugin: string; snapshotters: readonly string[] }>, alreadyUnpacked?: string): string[] {
+  const union = new Set<string>();
+  for (const reply of replies) {
+    for (const name of reply.snapshotters) {
+      if (name !== '' && name !== alreadyUnpacked) union.add(name);
+    }
+  }
+  return [...union];
+}
