@@ -1,0 +1,177 @@
+package hookd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hookd/hookd/plugin-sdk/go/gen/hookdv1"
+)
+
+// Plugin is a hookd plugin: its identity and the handlers of the hooks it implements.
+//
+// Every handler is optional. The hooks whose handler is set are the plugin's subscription, which
+// Describe reports; the host never calls the others (the SDK answers UNIMPLEMENTED if it does).
+// Handlers are called concurrently and must be safe for that. A handler that returns a nil
+// *Document means "unchanged".
+type Plugin struct {
+	// Name should equal the name in the plugin's manifest; the host names plugins by the manifest.
+	Name    string
+	Version string
+
+	// Configure receives the manifest's `config` once after Describe and again after every
+	// restart or redial. An error marks the plugin failed with your message (INVALID_ARGUMENT
+	// unless you return a status error).
+	Configure func(ctx context.Context, req *ConfigureRequest) error
+	// OnShutdown runs when the host asks the plugin to stop, before the reply; the server then
+	// stops gracefully and Serve exits 0.
+	OnShutdown func(ctx context.Context, reason string) error
+
+	ContainerPreCreate         func(ctx context.Context, req *PreCreateRequest) (*Document, error)
+	ContainerPreStart          func(ctx context.Context, req *PreStartRequest) ([]OciHook, error)
+	ContainerPreCreateEndpoint func(ctx context.Context, req *PreCreateEndpointRequest) (*Document, error)
+	// ContainerPreUpdate may replace the raw update body; the replacement is JSON.
+	ContainerPreUpdate    func(ctx context.Context, req *PreUpdateRequest) (*Document, error)
+	ContainerPostUpdate   func(ctx context.Context, req *PostUpdateRequest) error
+	DaemonPreStart        func(ctx context.Context, req *DaemonPreStartRequest) error
+	DaemonPreStop         func(ctx context.Context, req *DaemonPreStopRequest) error
+	VolumePreCreate       func(ctx context.Context, req *VolumePreCreateRequest) (*Document, error)
+	CriPreCreateContainer func(ctx context.Context, req *CriPreCreateContainerRequest) (*Document, error)
+	ImagePostPull         func(ctx context.Context, req *ImagePostPullRequest) (snapshotters []string, err error)
+	// ApiUpdateHandler changes the daemon's route table at API start; HandleHttp then serves the
+	// routes it added or wrapped. HandleHttp without ApiUpdateHandler is a configuration error.
+	ApiUpdateHandler func(ctx context.Context, routes []Route) (*RouteChanges, error)
+	HandleHttp       func(ctx context.Context, req *HttpCall) (*HttpResult, error)
+
+	// HookOptions are the plugin's preferences per hook (the operator's manifest overrides them).
+	// Options for a hook whose handler is not set are a configuration error.
+	HookOptions map[Hook]HookOptions
+}
+
+// Hook names a hook point; the values are the protocol's.
+type Hook = hookdv1.Hook
+
+const (
+	HookContainerPreCreate         = hookdv1.Hook_HOOK_CONTAINER_PRE_CREATE
+	HookContainerPreStart          = hookdv1.Hook_HOOK_CONTAINER_PRE_START
+	HookContainerPreCreateEndpoint = hookdv1.Hook_HOOK_CONTAINER_PRE_CREATE_ENDPOINT
+	HookContainerPreUpdate         = hookdv1.Hook_HOOK_CONTAINER_PRE_UPDATE
+	HookContainerPostUpdate        = hookdv1.Hook_HOOK_CONTAINER_POST_UPDATE
+	HookDaemonPreStart             = hookdv1.Hook_HOOK_DAEMON_PRE_START
+	HookDaemonPreStop              = hookdv1.Hook_HOOK_DAEMON_PRE_STOP
+	HookVolumePreCreate            = hookdv1.Hook_HOOK_VOLUME_PRE_CREATE
+	HookCriPreCreateContainer      = hookdv1.Hook_HOOK_CRI_PRE_CREATE_CONTAINER
+	HookApiUpdateHandler           = hookdv1.Hook_HOOK_API_UPDATE_HANDLER
+	HookImagePostPull              = hookdv1.Hook_HOOK_IMAGE_POST_PULL
+)
+
+// FailurePolicy is what the host does when a call to the plugin fails.
+type FailurePolicy = hookdv1.FailurePolicy
+
+const (
+	FailurePolicyDefault = hookdv1.FailurePolicy_FAILURE_POLICY_UNSPECIFIED
+	FailurePolicyFail    = hookdv1.FailurePolicy_FAILURE_POLICY_FAIL
+	FailurePolicyIgnore  = hookdv1.FailurePolicy_FAILURE_POLICY_IGNORE
+)
+
+// HookOptions are a plugin's preferences for one hook.
+type HookOptions struct {
+	// Timeout per call, whole milliseconds; 0 = the host's default. Capped by the manifest.
+	Timeout       time.Duration
+	FailurePolicy FailurePolicy
+}
+
+// ProtocolVersions are the protocol versions this SDK speaks.
+var ProtocolVersions = []string{"1"}
+
+// hookHandlers is the one table that ties each hook to its handler field: Describe's
+// subscription is derived from it, in protocol order.
+var hookHandlers = []struct {
+	hook  Hook
+	field string
+	isSet func(p *Plugin) bool
+}{
+	{HookContainerPreCreate, "ContainerPreCreate", func(p *Plugin) bool { return p.ContainerPreCreate != nil }},
+	{HookContainerPreStart, "ContainerPreStart", func(p *Plugin) bool { return p.ContainerPreStart != nil }},
+	{HookContainerPreCreateEndpoint, "ContainerPreCreateEndpoint", func(p *Plugin) bool { return p.ContainerPreCreateEndpoint != nil }},
+	{HookContainerPreUpdate, "ContainerPreUpdate", func(p *Plugin) bool { return p.ContainerPreUpdate != nil }},
+	{HookContainerPostUpdate, "ContainerPostUpdate", func(p *Plugin) bool { return p.ContainerPostUpdate != nil }},
+	{HookDaemonPreStart, "DaemonPreStart", func(p *Plugin) bool { return p.DaemonPreStart != nil }},
+	{HookDaemonPreStop, "DaemonPreStop", func(p *Plugin) bool { return p.DaemonPreStop != nil }},
+	{HookVolumePreCreate, "VolumePreCreate", func(p *Plugin) bool { return p.VolumePreCreate != nil }},
+	{HookCriPreCreateContainer, "CriPreCreateContainer", func(p *Plugin) bool { return p.CriPreCreateContainer != nil }},
+	{HookApiUpdateHandler, "ApiUpdateHandler", func(p *Plugin) bool { return p.ApiUpdateHandler != nil }},
+	{HookImagePostPull, "ImagePostPull", func(p *Plugin) bool { return p.ImagePostPull != nil }},
+}
+
+// Subscriptions returns the hooks the plugin implements with their options, as Describe reports
+// them.
+func (p *Plugin) Subscriptions() []*hookdv1.HookSubscription {
+	var subscriptions []*hookdv1.HookSubscription
+	for _, entry := range hookHandlers {
+		if !entry.isSet(p) {
+			continue
+		}
+		subscription := &hookdv1.HookSubscription{Hook: entry.hook}
+		if options, has := p.HookOptions[entry.hook]; has {
+			subscription.Options = &hookdv1.HookOptions{
+				TimeoutMs:     uint32(options.Timeout / time.Millisecond),
+				FailurePolicy: options.FailurePolicy,
+			}
+		}
+		subscriptions = append(subscriptions, subscription)
+	}
+	return subscriptions
+}
+
+// Validate reports a plugin that cannot be served: no name, options for a hook it does not
+// implement, HandleHttp without ApiUpdateHandler.
+func (p *Plugin) Validate() error {
+	if p.Name == "" {
+		return fmt.Errorf("hookd plugin: Name is empty; set it to the name in the plugin's manifest")
+	}
+	for hook, options := range p.HookOptions {
+		if !p.implements(hook) {
+			return fmt.Errorf("hookd plugin %q: HookOptions has %s, but its handler is not set", p.Name, hook)
+		}
+		if options.Timeout < 0 || options.Timeout/time.Millisecond > 1<<32-1 {
+			return fmt.Errorf("hookd plugin %q: HookOptions[%s].Timeout %v is out of range", p.Name, hook, options.Timeout)
+		}
+	}
+	if p.HandleHttp != nil && p.ApiUpdateHandler == nil {
+		return fmt.Errorf("hookd plugin %q: HandleHttp is set but ApiUpdateHandler is not; routes are added or wrapped there", p.Name)
+	}
+	return nil
+}
+
+func (p *Plugin) implements(hook Hook) bool {
+	for _, entry := range hookHandlers {
+		if entry.hook == hook {
+			return entry.isSet(p)
+		}
+	}
+	return false
+}
+
+// ConfigureRequest carries the plugin's manifest config.
+type ConfigureRequest struct {
+	// Config is the manifest's `config` value as JSON ("null" when the manifest has none).
+	Config json.RawMessage
+	// PluginName is the name the operator gave the plugin in its manifest.
+	PluginName      string
+	ProtocolVersion string
+	HostName        string
+	HostVersion     string
+}
+
+// DecodeConfig unmarshals the config into target; a null config leaves target unchanged.
+func (r *ConfigureRequest) DecodeConfig(target any) error {
+	if len(r.Config) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(r.Config, target); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
