@@ -83,29 +83,39 @@ def test_returning_none_leaves_the_reply_document_unset():
     assert service_reply is None
 
 
-def test_returning_an_equal_document_still_sets_it_so_the_host_sees_no_claims():
+def test_returning_a_document_equal_to_the_input_leaves_the_reply_unset():
     class Same(hookd_plugin.Plugin):
         name = "same"
 
         def volume_pre_create(self, ctx, config):
-            return config
+            return dict(config)
 
-    assert PluginClient(Same()).call("volume_pre_create", config={"Name": "v"}) == {"Name": "v"}
+    assert PluginClient(Same()).call("volume_pre_create", config={"Name": "v"}) is None
 
 
-def test_unknown_fields_survive_a_round_trip_byte_for_byte_in_meaning():
+def test_a_document_mutated_in_place_is_sent_even_when_the_handler_returns_none():
+    class InPlace(hookd_plugin.Plugin):
+        name = "in-place"
+
+        def volume_pre_create(self, ctx, config):
+            config["Driver"] = "local"
+
+    assert PluginClient(InPlace()).call("volume_pre_create", config={"Name": "v"}) == {"Name": "v", "Driver": "local"}
+
+
+def test_unknown_fields_survive_a_round_trip():
     document = {"Image": "x", "HostConfig": {"Memory": 0, "Future": {"a": [{"b": None}]}}, "Big": 12345678901234567890,
-                "Float": 0.1, "Empty": {}, "EmptyList": []}
+                "Float": 0.1, "Empty": {}, "EmptyList": [], "Null": None}
 
-    class Echo(hookd_plugin.Plugin):
-        name = "echo"
+    class Touch(hookd_plugin.Plugin):
+        name = "touch"
 
         def container_pre_create(self, ctx, config, name):
+            hookd_plugin.set_label(config, "touched", "yes")
             return config
 
-    out = PluginClient(Echo()).call("container_pre_create", config=document, name="")
-    assert out == document
-    assert json.dumps(out, sort_keys=True) == json.dumps(document, sort_keys=True)
+    out = PluginClient(Touch()).call("container_pre_create", config=document, name="")
+    assert out == {**document, "Labels": {"touched": "yes"}}
 
 
 def test_sync_and_async_handlers_give_the_same_reply():
@@ -127,14 +137,19 @@ def test_sync_and_async_handlers_give_the_same_reply():
     assert results[0] == results[1] == {"Name": "v", "Driver": "local"}
 
 
-def test_an_empty_pre_update_body_arrives_as_an_empty_object():
+@pytest.mark.parametrize("body", [b"", b"not json", b"[1,2]", b"null"])
+def test_a_pre_update_body_that_is_not_a_json_object_arrives_as_none_and_may_be_replaced(body):
+    seen = []
+
     class Body(hookd_plugin.Plugin):
         name = "body"
 
         def container_pre_update(self, ctx, container_id, body):
-            return {"seen": body}
+            seen.append(body)
+            return {"Memory": 1}
 
-    assert PluginClient(Body()).call("container_pre_update", container_id="c") == {"seen": {}}
+    assert PluginClient(Body()).call("container_pre_update", container_id="c", body=body) == {"Memory": 1}
+    assert seen == [None]
 
 
 def test_oci_hooks_may_be_returned_as_dicts():

@@ -44,7 +44,8 @@ def test_shutdown_replies_then_the_process_exits_0_writing_nothing_to_stdout(fix
         stdout, stderr = launched.process.stdout.read(), launched.process.stderr.read()
     assert stdout == b""
     records = stderr_records(stderr)
-    assert all({"level", "time", "msg"} <= set(r) for r in records)
+    assert all({"level", "time", "msg"} <= set(r) and r["plugin"] == "test-plugin" for r in records)
+    assert all(r["time"].endswith("Z") and r["level"] in ("debug", "info", "warn", "error") for r in records)
     assert [r["msg"] for r in records if r["msg"] in ("configured", "shutdown requested", "stopping")] == [
         "configured", "shutdown requested", "stopping"]
 
@@ -92,7 +93,7 @@ def test_a_tcp_sidecar_without_tls_refuses_to_start(fixture_argv, plugin_env):
     result = subprocess.run(fixture_argv("every_hook"), env={**plugin_env, "HOOKD_LISTEN": "127.0.0.1:0"},
                             stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     assert result.returncode == 1
-    assert "requires TLS: set HOOKD_TLS_CERT_FILE and HOOKD_TLS_KEY_FILE" in stderr_records(result.stderr)[0]["msg"]
+    assert "is a TCP address, which needs TLS: set HOOKD_TLS_CERT_FILE and HOOKD_TLS_KEY_FILE" in stderr_records(result.stderr)[0]["msg"]
 
 
 def _openssl(*args: str, cwd: Path) -> None:

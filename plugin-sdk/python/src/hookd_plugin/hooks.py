@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -31,12 +31,22 @@ class Param:
     to_proto: Callable[[Any], Any]
 
 
+@dataclass
+class CallState:
+    """One call's decoded arguments and, for the arguments in Reply.snapshot, their JSON encoding
+    as received (taken before the handler runs, since it may mutate them in place)."""
+
+    arguments: dict[str, Any]
+    received: dict[str, bytes] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Reply:
     """How a handler's return value becomes the reply message, and back (for tests)."""
 
-    to_proto: Callable[[str, type[Message], Any], Message]
+    to_proto: Callable[[str, type[Message], Any, CallState], Message]
     to_python: Callable[[Message], Any]
+    snapshot: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,17 +73,27 @@ def _copy(value: Any) -> Any:
     return list(value) if not isinstance(value, (str, bytes, int, Message)) else value
 
 
-def _json(name: str, field: str, *, empty_is_object: bool = False) -> Param:
+def _json(name: str, field: str) -> Param:
     def to_python(msg: Message, f: str) -> Any:
-        raw: bytes = getattr(msg, f)
-        if empty_is_object and raw.strip() == b"":
-            return {}
         try:
-            return json.loads(raw)
+            return json.loads(getattr(msg, f))
         except ValueError as error:
             raise HookError(grpc.StatusCode.INVALID_ARGUMENT, f"{f} is not valid JSON: {error}") from error
 
     return Param(name, field, to_python, encode_json)
+
+
+def _raw_body(name: str) -> Param:
+    """PreUpdate's body is the client's raw bytes, not decoded by the daemon yet: a JSON object
+    becomes a dict, anything else None (the daemon rejects it after the hook unless replaced)."""
+    def to_python(msg: Message, f: str) -> Any:
+        try:
+            value = json.loads(getattr(msg, f))
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    return Param(name, name, to_python, lambda value: value if isinstance(value, bytes) else encode_json(value))
 
 
 def _enum(name: str, enum: Any, prefix: str) -> Param:
@@ -95,18 +115,26 @@ def encode_json(value: Any) -> bytes:
 
 # --- reply codecs -------------------------------------------------------------------------------
 
-def _document(field: str) -> Reply:
-    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
-        if result is None:
+def _document(field: str, param: str) -> Reply:
+    """A whole-document reply. As in the Node SDK, the handler may return the document, or mutate
+    its argument in place and return None; either way the reply is left unset when the document
+    is equal to what was received, so "unchanged" never travels as a copy."""
+
+    def to_proto(method: str, response_type: type[Message], result: Any, call: CallState) -> Message:
+        document = call.arguments.get(param) if result is None else result
+        if document is None:
             return response_type()
-        if not isinstance(result, (dict, list)):
-            raise TypeError(f"{method} must return the whole document (a dict) or None, not {type(result).__name__}")
-        return response_type(**{field: pb.JsonDocument(json=encode_json(result))})
+        if not isinstance(document, dict):
+            raise TypeError(f"{method} must return the whole document (a dict) or None, not {type(document).__name__}")
+        encoded = encode_json(document)
+        if encoded == call.received.get(param):
+            return response_type()
+        return response_type(**{field: pb.JsonDocument(json=encoded)})
 
     def to_python(response: Message) -> Any:
         return json.loads(getattr(response, field).json) if response.HasField(field) else None
 
-    return Reply(to_proto, to_python)
+    return Reply(to_proto, to_python, snapshot=(param,))
 
 
 def _oci_hook(method: str, item: Any) -> pb.OciHook:
@@ -119,14 +147,14 @@ def _oci_hook(method: str, item: Any) -> pb.OciHook:
 
 
 def _oci_hooks() -> Reply:
-    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+    def to_proto(method: str, response_type: type[Message], result: Any, call: CallState) -> Message:
         return response_type(hooks=[_oci_hook(method, item) for item in result or []])
 
     return Reply(to_proto, lambda response: list(getattr(response, "hooks")))
 
 
 def _strings(field: str) -> Reply:
-    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+    def to_proto(method: str, response_type: type[Message], result: Any, call: CallState) -> Message:
         if isinstance(result, str) or not all(isinstance(item, str) for item in result or []):
             raise TypeError(f"{method} must return a list of strings or None")
         return response_type(**{field: list(result or [])})
@@ -135,11 +163,11 @@ def _strings(field: str) -> Reply:
 
 
 def _nothing() -> Reply:
-    return Reply(lambda method, response_type, result: response_type(), lambda response: None)
+    return Reply(lambda method, response_type, result, call: response_type(), lambda response: None)
 
 
 def _message() -> Reply:
-    def to_proto(method: str, response_type: type[Message], result: Any) -> Message:
+    def to_proto(method: str, response_type: type[Message], result: Any, call: CallState) -> Message:
         if result is None:
             return response_type()
         if not isinstance(result, response_type):
@@ -151,16 +179,16 @@ def _message() -> Reply:
 
 HOOKS: tuple[HookSpec, ...] = (
     HookSpec("ContainerPreCreate", "container_pre_create", pb.ContainerPreCreateRequest, pb.ContainerPreCreateResponse,
-             (_json("config", "config_json"), _plain("name")), _document("config"), pb.HOOK_CONTAINER_PRE_CREATE),
+             (_json("config", "config_json"), _plain("name")), _document("config", "config"), pb.HOOK_CONTAINER_PRE_CREATE),
     HookSpec("ContainerPreStart", "container_pre_start", pb.ContainerPreStartRequest, pb.ContainerPreStartResponse,
              (_plain("container_id"), _json("container", "container_json")), _oci_hooks(), pb.HOOK_CONTAINER_PRE_START),
     HookSpec("ContainerPreCreateEndpoint", "container_pre_create_endpoint", pb.ContainerPreCreateEndpointRequest,
              pb.ContainerPreCreateEndpointResponse,
              (_json("endpoint", "endpoint_json"), _plain("container_id"), _plain("env"),
               _enum("phase", pb.EndpointPhase, "ENDPOINT_PHASE_")),
-             _document("endpoint"), pb.HOOK_CONTAINER_PRE_CREATE_ENDPOINT),
+             _document("endpoint", "endpoint"), pb.HOOK_CONTAINER_PRE_CREATE_ENDPOINT),
     HookSpec("ContainerPreUpdate", "container_pre_update", pb.ContainerPreUpdateRequest, pb.ContainerPreUpdateResponse,
-             (_plain("container_id"), _json("body", "body", empty_is_object=True)), _document("body"),
+             (_plain("container_id"), _raw_body("body")), _document("body", "body"),
              pb.HOOK_CONTAINER_PRE_UPDATE),
     HookSpec("ContainerPostUpdate", "container_post_update", pb.ContainerPostUpdateRequest, pb.ContainerPostUpdateResponse,
              (_plain("container_id"), _plain("rootfs"), _plain("env")), _nothing(), pb.HOOK_CONTAINER_POST_UPDATE),
@@ -169,10 +197,10 @@ HOOKS: tuple[HookSpec, ...] = (
     HookSpec("DaemonPreStop", "daemon_pre_stop", pb.DaemonPreStopRequest, pb.DaemonPreStopResponse,
              (_plain("reason"),), _nothing(), pb.HOOK_DAEMON_PRE_STOP),
     HookSpec("VolumePreCreate", "volume_pre_create", pb.VolumePreCreateRequest, pb.VolumePreCreateResponse,
-             (_json("config", "config_json"),), _document("config"), pb.HOOK_VOLUME_PRE_CREATE),
+             (_json("config", "config_json"),), _document("config", "config"), pb.HOOK_VOLUME_PRE_CREATE),
     HookSpec("CriPreCreateContainer", "cri_pre_create_container", pb.CriPreCreateContainerRequest,
              pb.CriPreCreateContainerResponse,
-             (_json("config", "config_json"), _json("sandbox", "sandbox_json")), _document("config"),
+             (_json("config", "config_json"), _json("sandbox", "sandbox_json")), _document("config", "config"),
              pb.HOOK_CRI_PRE_CREATE_CONTAINER),
     HookSpec("ApiUpdateHandler", "api_update_handler", pb.ApiUpdateHandlerRequest, pb.ApiUpdateHandlerResponse,
              (_plain("routes"),), _message(), pb.HOOK_API_UPDATE_HANDLER),
@@ -217,8 +245,11 @@ def request_id_of(request: Message) -> str:
     return request.context.request_id if "context" in request.DESCRIPTOR.fields_by_name else ""  # type: ignore[attr-defined]
 
 
-def arguments_of(spec: HookSpec, request: Message) -> dict[str, Any]:
-    return {param.name: param.to_python(request, param.field) for param in spec.params}
+def call_state_of(spec: HookSpec, request: Message) -> CallState:
+    """The handler's arguments decoded from the request, with the snapshots its reply needs."""
+    arguments = {param.name: param.to_python(request, param.field) for param in spec.params}
+    received = {name: encode_json(arguments[name]) for name in spec.reply.snapshot if arguments[name] is not None}
+    return CallState(arguments, received)
 
 
 def request_from(spec: HookSpec, arguments: Mapping[str, Any], request_id: str = "") -> Message:

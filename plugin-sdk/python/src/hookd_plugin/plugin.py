@@ -61,9 +61,10 @@ class Context:
 class Plugin:
     """Subclass, set `name` and `version`, and override the hooks you implement.
 
-    Document hooks receive the JSON document decoded to a dict, and return the whole document as
-    you want it (mutating the argument and returning it is fine) or None for "unchanged". Keep keys
-    you do not understand. Raise `Reject("why")` to refuse the operation.
+    Document hooks receive the JSON document decoded to a dict and return the whole document as
+    you want it, or None. Mutating the argument in place counts too: the reply carries the
+    document as it is after the handler, and is left unset ("unchanged") when that equals what
+    was received. Keep keys you do not understand. Raise `Reject("why")` to refuse the operation.
     """
 
     name: str = ""
@@ -104,8 +105,9 @@ class Plugin:
         `GenericParams`, read-only `EndpointConfig`). Return it changed or None."""
         raise NotImplementedError
 
-    def container_pre_update(self, ctx: Context, container_id: str, body: JsonObject) -> JsonObject | None:
-        """container PreUpdate: the update request body, decoded ({} when the client sent none).
+    def container_pre_update(self, ctx: Context, container_id: str, body: JsonObject | None) -> JsonObject | None:
+        """container PreUpdate: the client's update body decoded, or None when it is not a JSON
+        object (the daemon rejects such a body after the hook unless you return a replacement).
         Return the replacement body or None."""
         raise NotImplementedError
 

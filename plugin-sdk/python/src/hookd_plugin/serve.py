@@ -50,35 +50,64 @@ class ListenSpec:
 def by_hand_message(plugin: Plugin) -> str:
     return (
         f"This is a hookd plugin ({plugin.name} {plugin.version}). It is started by the hookd daemon, "
-        "not by hand: add a manifest for it to the daemon's plugin directory, or run it as a sidecar "
-        "with HOOKD_LISTEN=unix:///path/to/plugin.sock (or HOOKD_LISTEN=host:port with "
-        "HOOKD_TLS_CERT_FILE and HOOKD_TLS_KEY_FILE) and point a manifest's address at it. "
-        "See docs/protocol.md.\n"
+        "not by hand: add a manifest for it to the daemon's plugin directory (see docs/configuration.md), "
+        "or run it as a sidecar by setting HOOKD_LISTEN=unix:///path/to/plugin.sock (see docs/protocol.md).\n"
     )
 
 
 def listen_spec_from_env(env: Mapping[str, str]) -> ListenSpec | None:
-    """Where and how to listen; None when no HOOKD_* variable says (run by hand)."""
-    launched = env.get("HOOKD_PLUGIN_ADDRESS", "")
-    if launched:
-        if not launched.startswith("unix://"):
-            raise ListenConfigError(f"HOOKD_PLUGIN_ADDRESS={launched!r} is not a unix:// address")
-        return ListenSpec(launched, None, exit_on_stdin_eof=True)
-    sidecar = env.get("HOOKD_LISTEN", "")
-    if not sidecar:
+    """Where and how to listen; None when no HOOKD_* variable says (run by hand). Reads addresses
+    as the Node SDK does: "unix:///p", "unix:/p" or "/p" are unix sockets, "tcp://h:p" or "h:p" TCP."""
+    launched = env.get("HOOKD_PLUGIN_ADDRESS", "").strip()
+    listen = env.get("HOOKD_LISTEN", "").strip()
+    if not launched and not listen:
         return None
-    if sidecar.startswith("unix:"):
-        return ListenSpec(sidecar, None, exit_on_stdin_eof=False)
-    return ListenSpec(sidecar, _tls_credentials(env, sidecar), exit_on_stdin_eof=False)
+    # A launched plugin serves where the host said, even if HOOKD_LISTEN leaked into its env.
+    variable = "HOOKD_PLUGIN_ADDRESS" if launched else "HOOKD_LISTEN"
+    address = normalize_address(launched or listen)
+    tls_files = _tls_files(env)
+    if is_tcp_address(address):
+        if tls_files is None and (not launched or not _is_loopback(address)):
+            # Sidecars are reached over the network: TCP without TLS is refused (DESIGN §2). A
+            # launched plugin on TCP could be reached by anyone on the host: loopback only.
+            raise ListenConfigError(
+                f"{variable}={address} is a TCP address, which needs TLS: set HOOKD_TLS_CERT_FILE and "
+                "HOOKD_TLS_KEY_FILE (and HOOKD_TLS_CLIENT_CA_FILE to require client certificates), "
+                "or use a unix:///path socket")
+    elif tls_files is not None:
+        raise ListenConfigError(f"{variable}={address} is a unix socket; HOOKD_TLS_* apply to TCP addresses only")
+    credentials = _tls_credentials(*tls_files) if tls_files else None
+    return ListenSpec(address, credentials, exit_on_stdin_eof=bool(launched))
 
 
-def _tls_credentials(env: Mapping[str, str], address: str) -> grpc.ServerCredentials:
-    cert_file, key_file = env.get("HOOKD_TLS_CERT_FILE", ""), env.get("HOOKD_TLS_KEY_FILE", "")
-    if not cert_file or not key_file:
-        raise ListenConfigError(
-            f"HOOKD_LISTEN={address} is TCP, which requires TLS: set HOOKD_TLS_CERT_FILE and "
-            "HOOKD_TLS_KEY_FILE (and HOOKD_TLS_CLIENT_CA_FILE for mutual TLS), or listen on unix:///path")
-    ca_file = env.get("HOOKD_TLS_CLIENT_CA_FILE", "")
+def normalize_address(value: str) -> str:
+    if value.startswith("unix:"):
+        return value
+    if value.startswith("/"):
+        return f"unix://{value}"
+    return value.removeprefix("tcp://")
+
+
+def is_tcp_address(address: str) -> bool:
+    return not address.startswith("unix:")
+
+
+def _is_loopback(address: str) -> bool:
+    host = address.rsplit(":", 1)[0].strip("[]")
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _tls_files(env: Mapping[str, str]) -> tuple[str, str, str] | None:
+    cert, key, ca = (env.get(name, "").strip() for name in
+                     ("HOOKD_TLS_CERT_FILE", "HOOKD_TLS_KEY_FILE", "HOOKD_TLS_CLIENT_CA_FILE"))
+    if not (cert or key or ca):
+        return None
+    if not cert or not key:
+        raise ListenConfigError("HOOKD_TLS_CERT_FILE and HOOKD_TLS_KEY_FILE must be set together")
+    return cert, key, ca
+
+
+def _tls_credentials(cert_file: str, key_file: str, ca_file: str) -> grpc.ServerCredentials:
     try:
         pair = (Path(key_file).read_bytes(), Path(cert_file).read_bytes())
         ca = Path(ca_file).read_bytes() if ca_file else None
@@ -148,7 +177,7 @@ async def run(plugin: Plugin, spec: ListenSpec) -> int:
         loop.add_signal_handler(signum, server.request_stop, signal.Signals(signum).name)
     if spec.exit_on_stdin_eof:
         _watch_stdin(loop, server)
-    log.info("serving", extra={"address": spec.address, "plugin": plugin.name, "version": plugin.version})
+    log.info("serving", extra={"address": spec.address, "version": plugin.version})
     await server.stopped.wait()
     log.info("stopping", extra={"reason": server.stop_reason})
     await server.stop()
@@ -158,7 +187,7 @@ async def run(plugin: Plugin, spec: ListenSpec) -> int:
 def serve(plugin: Plugin) -> NoReturn:
     """Runs the plugin as the HOOKD_* environment says and exits the process: 0 after a clean stop,
     1 when run by hand or when it cannot listen. Never writes to stdout."""
-    install_json_logging()
+    install_json_logging(os.environ.get("HOOKD_PLUGIN_NAME", "").strip() or plugin.name)
     try:
         spec = listen_spec_from_env(os.environ)
     except ListenConfigError as error:

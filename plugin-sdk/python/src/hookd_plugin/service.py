@@ -18,8 +18,8 @@ import grpc
 from google.protobuf.message import Message
 
 from ._gen.hookd.v1 import plugin_pb2 as pb
-from .errors import HookError, Reject, status_of
-from .hooks import HOOKS, HookSpec, arguments_of, is_served, request_id_of, subscribed_hooks
+from .errors import HookError, Reject, status_of, unimplemented
+from .hooks import HOOKS, HookSpec, call_state_of, is_served, request_id_of, subscribed_hooks
 from .plugin import Context, Plugin
 
 SERVICE_NAME = "hookd.v1.Plugin"
@@ -93,13 +93,11 @@ class PluginService:
         self.plugin.plugin_name = request.plugin_name or self.plugin.name
         try:
             await call_handler(self.plugin.configure, config)
-        except Reject as error:
-            raise status_of(error, "configure") from error
         except Exception as error:
             # The contract: an unusable config is INVALID_ARGUMENT, whatever the plugin raised.
             log.warning("configure refused the config", exc_info=error)
-            raise HookError(grpc.StatusCode.INVALID_ARGUMENT, status_of(error, "configure").message) from error
-        log.info("configured", extra={"plugin": self.plugin.plugin_name, "protocol": request.protocol_version})
+            raise status_of(error, grpc.StatusCode.INVALID_ARGUMENT) from error
+        log.info("configured", extra={"manifest_name": self.plugin.plugin_name, "protocol": request.protocol_version})
         return pb.ConfigureResponse()
 
     async def _shutdown(self, request: pb.ShutdownRequest) -> pb.ShutdownResponse:
@@ -115,21 +113,20 @@ class PluginService:
     def _hook_caller(self, spec: HookSpec) -> Callable[[Message], Awaitable[Message]]:
         async def call_hook(request: Message) -> Message:
             if not is_served(self.plugin, spec):
-                raise HookError(grpc.StatusCode.UNIMPLEMENTED,
-                                f"plugin {self.plugin.name} does not implement {spec.rpc}")
+                raise unimplemented(self.plugin.name, spec.rpc)
             ctx = _context_for(spec, request)
             try:
-                arguments = arguments_of(spec, request)
-                result = await call_handler(getattr(self.plugin, spec.method), ctx, **arguments)
-                return spec.reply.to_proto(spec.method, spec.response_type, result)
+                call = call_state_of(spec, request)
+                result = await call_handler(getattr(self.plugin, spec.method), ctx, **call.arguments)
+                return spec.reply.to_proto(spec.method, spec.response_type, result, call)
             except Reject as error:
                 ctx.log.info("refused: %s", error.message)
-                raise status_of(error, spec.method) from error
+                raise status_of(error) from error
             except HookError:
                 raise
             except Exception as error:
                 ctx.log.error("%s failed", spec.method, exc_info=error)
-                raise status_of(error, spec.method) from error
+                raise status_of(error) from error
 
         return call_hook
 
