@@ -20,10 +20,10 @@ function spawnFixture(env: Record<string, string>, stdin: 'pipe' | 'ignore' = 'p
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const serving = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk;
       const match = /"msg":"serving".*"address":"([^"]+)"/.exec(stderr);
       if (match) resolve(match[1] as string);
