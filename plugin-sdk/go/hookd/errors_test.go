@@ -26,7 +26,9 @@ func TestHandlerErrorsReachTheHostAsStatuses(t *testing.T) {
 			func(context.Context) error { return errors.New("memory above the team's quota of 4g") },
 			codes.Unknown, "memory above the team's quota of 4g"},
 		{"a status error is sent as is",
-			func(context.Context) error { return status.Error(codes.PermissionDenied, "privileged containers are not allowed") },
+			func(context.Context) error {
+				return status.Error(codes.PermissionDenied, "privileged containers are not allowed")
+			},
 			codes.PermissionDenied, "privileged containers are not allowed"},
 		{"a wrapped context deadline is DEADLINE_EXCEEDED",
 			func(ctx context.Context) error {

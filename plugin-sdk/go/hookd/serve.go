@@ -161,6 +161,9 @@ func (o RunOptions) open() (endpoint, net.Listener, []grpc.ServerOption, error) 
 		return endpoint, nil, nil, err
 	}
 	listener, serverOptions, err := endpoint.listen(o.Getenv)
+	if err == nil && endpoint.socketPath == "" {
+		endpoint.address = listener.Addr().String() // host:0 becomes the port actually bound
+	}
 	return endpoint, listener, serverOptions, err
 }
 
