@@ -57,7 +57,7 @@ class HookSpec:
     response_type: type[Message]
     params: tuple[Param, ...]
     reply: Reply
-    hook: int | None
+    hook: pb.Hook | None
     """The hookd.v1.Hook value that subscribes to it; None for HandleHttp, which is served when
     api_update_handler is."""
     served_with: str | None = None

@@ -125,7 +125,11 @@ class PluginServer:
         self.stopped = asyncio.Event()
         self.stop_reason = ""
         loop = asyncio.get_running_loop()
-        self._service = PluginService(plugin, on_shutdown=lambda: loop.call_soon(self.request_stop, "Shutdown RPC"))
+
+        def stop_after_reply() -> None:
+            loop.call_soon(self.request_stop, "Shutdown RPC")
+
+        self._service = PluginService(plugin, on_shutdown=stop_after_reply)
         self._health = health.aio.HealthServicer()
         self._server = grpc.aio.server()
         self._server.add_generic_rpc_handlers((self._service.generic_handler(),))
