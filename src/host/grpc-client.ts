@@ -1,0 +1,220 @@
+// The host's gRPC side of one plugin: a hookd.v1.Plugin client and a grpc.health.v1.Health
+// client on one channel, and the one helper every RPC goes through (deadline, AbortSignal,
+// status → HookdError). The classification lives in classifyCallError and nowhere else.
+
+import { readFileSync } from 'node:fs';
+
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+
+import { HookdError } from './errors.ts';
+import { pluginDescriptor } from './generated/plugin-descriptor.ts';
+import type { TlsSpec } from './types.ts';
+
+/** Replies larger than this fail as ERR_HOOK_BAD_REPLY instead of exhausting the daemon's memory. */
+export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+
+type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
+
+interface LoadedServices {
+  plugin: ClientConstructor;
+  health: ClientConstructor;
+}
+
+// Loaded once per process: the descriptors are constants, so this is a cache, not shared state.
+let loaded: LoadedServices | undefined;
+
+function loadServices(): LoadedServices {
+  if (loaded) return loaded;
+  const pluginPackage = grpc.loadPackageDefinition(protoLoader.fromJSON(pluginDescriptor, LOADER_OPTIONS));
+  const healthPackage = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS));
+  const hookd = pluginPackage.hookd as grpc.GrpcObject;
+  const healthV1 = ((healthPackage.grpc as grpc.GrpcObject).health as grpc.GrpcObject).v1 as grpc.GrpcObject;
+  loaded = {
+    plugin: (hookd.v1 as grpc.GrpcObject).Plugin as unknown as ClientConstructor,
+    health: healthV1.Health as unknown as ClientConstructor,
+  };
+  return loaded;
+}
+
+export interface PluginClients {
+  plugin: grpc.Client;
+  health: grpc.Client;
+  /** Closes the shared channel; calls in flight fail with CANCELLED. Idempotent. */
+  close(): void;
+}
+
+/**
+ * Dials `address` (`unix:///abs/path` or `host:port`). Unix sockets are plaintext: their 0700
+ * directory is the access control. TCP requires `tls` (a CA to verify the plugin; cert+key add
+ * the host's client certificate for mutual TLS), because a sidecar port is reachable by anyone.
+ */
+export function createPluginClients(plugin: string, address: string, tls?: TlsSpec): PluginClients {
+  const services = loadServices();
+  const isUnix = address.startsWith('unix:');
+  if (!isUnix && !tls) {
+    throw new HookdError('ERR_PLUGIN_SPAWN_FAILED', { plugin, reason: `address ${address} is TCP, which requires "tls" in the manifest` });
+  }
+  const options: grpc.ClientOptions = {
+    'grpc.max_receive_message_length': MAX_REPLY_BYTES,
+    // Redials should notice a sidecar that came back quickly; grpc-js defaults to 1 s..120 s.
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 2_000,
+    // Leaving READY is how the supervisor notices an attached plugin went away, so the channel
+    // must not go IDLE by itself (grpc-js default: after 30 min without calls).
+    'grpc.client_idle_timeout_ms': 2_147_483_647,
+  };
+  if (tls?.serverName) options['grpc.ssl_target_name_override'] = tls.serverName;
+  const credentials = isUnix ? grpc.credentials.createInsecure() : createTlsCredentials(tls!);
+  const pluginClient = new services.plugin(address, credentials, options);
+  const healthClient = new services.health(address, credentials, { channelOverride: pluginClient.getChannel() });
+  let isClosed = false;
+  return {
+    plugin: pluginClient,
+    health: healthClient,
+    close() {
+      if (isClosed) return;
+      isClosed = true;
+      pluginClient.close();
+    },
+  };
+}
+
+function createTlsCredentials(tls: TlsSpec): grpc.ChannelCredentials {
+  const ca = tls.caFile ? readFileSync(tls.caFile) : null;
+  const hasClientCert = Boolean(tls.certFile && tls.keyFile);
+  return grpc.credentials.createSsl(
+    ca,
+    hasClientCert ? readFileSync(tls.keyFile!) : null,
+    hasClientCert ? readFileSync(tls.certFile!) : null,
+  );
+}
+
+// ─── Calls ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface UnaryCallOptions {
+  /** Epoch ms. */
+  deadline: number;
+  signal?: AbortSignal;
+  plugin: string;
+  /** What the call serves, for messages: a hook name or the RPC ("Describe"). */
+  hook: string;
+  /** Queue the call until the channel connects instead of failing fast (readiness, redial). */
+  waitForReady?: boolean;
+}
+
+/** A failed call, classified: `error` for the caller, `isTransport` for the supervisor. */
+export interface ClassifiedFailure {
+  error: HookdError;
+  /** The plugin may be down: the supervisor should check on it (NRI's isFatalError). */
+  isTransport: boolean;
+}
+
+/** Whether a call error means "the plugin may be down" (decided by classifyCallError). */
+export function isTransportFailure(error: unknown): boolean {
+  return error instanceof HookdError && error.code === 'ERR_HOOK_TRANSPORT';
+}
+
+/**
+ * Calls `method` on `client` and resolves with the decoded reply. Rejects with the HookdError of
+ * classifyCallError (ERR_HOOK_ABORTED when `signal` aborted it). The call is cancelled when
+ * `signal` aborts; grpc-js enforces the deadline on both ends.
+ */
+export function callUnary<Reply>(client: grpc.Client, method: string, request: object, options: UnaryCallOptions): Promise<Reply> {
+  const startedAt = Date.now();
+  const context = { plugin: options.plugin, hook: options.hook, timeoutMs: Math.max(0, options.deadline - startedAt) };
+  if (options.signal?.aborted) {
+    return Promise.reject(abortedFailure(context, options.signal).error);
+  }
+  if (options.deadline <= startedAt) {
+    return Promise.reject(new HookdError('ERR_HOOK_TIMEOUT', context));
+  }
+  const fn = (client as unknown as Record<string, UnaryMethod>)[method];
+  if (typeof fn !== 'function') {
+    return Promise.reject(new TypeError(`hookd.v1.Plugin has no RPC "${method}"`));
+  }
+  const metadata = new grpc.Metadata(options.waitForReady ? { waitForReady: true } : undefined);
+  return new Promise<Reply>((resolve, reject) => {
+    let abortListener: (() => void) | undefined;
+    const call = fn.call(client, request, metadata, { deadline: new Date(options.deadline) }, (error, reply) => {
+      if (abortListener) options.signal?.removeEventListener('abort', abortListener);
+      if (!error) {
+        resolve(reply as Reply);
+        return;
+      }
+      const isAbortedByUs = options.signal?.aborted === true;
+      reject((isAbortedByUs ? abortedFailure(context, options.signal!) : classifyCallError(error, context)).error);
+    });
+    if (options.signal) {
+      abortListener = () => call.cancel();
+      options.signal.addEventListener('abort', abortListener, { once: true });
+    }
+  });
+}
+
+type UnaryMethod = (
+  request: object,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, reply?: unknown) => void,
+) => grpc.ClientUnaryCall;
+
+type CallContext = {
+  plugin: string;
+  hook: string;
+  timeoutMs: number;
+};
+
+/**
+ * The one place a gRPC status becomes a HookdError:
+ * - DEADLINE_EXCEEDED → ERR_HOOK_TIMEOUT (one slow call is not a sign of death: not transport).
+ * - UNAVAILABLE, CANCELLED (we did not cancel, so the peer or the connection did), INTERNAL and
+ *   UNKNOWN raised by the transport → ERR_HOOK_TRANSPORT, and the plugin may be down.
+ * - RESOURCE_EXHAUSTED from our receive limit, or a reply that does not decode → ERR_HOOK_BAD_REPLY.
+ * - Any other status was returned by the plugin on purpose → ERR_HOOK_REJECTED with its message.
+ */
+export function classifyCallError(error: grpc.ServiceError, context: CallContext): ClassifiedFailure {
+  const details = error.details || error.message;
+  switch (error.code) {
+    case grpc.status.DEADLINE_EXCEEDED:
+      return { error: new HookdError('ERR_HOOK_TIMEOUT', context, { cause: error }), isTransport: false };
+    case grpc.status.UNAVAILABLE:
+    case grpc.status.CANCELLED:
+      return transportFailure(context, details, error);
+    case grpc.status.RESOURCE_EXHAUSTED:
+      if (/Received message larger than max/.test(details)) {
+        return badReply(context, `reply is larger than the ${MAX_REPLY_BYTES / 1024 / 1024} MiB limit (${details})`, error);
+      }
+      break;
+    case grpc.status.INTERNAL:
+      if (/Response message parsing error/.test(details)) return badReply(context, details, error);
+      if (isTransportInternal(details)) return transportFailure(context, details, error);
+      break;
+    case grpc.status.UNKNOWN:
+      if (isTransportInternal(details)) return transportFailure(context, details, error);
+      break;
+  }
+  return { error: new HookdError('ERR_HOOK_REJECTED', { ...context, reason: details, grpcCode: grpc.status[error.code] }, { cause: error }), isTransport: false };
+}
+
+// grpc-js reports a torn HTTP/2 stream as INTERNAL/UNKNOWN with these words; a plugin's own
+// INTERNAL error carries its message instead.
+function isTransportInternal(details: string): boolean {
+  return /Received RST_STREAM|HTTP\/2|Protocol error|stream closed|Connection dropped|ECONNRESET|EPIPE/i.test(details);
+}
+
+function transportFailure(context: CallContext, reason: string, cause: unknown): ClassifiedFailure {
+  return { error: new HookdError('ERR_HOOK_TRANSPORT', { ...context, reason }, { cause }), isTransport: true };
+}
+
+function badReply(context: CallContext, reason: string, cause: unknown): ClassifiedFailure {
+  return { error: new HookdError('ERR_HOOK_BAD_REPLY', { ...context, reason }, { cause }), isTransport: false };
+}
+
+function abortedFailure(context: CallContext, signal: AbortSignal): ClassifiedFailure {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
+  return { error: new HookdError('ERR_HOOK_ABORTED', { ...context, reason }, { cause: signal.reason }), isTransport: false };
+}
