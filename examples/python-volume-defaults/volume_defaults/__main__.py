@@ -1,0 +1,5 @@
+import hookd_plugin
+
+from .plugin import VolumeDefaults
+
+hookd_plugin.serve(VolumeDefaults())
