@@ -8,7 +8,6 @@ import sys
 import grpc
 import pytest
 
-from conftest import EXAMPLE_DIR
 from hookd_plugin import HookError
 from hookd_plugin._gen.hookd.v1 import plugin_pb2 as pb
 from hookd_plugin.testing import PluginClient, launched_plugin
@@ -51,11 +50,11 @@ def test_an_unusable_config_fails_configure():
         grpc.StatusCode.INVALID_ARGUMENT, "config.allowedDrivers must be a list of driver names")
 
 
-def test_it_runs_as_its_manifest_launches_it(manifest):
+def test_it_runs_as_its_manifest_launches_it(manifest, example_dir):
     launch = manifest["launch"]
     # The host runs `command` in the manifest's directory; here python3 is this test's interpreter.
     argv = [sys.executable if launch["command"] == "python3" else launch["command"], *launch["args"]]
-    with launched_plugin(argv, env=launch["env"], name=manifest["name"], cwd=EXAMPLE_DIR) as launched:
+    with launched_plugin(argv, env=launch["env"], name=manifest["name"], cwd=example_dir) as launched:
         launched.plugin.Configure(pb.ConfigureRequest(config_json=json.dumps(manifest["config"]).encode(),
                                                       plugin_name=manifest["name"]), timeout=5)
         reply = launched.plugin.VolumePreCreate(
