@@ -45,8 +45,8 @@ func TestDescribeSubscribesExactlyToTheHandlersThatAreSet(t *testing.T) {
 	if options.GetTimeoutMs() != 1500 || options.GetFailurePolicy() != hookdv1.FailurePolicy_FAILURE_POLICY_IGNORE {
 		t.Fatalf("options = %v", options)
 	}
-	if reply.GetHooks()[1].GetOptions() != nil {
-		t.Fatal("a hook without options sends none")
+	if defaults := reply.GetHooks()[1].GetOptions(); defaults.GetTimeoutMs() != 0 || defaults.GetFailurePolicy() != hookd.FailurePolicyDefault {
+		t.Fatalf("a hook without options sends the host's defaults, got %v", defaults)
 	}
 }
 

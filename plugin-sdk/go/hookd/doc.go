@@ -13,7 +13,7 @@
 //				if _, set := req.Config.Get("HostConfig", "Memory"); set {
 //					return nil, nil // unchanged
 //				}
-//				return req.Config, req.Config.Set(1<<30, "HostConfig", "Memory")
+//				return nil, req.Config.Set(1<<30, "HostConfig", "Memory") // changed in place
 //			},
 //		})
 //	}
@@ -33,9 +33,13 @@
 // the Docker/Pouch API's field names. They are decoded into a [Document], a generic tree that
 // keeps every field, including the ones this SDK and your plugin have never heard of, and keeps
 // numbers as their exact JSON text. Change it in place (Set, Delete, Env, Labels, ...) and return
-// it; return nil for "unchanged". Do not round-trip a document through your own partial struct:
-// the fields your struct lacks would be deleted, and the host would record your plugin as having
-// removed them. Use [Document.Decode] to read a subtree into a struct.
+// it, or return nil: either way the SDK compares the result with the document as received and
+// leaves the reply unset ("unchanged") when they are equal, so the host sees a claim only where you
+// changed something. A handler may also return a different Document of its own.
+//
+// Do not round-trip a document through your own partial struct: the fields your struct lacks
+// would be deleted, and the host would record your plugin as having removed them. Use
+// [Document.Decode] to read a subtree into a struct, and Set to write.
 //
 // # Process rules
 //
@@ -44,7 +48,9 @@
 // with TLS on TCP. Without either it prints that it is a hookd plugin and exits 1. Logs are JSON
 // lines on stderr ([NewLogger]; Serve makes it the slog default); never write to stdout.
 //
-// Errors returned by handlers reach the host as gRPC statuses: a status error (status.Error) is
-// sent as is, context errors become CANCELLED / DEADLINE_EXCEEDED, anything else UNKNOWN with
-// your message. A panic in a handler becomes INTERNAL and does not take the plugin down.
+// Errors returned by handlers reach the host as gRPC statuses, with your message: [Reject] is
+// INVALID_ARGUMENT (refused on purpose), [RejectWithCode] chooses FAILED_PRECONDITION,
+// PERMISSION_DENIED or RESOURCE_EXHAUSTED, context errors become CANCELLED / DEADLINE_EXCEEDED,
+// and anything else is UNKNOWN. A panic in a handler becomes INTERNAL and does not take the plugin
+// down. These are the Node and Python SDKs' rules too.
 package hookd

@@ -25,7 +25,21 @@ func TestHandlerErrorsReachTheHostAsStatuses(t *testing.T) {
 		{"a plain error is UNKNOWN with its message",
 			func(context.Context) error { return errors.New("memory above the team's quota of 4g") },
 			codes.Unknown, "memory above the team's quota of 4g"},
-		{"a status error is sent as is",
+		{"a rejection is INVALID_ARGUMENT with the author's message",
+			func(context.Context) error { return hookd.Rejectf("label DiskQuota: %q is not a size", "10x") },
+			codes.InvalidArgument, `label DiskQuota: "10x" is not a size`},
+		{"a rejection may choose FAILED_PRECONDITION",
+			func(context.Context) error {
+				return hookd.RejectWithCode(codes.FailedPrecondition, "quota service unreachable")
+			},
+			codes.FailedPrecondition, "quota service unreachable"},
+		{"a rejection cannot pose as a transport failure",
+			func(context.Context) error { return hookd.RejectWithCode(codes.Unavailable, "nope") },
+			codes.InvalidArgument, "nope"},
+		{"a status error with a transport code becomes UNKNOWN",
+			func(context.Context) error { return status.Error(codes.Unavailable, "backend down") },
+			codes.Unknown, "backend down"},
+		{"a status error with a rejection code is sent as is",
 			func(context.Context) error {
 				return status.Error(codes.PermissionDenied, "privileged containers are not allowed")
 			},
@@ -79,7 +93,7 @@ func TestThePluginKeepsServingAfterAHandlerPanics(t *testing.T) {
 func TestAHookThePluginDoesNotImplementIsUnimplemented(t *testing.T) {
 	client := hookdtest.Start(t, &hookd.Plugin{Name: "idle"})
 	_, err := client.ContainerPreStart(context.Background(), &hookdv1.ContainerPreStartRequest{ContainerJson: []byte(`{}`)})
-	if status.Code(err) != codes.Unimplemented || !strings.Contains(err.Error(), "ContainerPreStart") {
+	if status.Code(err) != codes.Unimplemented || !strings.Contains(err.Error(), `plugin "idle" does not implement ContainerPreStart`) {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -87,7 +101,7 @@ func TestAHookThePluginDoesNotImplementIsUnimplemented(t *testing.T) {
 func TestADocumentThatIsNotAJSONObjectIsInvalidArgument(t *testing.T) {
 	client := hookdtest.Start(t, everyHook)
 	_, err := client.ContainerPreCreate(context.Background(), &hookdv1.ContainerPreCreateRequest{ConfigJson: []byte(`[1,2]`)})
-	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "ContainerPreCreate: config_json: expected a JSON object") {
+	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "request field config_json: expected a JSON object") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -179,3 +179,47 @@ func TestEveryHookDecodesItsRequestAndEncodesItsReply(t *testing.T) {
 		})
 	}
 }
+
+func TestADocumentReplyIsUnsetWhenNothingChanged(t *testing.T) {
+	client := hookdtest.Start(t, &hookd.Plugin{Name: "documents",
+		ContainerPreCreate: func(_ context.Context, req *hookd.PreCreateRequest) (*hookd.Document, error) {
+			switch req.Name {
+			case "returned-as-is":
+				return req.Config, nil
+			case "changed-in-place":
+				return nil, req.Config.Set("x", "Changed")
+			}
+			return nil, nil
+		}})
+	ctx := context.Background()
+	input := []byte(`{"Image":"busybox", "Env": ["A=1"], "Big": 123456789012345678901234567890}`)
+	cases := []struct {
+		name string
+		want string // "" = unset
+	}{
+		{"untouched", ""},
+		{"returned-as-is", ""},
+		{"changed-in-place", `{"Big":123456789012345678901234567890,"Changed":"x","Env":["A=1"],"Image":"busybox"}`},
+	}
+	for _, tc := range cases {
+		reply, err := client.ContainerPreCreate(ctx, &hookdv1.ContainerPreCreateRequest{Name: tc.name, ConfigJson: input})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, isSet := hookdtest.DocumentJSON(reply.GetConfig())
+		if got != tc.want || isSet != (tc.want != "") {
+			t.Errorf("%s: reply = %q (set %v), want %q", tc.name, got, isSet, tc.want)
+		}
+	}
+}
+
+func TestEmptyDocumentsCountAsEmptyObjects(t *testing.T) {
+	client := hookdtest.Start(t, everyHook)
+	reply, err := client.VolumePreCreate(context.Background(), &hookdv1.VolumePreCreateRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := hookdtest.DocumentJSON(reply.GetConfig()); got != `{"DriverOpts":{"size":"10g"}}` {
+		t.Fatalf("got %s", got)
+	}
+}

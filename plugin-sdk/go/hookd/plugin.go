@@ -13,8 +13,9 @@ import (
 //
 // Every handler is optional. The hooks whose handler is set are the plugin's subscription, which
 // Describe reports; the host never calls the others (the SDK answers UNIMPLEMENTED if it does).
-// Handlers are called concurrently and must be safe for that. A handler that returns a nil
-// *Document means "unchanged".
+// Handlers are called concurrently and must be safe for that. A handler of a document hook
+// returns the document as it wants it, or nil for the request's document as the handler left it
+// (changed in place, or not); the reply is unset when that equals what was received.
 type Plugin struct {
 	// Name should equal the name in the plugin's manifest; the host names plugins by the manifest.
 	Name    string
@@ -113,14 +114,14 @@ func (p *Plugin) Subscriptions() []*hookdv1.HookSubscription {
 		if !entry.isSet(p) {
 			continue
 		}
-		subscription := &hookdv1.HookSubscription{Hook: entry.hook}
-		if options, has := p.HookOptions[entry.hook]; has {
-			subscription.Options = &hookdv1.HookOptions{
+		options := p.HookOptions[entry.hook] // the zero value means "the host's defaults"
+		subscriptions = append(subscriptions, &hookdv1.HookSubscription{
+			Hook: entry.hook,
+			Options: &hookdv1.HookOptions{
 				TimeoutMs:     uint32(options.Timeout / time.Millisecond),
 				FailurePolicy: options.FailurePolicy,
-			}
-		}
-		subscriptions = append(subscriptions, subscription)
+			},
+		})
 	}
 	return subscriptions
 }

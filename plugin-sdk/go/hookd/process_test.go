@@ -171,9 +171,10 @@ func dial(t *testing.T, address string) hookdv1.PluginClient {
 func TestALaunchedPluginServesHooksAndExitsWhenStdinCloses(t *testing.T) {
 	address, env := launchedEnv(t)
 	process := startPlugin(t, env...)
-	listening := process.waitForLog(t, "listening")
-	if listening["address"] != address || listening["mode"] != "launched" || listening["level"] != "info" {
-		t.Fatalf("listening line = %v", listening)
+	serving := process.waitForLog(t, "serving")
+	if serving["address"] != address || serving["mode"] != "launched" || serving["level"] != "info" ||
+		serving["plugin"] != "label-plugin" || serving["version"] != "0.0.1" {
+		t.Fatalf("serving line = %v", serving)
 	}
 	client := dial(t, address)
 	ctx, cancel := context.WithTimeout(context.Background(), processTimeout)
@@ -189,7 +190,9 @@ func TestALaunchedPluginServesHooksAndExitsWhenStdinCloses(t *testing.T) {
 	if err := process.stdin.Close(); err != nil {
 		t.Fatal(err)
 	}
-	process.waitForLog(t, "stopping")
+	if stopped := process.waitForLog(t, "stopped"); stopped["reason"] != "stdin closed: the host is gone" {
+		t.Fatalf("stopped line = %v", stopped)
+	}
 	if code := process.waitForExit(t); code != 0 {
 		t.Fatalf("exit code after stdin closed = %d, want 0", code)
 	}
@@ -204,7 +207,7 @@ func TestALaunchedPluginServesHooksAndExitsWhenStdinCloses(t *testing.T) {
 func TestALaunchedPluginExitsZeroAfterShutdown(t *testing.T) {
 	address, env := launchedEnv(t)
 	process := startPlugin(t, env...)
-	process.waitForLog(t, "listening")
+	process.waitForLog(t, "serving")
 	ctx, cancel := context.WithTimeout(context.Background(), processTimeout)
 	defer cancel()
 	if _, err := dial(t, address).Shutdown(ctx, &hookdv1.ShutdownRequest{Reason: "manifest removed"}); err != nil {
@@ -218,7 +221,7 @@ func TestALaunchedPluginExitsZeroAfterShutdown(t *testing.T) {
 func TestAPluginExitsZeroOnSIGTERM(t *testing.T) {
 	_, env := launchedEnv(t)
 	process := startPlugin(t, env...)
-	process.waitForLog(t, "listening")
+	process.waitForLog(t, "serving")
 	if err := process.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -246,12 +249,21 @@ func TestAPluginRunByHandSaysWhatItIsAndExitsOne(t *testing.T) {
 }
 
 func TestASidecarOnTCPWithoutTLSRefusesToStart(t *testing.T) {
-	process := startPlugin(t, hookd.EnvListen+"=127.0.0.1:0")
-	line := process.waitForLog(t, "plugin stopped")
-	if !strings.Contains(line["err"].(string), "requires TLS: set HOOKD_TLS_CERT_FILE and HOOKD_TLS_KEY_FILE") {
-		t.Fatalf("error line = %v", line)
+	cmd := exec.Command(pluginBinary(t))
+	cmd.Env = []string{hookd.EnvListen + "=127.0.0.1:0"}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
+		t.Fatalf("exit = %v, want code 1", err)
 	}
-	if code := process.waitForExit(t); code != 1 {
-		t.Fatalf("exit code = %d, want 1", code)
+	var line map[string]any
+	if err := json.Unmarshal([]byte(stderr.String()), &line); err != nil {
+		t.Fatalf("stderr is not one JSON line: %q", stderr.String())
+	}
+	want := "HOOKD_LISTEN=127.0.0.1:0 is a TCP address, which needs TLS: set HOOKD_TLS_CERT_FILE and HOOKD_TLS_KEY_FILE"
+	if line["level"] != "error" || !strings.HasPrefix(line["msg"].(string), want) {
+		t.Fatalf("error line = %v", line)
 	}
 }

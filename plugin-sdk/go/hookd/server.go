@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -18,28 +19,27 @@ type pluginServer struct {
 	hookdv1.UnimplementedPluginServer
 	plugin *Plugin
 	log    *slog.Logger
-	// onShutdown is called after the Shutdown reply is produced; it stops the server, whose
+	// onShutdownAnswered is called once the Shutdown reply is ready; Run stops the server, whose
 	// graceful stop lets the reply reach the host first.
-	onShutdown func(reason string)
+	onShutdownAnswered func(reason string)
+	shutdownOnce       sync.Once
 }
 
 // NewPluginServer returns the hookd.v1.Plugin service of p, for callers that run their own gRPC
-// server (Run does this for you). Shutdown calls onShutdown (may be nil) once its reply is ready.
-func NewPluginServer(p *Plugin, log *slog.Logger, onShutdown func(reason string)) hookdv1.PluginServer {
+// server (Run does this for you). onShutdownAnswered (may be nil) is called after Shutdown has run
+// OnShutdown and its reply is ready.
+func NewPluginServer(p *Plugin, log *slog.Logger, onShutdownAnswered func(reason string)) hookdv1.PluginServer {
+	return newPluginServer(p, log, onShutdownAnswered)
+}
+
+func newPluginServer(p *Plugin, log *slog.Logger, onShutdownAnswered func(reason string)) *pluginServer {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &pluginServer{plugin: p, log: log, onShutdown: onShutdown}
+	return &pluginServer{plugin: p, log: log, onShutdownAnswered: onShutdownAnswered}
 }
 
-func (s *pluginServer) Describe(ctx context.Context, req *hookdv1.DescribeRequest) (*hookdv1.DescribeResponse, error) {
-	if len(req.GetHostProtocolVersions()) > 0 && !slices.ContainsFunc(ProtocolVersions, func(v string) bool {
-		return slices.Contains(req.GetHostProtocolVersions(), v)
-	}) {
-		// Answer anyway: the host refuses the plugin and says which versions each side speaks.
-		s.log.WarnContext(ctx, "no protocol version in common with the host",
-			"host_versions", req.GetHostProtocolVersions(), "plugin_versions", ProtocolVersions)
-	}
+func (s *pluginServer) Describe(context.Context, *hookdv1.DescribeRequest) (*hookdv1.DescribeResponse, error) {
 	return &hookdv1.DescribeResponse{
 		Name:             s.plugin.Name,
 		Version:          s.plugin.Version,
@@ -49,68 +49,77 @@ func (s *pluginServer) Describe(ctx context.Context, req *hookdv1.DescribeReques
 }
 
 func (s *pluginServer) Configure(ctx context.Context, req *hookdv1.ConfigureRequest) (*hookdv1.ConfigureResponse, error) {
-	if s.plugin.Configure == nil {
-		return &hookdv1.ConfigureResponse{}, nil
-	}
 	config := req.GetConfigJson()
 	if len(config) == 0 {
 		config = []byte("null")
 	}
-	return callHandler(ctx, s.log, "Configure", func() (*hookdv1.ConfigureResponse, error) {
-		err := s.plugin.Configure(ctx, &ConfigureRequest{
-			Config: config, PluginName: req.GetPluginName(), ProtocolVersion: req.GetProtocolVersion(),
-			HostName: req.GetHostName(), HostVersion: req.GetHostVersion(),
+	if s.plugin.Configure != nil {
+		_, err := callHandler(ctx, s.log, "Configure", codes.InvalidArgument, func() (struct{}, error) {
+			return struct{}{}, s.plugin.Configure(ctx, &ConfigureRequest{
+				Config: config, PluginName: req.GetPluginName(), ProtocolVersion: req.GetProtocolVersion(),
+				HostName: req.GetHostName(), HostVersion: req.GetHostVersion(),
+			})
 		})
 		if err != nil {
-			return nil, toStatus(err, codes.InvalidArgument)
+			s.log.WarnContext(ctx, "configuration refused", "err", status.Convert(err).Message())
+			return nil, err
 		}
-		return &hookdv1.ConfigureResponse{}, nil
-	})
+	}
+	s.log.InfoContext(ctx, "configured", "pluginName", req.GetPluginName(), "protocolVersion", req.GetProtocolVersion())
+	return &hookdv1.ConfigureResponse{}, nil
 }
 
 func (s *pluginServer) Shutdown(ctx context.Context, req *hookdv1.ShutdownRequest) (*hookdv1.ShutdownResponse, error) {
-	s.log.InfoContext(ctx, "shutting down", "reason", req.GetReason())
-	if s.plugin.OnShutdown != nil {
-		if _, err := callHandler(ctx, s.log, "Shutdown", func() (struct{}, error) {
-			return struct{}{}, s.plugin.OnShutdown(ctx, req.GetReason())
-		}); err != nil {
-			// Stop anyway: the host is stopping the plugin whatever it answers.
-			s.log.ErrorContext(ctx, "OnShutdown failed", "err", err)
-		}
+	reason := req.GetReason()
+	if reason == "" {
+		reason = "host request"
 	}
-	if s.onShutdown != nil {
-		s.onShutdown(req.GetReason())
+	s.runShutdown(ctx, reason)
+	if s.onShutdownAnswered != nil {
+		s.onShutdownAnswered(reason)
 	}
 	return &hookdv1.ShutdownResponse{}, nil
+}
+
+// runShutdown runs the plugin's OnShutdown once, whoever asks first: the Shutdown RPC, stdin
+// closing, a signal.
+func (s *pluginServer) runShutdown(ctx context.Context, reason string) {
+	s.shutdownOnce.Do(func() {
+		s.log.InfoContext(ctx, "shutting down", "reason", reason)
+		if s.plugin.OnShutdown == nil {
+			return
+		}
+		// The host is stopping the plugin whatever OnShutdown answers; callHandler logged any error.
+		_, _ = callHandler(ctx, s.log, "Shutdown", codes.Unknown, func() (struct{}, error) {
+			return struct{}{}, s.plugin.OnShutdown(ctx, reason)
+		})
+	})
 }
 
 func (s *pluginServer) ContainerPreCreate(ctx context.Context, req *hookdv1.ContainerPreCreateRequest) (*hookdv1.ContainerPreCreateResponse, error) {
 	const rpc = "ContainerPreCreate"
 	if s.plugin.ContainerPreCreate == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	config, err := ParseDocument(req.GetConfigJson())
+	config, err := decodeInput("config_json", req.GetConfigJson())
 	if err != nil {
-		return nil, badRequest(rpc, "config_json", err)
+		return nil, err
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ContainerPreCreateResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ContainerPreCreateResponse, error) {
 		changed, err := s.plugin.ContainerPreCreate(ctx, &PreCreateRequest{
-			RequestID: requestID(req.GetContext()), Name: req.GetName(), Config: config,
+			RequestID: requestID(req.GetContext()), Name: req.GetName(), Config: config.document,
 		})
-		return &hookdv1.ContainerPreCreateResponse{Config: encodeDocument(changed)}, err
+		return &hookdv1.ContainerPreCreateResponse{Config: config.reply(changed)}, err
 	})
 }
 
 func (s *pluginServer) ContainerPreStart(ctx context.Context, req *hookdv1.ContainerPreStartRequest) (*hookdv1.ContainerPreStartResponse, error) {
 	const rpc = "ContainerPreStart"
 	if s.plugin.ContainerPreStart == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	container, err := ParseDocument(req.GetContainerJson())
-	if err != nil {
-		return nil, badRequest(rpc, "container_json", err)
-	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ContainerPreStartResponse, error) {
+	container := decodeReadOnly(req.GetContainerJson())
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ContainerPreStartResponse, error) {
 		hooks, err := s.plugin.ContainerPreStart(ctx, &PreStartRequest{
 			RequestID: requestID(req.GetContext()), ContainerID: req.GetContainerId(), Container: container,
 		})
@@ -127,41 +136,48 @@ func (s *pluginServer) ContainerPreStart(ctx context.Context, req *hookdv1.Conta
 func (s *pluginServer) ContainerPreCreateEndpoint(ctx context.Context, req *hookdv1.ContainerPreCreateEndpointRequest) (*hookdv1.ContainerPreCreateEndpointResponse, error) {
 	const rpc = "ContainerPreCreateEndpoint"
 	if s.plugin.ContainerPreCreateEndpoint == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	endpoint, err := ParseDocument(req.GetEndpointJson())
+	endpoint, err := decodeInput("endpoint_json", req.GetEndpointJson())
 	if err != nil {
-		return nil, badRequest(rpc, "endpoint_json", err)
+		return nil, err
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ContainerPreCreateEndpointResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ContainerPreCreateEndpointResponse, error) {
 		changed, err := s.plugin.ContainerPreCreateEndpoint(ctx, &PreCreateEndpointRequest{
 			RequestID: requestID(req.GetContext()), ContainerID: req.GetContainerId(), Env: req.GetEnv(),
-			Endpoint: endpoint, Phase: req.GetPhase(),
+			Endpoint: endpoint.document, Phase: req.GetPhase(),
 		})
-		return &hookdv1.ContainerPreCreateEndpointResponse{Endpoint: encodeDocument(changed)}, err
+		return &hookdv1.ContainerPreCreateEndpointResponse{Endpoint: endpoint.reply(changed)}, err
 	})
 }
 
 func (s *pluginServer) ContainerPreUpdate(ctx context.Context, req *hookdv1.ContainerPreUpdateRequest) (*hookdv1.ContainerPreUpdateResponse, error) {
 	const rpc = "ContainerPreUpdate"
 	if s.plugin.ContainerPreUpdate == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	body, _ := ParseDocument(req.GetBody()) // nil when the client's body is not a JSON object; see PreUpdateRequest.Body
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ContainerPreUpdateResponse, error) {
-		changed, err := s.plugin.ContainerPreUpdate(ctx, &PreUpdateRequest{
-			RequestID: requestID(req.GetContext()), ContainerID: req.GetContainerId(), RawBody: req.GetBody(), Body: body,
-		})
-		return &hookdv1.ContainerPreUpdateResponse{Body: encodeDocument(changed)}, err
+	// The body is raw bytes the daemon has not decoded yet, so it may not be JSON: the handler
+	// gets both forms, and Body is nil when RawBody is not a JSON object.
+	body, notJSON := decodeInput("body", req.GetBody())
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ContainerPreUpdateResponse, error) {
+		update := &PreUpdateRequest{RequestID: requestID(req.GetContext()), ContainerID: req.GetContainerId(), RawBody: req.GetBody()}
+		if notJSON == nil {
+			update.Body = body.document
+		}
+		changed, err := s.plugin.ContainerPreUpdate(ctx, update)
+		if notJSON != nil {
+			return &hookdv1.ContainerPreUpdateResponse{Body: encodeDocument(changed)}, err
+		}
+		return &hookdv1.ContainerPreUpdateResponse{Body: body.reply(changed)}, err
 	})
 }
 
 func (s *pluginServer) ContainerPostUpdate(ctx context.Context, req *hookdv1.ContainerPostUpdateRequest) (*hookdv1.ContainerPostUpdateResponse, error) {
 	const rpc = "ContainerPostUpdate"
 	if s.plugin.ContainerPostUpdate == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ContainerPostUpdateResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ContainerPostUpdateResponse, error) {
 		return &hookdv1.ContainerPostUpdateResponse{}, s.plugin.ContainerPostUpdate(ctx, &PostUpdateRequest{
 			RequestID: requestID(req.GetContext()), ContainerID: req.GetContainerId(), Rootfs: req.GetRootfs(), Env: req.GetEnv(),
 		})
@@ -171,9 +187,9 @@ func (s *pluginServer) ContainerPostUpdate(ctx context.Context, req *hookdv1.Con
 func (s *pluginServer) DaemonPreStart(ctx context.Context, req *hookdv1.DaemonPreStartRequest) (*hookdv1.DaemonPreStartResponse, error) {
 	const rpc = "DaemonPreStart"
 	if s.plugin.DaemonPreStart == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.DaemonPreStartResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.DaemonPreStartResponse, error) {
 		return &hookdv1.DaemonPreStartResponse{}, s.plugin.DaemonPreStart(ctx, &DaemonPreStartRequest{
 			DaemonVersion: req.GetDaemonVersion(), DataRoot: req.GetDataRoot(),
 		})
@@ -183,9 +199,9 @@ func (s *pluginServer) DaemonPreStart(ctx context.Context, req *hookdv1.DaemonPr
 func (s *pluginServer) DaemonPreStop(ctx context.Context, req *hookdv1.DaemonPreStopRequest) (*hookdv1.DaemonPreStopResponse, error) {
 	const rpc = "DaemonPreStop"
 	if s.plugin.DaemonPreStop == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.DaemonPreStopResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.DaemonPreStopResponse, error) {
 		return &hookdv1.DaemonPreStopResponse{}, s.plugin.DaemonPreStop(ctx, &DaemonPreStopRequest{Reason: req.GetReason()})
 	})
 }
@@ -193,49 +209,43 @@ func (s *pluginServer) DaemonPreStop(ctx context.Context, req *hookdv1.DaemonPre
 func (s *pluginServer) VolumePreCreate(ctx context.Context, req *hookdv1.VolumePreCreateRequest) (*hookdv1.VolumePreCreateResponse, error) {
 	const rpc = "VolumePreCreate"
 	if s.plugin.VolumePreCreate == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	config, err := ParseDocument(req.GetConfigJson())
+	config, err := decodeInput("config_json", req.GetConfigJson())
 	if err != nil {
-		return nil, badRequest(rpc, "config_json", err)
+		return nil, err
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.VolumePreCreateResponse, error) {
-		changed, err := s.plugin.VolumePreCreate(ctx, &VolumePreCreateRequest{RequestID: requestID(req.GetContext()), Config: config})
-		return &hookdv1.VolumePreCreateResponse{Config: encodeDocument(changed)}, err
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.VolumePreCreateResponse, error) {
+		changed, err := s.plugin.VolumePreCreate(ctx, &VolumePreCreateRequest{RequestID: requestID(req.GetContext()), Config: config.document})
+		return &hookdv1.VolumePreCreateResponse{Config: config.reply(changed)}, err
 	})
 }
 
 func (s *pluginServer) CriPreCreateContainer(ctx context.Context, req *hookdv1.CriPreCreateContainerRequest) (*hookdv1.CriPreCreateContainerResponse, error) {
 	const rpc = "CriPreCreateContainer"
 	if s.plugin.CriPreCreateContainer == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	config, err := ParseDocument(req.GetConfigJson())
+	config, err := decodeInput("config_json", req.GetConfigJson())
 	if err != nil {
-		return nil, badRequest(rpc, "config_json", err)
+		return nil, err
 	}
-	sandbox, err := ParseDocument(req.GetSandboxJson())
-	if err != nil {
-		return nil, badRequest(rpc, "sandbox_json", err)
-	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.CriPreCreateContainerResponse, error) {
+	sandbox := decodeReadOnly(req.GetSandboxJson())
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.CriPreCreateContainerResponse, error) {
 		changed, err := s.plugin.CriPreCreateContainer(ctx, &CriPreCreateContainerRequest{
-			RequestID: requestID(req.GetContext()), Config: config, Sandbox: sandbox,
+			RequestID: requestID(req.GetContext()), Config: config.document, Sandbox: sandbox,
 		})
-		return &hookdv1.CriPreCreateContainerResponse{Config: encodeDocument(changed)}, err
+		return &hookdv1.CriPreCreateContainerResponse{Config: config.reply(changed)}, err
 	})
 }
 
 func (s *pluginServer) ImagePostPull(ctx context.Context, req *hookdv1.ImagePostPullRequest) (*hookdv1.ImagePostPullResponse, error) {
 	const rpc = "ImagePostPull"
 	if s.plugin.ImagePostPull == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
-	image, err := ParseDocument(req.GetImageJson())
-	if err != nil {
-		return nil, badRequest(rpc, "image_json", err)
-	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ImagePostPullResponse, error) {
+	image := decodeReadOnly(req.GetImageJson())
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ImagePostPullResponse, error) {
 		snapshotters, err := s.plugin.ImagePostPull(ctx, &ImagePostPullRequest{
 			RequestID: requestID(req.GetContext()), ImageRef: req.GetImageRef(), ImageID: req.GetImageId(),
 			Snapshotter: req.GetSnapshotter(), Image: image,
@@ -247,13 +257,13 @@ func (s *pluginServer) ImagePostPull(ctx context.Context, req *hookdv1.ImagePost
 func (s *pluginServer) ApiUpdateHandler(ctx context.Context, req *hookdv1.ApiUpdateHandlerRequest) (*hookdv1.ApiUpdateHandlerResponse, error) {
 	const rpc = "ApiUpdateHandler"
 	if s.plugin.ApiUpdateHandler == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
 	routes := make([]Route, 0, len(req.GetRoutes()))
 	for _, route := range req.GetRoutes() {
 		routes = append(routes, routeFromProto(route))
 	}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.ApiUpdateHandlerResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.ApiUpdateHandlerResponse, error) {
 		changes, err := s.plugin.ApiUpdateHandler(ctx, routes)
 		return encodeRouteChanges(changes), err
 	})
@@ -262,20 +272,16 @@ func (s *pluginServer) ApiUpdateHandler(ctx context.Context, req *hookdv1.ApiUpd
 func (s *pluginServer) HandleHttp(ctx context.Context, req *hookdv1.HandleHttpRequest) (*hookdv1.HandleHttpResponse, error) {
 	const rpc = "HandleHttp"
 	if s.plugin.HandleHttp == nil {
-		return nil, notImplemented(rpc)
+		return nil, notImplemented(s.plugin.Name, rpc)
 	}
 	call := &HttpCall{Phase: req.GetPhase(), Request: httpRequestFromProto(req.GetRequest()), Response: httpResponseFromProto(req.GetResponse())}
-	return callHandler(ctx, s.log, rpc, func() (*hookdv1.HandleHttpResponse, error) {
+	return callHandler(ctx, s.log, rpc, codes.Unknown, func() (*hookdv1.HandleHttpResponse, error) {
 		result, err := s.plugin.HandleHttp(ctx, call)
 		if result == nil {
 			return &hookdv1.HandleHttpResponse{}, err
 		}
 		return &hookdv1.HandleHttpResponse{Request: httpRequestToProto(result.Request), Response: httpResponseToProto(result.Response)}, err
 	})
-}
-
-func notImplemented(rpc string) error {
-	return status.Errorf(codes.Unimplemented, "%s: this plugin does not implement it (it is not in its Describe subscription)", rpc)
 }
 
 func requestID(context *hookdv1.RequestContext) string { return context.GetRequestId() }

@@ -9,6 +9,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"os"
@@ -93,7 +95,7 @@ func TestASidecarOnTCPServesMutualTLSOnly(t *testing.T) {
 	go func() {
 		stopped <- hookd.Run(ctx, &hookd.Plugin{Name: "sidecar"}, hookd.RunOptions{
 			Getenv:      func(key string) string { return env[key] },
-			Logger:      hookd.NewLogger(os.Stderr),
+			Logger:      hookd.NewLogger(io.Discard, slog.LevelInfo),
 			OnListening: func(address string) { addresses <- address },
 		})
 	}()

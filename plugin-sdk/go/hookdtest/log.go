@@ -10,7 +10,7 @@ import (
 
 // testLogger sends the plugin's JSON log lines to t.Log, so they show with the failing test.
 func testLogger(t testing.TB) *slog.Logger {
-	return hookd.NewLogger(testWriter{t})
+	return hookd.NewLogger(testWriter{t}, slog.LevelDebug)
 }
 
 type testWriter struct{ t testing.TB }
