@@ -1,0 +1,76 @@
+// Caps the calls in flight to one plugin (manifest.maxInFlight). grpc-js tail latency degrades
+// past ~32 concurrent calls on one channel, and a plugin is usually sized for a few; callers past
+// the cap wait in FIFO order, and that wait counts against their own deadline.
+
+/** Why a waiter gave up: its deadline passed or its signal aborted. */
+export type GiveUpReason = 'deadline' | 'aborted';
+
+interface Waiter {
+  grant(): void;
+}
+
+export class InFlightLimiter {
+  readonly #max: number;
+  #inFlight = 0;
+  readonly #queue: Waiter[] = [];
+
+  constructor(max: number) {
+    this.#max = Math.max(1, Math.floor(max));
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  /**
+   * Resolves with a release function once a slot is free. Rejects with `onGiveUp(reason)` when
+   * `deadline` (epoch ms) passes or `signal` aborts first; one AbortController clears the loser.
+   */
+  acquire(deadline: number, signal: AbortSignal | undefined, onGiveUp: (reason: GiveUpReason) => Error): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(onGiveUp('aborted'));
+    if (this.#inFlight < this.#max && this.#queue.length === 0) {
+      this.#inFlight += 1;
+      return Promise.resolve(this.#releaser());
+    }
+    if (deadline <= Date.now()) return Promise.reject(onGiveUp('deadline'));
+    return new Promise((resolve, reject) => {
+      const controller = new AbortController();
+      const waiter: Waiter = {
+        grant: () => {
+          controller.abort();
+          resolve(this.#releaser());
+        },
+      };
+      const giveUp = (reason: GiveUpReason) => {
+        const index = this.#queue.indexOf(waiter);
+        if (index !== -1) this.#queue.splice(index, 1);
+        controller.abort();
+        reject(onGiveUp(reason));
+      };
+      const timer = setTimeout(() => giveUp('deadline'), deadline - Date.now());
+      const onAbort = () => giveUp('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      controller.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      }, { once: true });
+      this.#queue.push(waiter);
+    });
+  }
+
+  /** A release that works once: a slot passes straight to the next waiter, if any. */
+  #releaser(): () => void {
+    let isReleased = false;
+    return () => {
+      if (isReleased) return;
+      isReleased = true;
+      const next = this.#queue.shift();
+      if (next) next.grant(); // the slot changes hands; #inFlight stays the same
+      else this.#inFlight -= 1;
+    };
+  }
+}

@@ -1,0 +1,171 @@
+// The host library's facade (DESIGN §1): one PluginSupervisor per enabled manifest, hook calls
+// through dispatch, and reconcile() to apply a changed set of manifests (hot reload) while calls
+// to the plugins that did not change carry on undisturbed.
+
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+
+import type { Logger } from 'pino';
+
+import { dispatchHook } from './dispatch.ts';
+import type { HookName } from './hooks.ts';
+import { createRuntimeDir } from './launcher.ts';
+import type { StateChange } from './plugin-state.ts';
+import { PluginSupervisor } from './supervisor.ts';
+import type { HookInput, HookInvoker, InvokeOptions, InvokeResult, PluginHandle, PluginManifest, PluginStatus } from './types.ts';
+
+export interface PluginHostOptions {
+  logger: Logger;
+  /** Sent to plugins in Describe and Configure. */
+  hostName: string;
+  hostVersion: string;
+  /** Directory for launched plugins' sockets (made 0700); default: a fresh one under os.tmpdir(), removed by stop(). */
+  runtimeDir?: string;
+  /** Shutdown + SIGTERM time before SIGKILL when a plugin is stopped (default 5 s). */
+  stopGraceMs?: number;
+}
+
+/** What reconcile() did, by plugin name. */
+export interface ReconcileResult {
+  added: string[];
+  removed: string[];
+  replaced: string[];
+  unchanged: string[];
+}
+
+export class PluginHost extends EventEmitter<{ state: [StateChange] }> implements HookInvoker {
+  readonly #options: PluginHostOptions;
+  readonly #logger: Logger;
+  readonly #supervisors = new Map<string, PluginSupervisor>();
+  #runtimeDir: { dir: string; isOwned: boolean } | undefined;
+  /** reconcile() calls run one at a time, in call order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Bumped by stop(): a reconcile that was waiting when stop() came starts nothing new. */
+  #stopEpoch = 0;
+
+  constructor(options: PluginHostOptions) {
+    super();
+    this.#options = options;
+    this.#logger = options.logger;
+  }
+
+  /**
+   * Starts every enabled plugin in parallel. Resolves with their status once each one is ready or
+   * failed (a failed plugin does not fail start(): its hooks apply their failure policy). Never hangs:
+   * every start is bounded by the plugin's start timeout and restart policy.
+   */
+  async start(manifests: readonly PluginManifest[]): Promise<PluginStatus[]> {
+    await this.reconcile(manifests);
+    return this.status();
+  }
+
+  invoke(hook: HookName, input: HookInput, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return dispatchHook(this.plugins(), hook, input, { ...options, logger: this.#logger });
+  }
+
+  /** The supervised plugins, for embedders that dispatch themselves. */
+  plugins(): readonly PluginHandle[] {
+    return [...this.#supervisors.values()];
+  }
+
+  status(): PluginStatus[] {
+    return [...this.#supervisors.values()].map((supervisor) => supervisor.status());
+  }
+
+  /**
+   * Makes the running set match `manifests`: starts new plugins, stops removed or disabled ones,
+   * and replaces those whose manifest changed (the old one is stopped first: it owns the socket
+   * path). Plugins whose manifest is unchanged are not touched. Resolves once every started
+   * plugin is ready or failed.
+   */
+  reconcile(manifests: readonly PluginManifest[]): Promise<ReconcileResult> {
+    const run = this.#queue.then(() => this.#reconcile(manifests));
+    this.#queue = run.catch(() => undefined); // the caller sees the error; the queue moves on
+    return run;
+  }
+
+  /**
+   * Stops every plugin (graceful sequence, in parallel) and resolves when all are stopped. It does
+   * not wait for a pending start: plugins still starting are stopped too, and their start settles.
+   */
+  async stop(reason = 'host stopping'): Promise<void> {
+    this.#stopEpoch += 1;
+    await this.#stopAll(reason);
+    await this.#queue;
+    await this.#stopAll(reason); // anything a reconcile added while the first pass ran
+    const runtimeDir = this.#runtimeDir;
+    this.#runtimeDir = undefined;
+    if (runtimeDir?.isOwned) await rm(runtimeDir.dir, { recursive: true, force: true });
+  }
+
+  async #reconcile(manifests: readonly PluginManifest[]): Promise<ReconcileResult> {
+    const epoch = this.#stopEpoch;
+    const wanted = new Map(manifests.filter((manifest) => manifest.enabled).map((manifest) => [manifest.name, manifest]));
+    const result: ReconcileResult = { added: [], removed: [], replaced: [], unchanged: [] };
+    const toStop: PluginSupervisor[] = [];
+    const toStart: PluginManifest[] = [];
+    for (const [name, supervisor] of this.#supervisors) {
+      const manifest = wanted.get(name);
+      if (!manifest) {
+        result.removed.push(name);
+        toStop.push(supervisor);
+      } else if (stableJson(manifest) !== stableJson(supervisor.manifest)) {
+        result.replaced.push(name);
+        toStop.push(supervisor);
+        toStart.push(manifest);
+      } else {
+        result.unchanged.push(name);
+      }
+    }
+    for (const [name, manifest] of wanted) {
+      if (!this.#supervisors.has(name)) {
+        result.added.push(name);
+        toStart.push(manifest);
+      }
+    }
+    // Out of the map first, so no new call reaches a plugin that is going away.
+    for (const supervisor of toStop) this.#supervisors.delete(supervisor.name);
+    await Promise.all(toStop.map((supervisor) => supervisor.stop(result.removed.includes(supervisor.name) ? 'manifest removed' : 'manifest changed')));
+    if (toStart.length > 0 && epoch === this.#stopEpoch) {
+      const runtimeDir = await this.#ensureRuntimeDir();
+      if (epoch !== this.#stopEpoch) return result;
+      const started = toStart.map((manifest) => this.#supervise(manifest, runtimeDir));
+      await Promise.all(started.map((supervisor) => supervisor.start()));
+    }
+    if (toStart.length + toStop.length > 0) this.#logger.info(result, 'plugins reconciled');
+    return result;
+  }
+
+  #supervise(manifest: PluginManifest, runtimeDir: string): PluginSupervisor {
+    const supervisor = new PluginSupervisor({
+      manifest,
+      logger: this.#logger,
+      hostName: this.#options.hostName,
+      hostVersion: this.#options.hostVersion,
+      runtimeDir,
+      stopGraceMs: this.#options.stopGraceMs,
+    });
+    supervisor.on('state', (change) => this.emit('state', change));
+    this.#supervisors.set(manifest.name, supervisor);
+    return supervisor;
+  }
+
+  async #stopAll(reason: string): Promise<void> {
+    const supervisors = [...this.#supervisors.values()];
+    this.#supervisors.clear();
+    await Promise.all(supervisors.map((supervisor) => supervisor.stop(reason)));
+  }
+
+  async #ensureRuntimeDir(): Promise<string> {
+    this.#runtimeDir ??= await createRuntimeDir(this.#options.runtimeDir);
+    return this.#runtimeDir.dir;
+  }
+}
+
+/** JSON with sorted keys, so two equal manifests compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) => {
+    if (field === null || typeof field !== 'object' || Array.isArray(field)) return field;
+    return Object.fromEntries(Object.entries(field as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}

@@ -1,0 +1,251 @@
+// Supervises one plugin from its manifest: runs attempts (launch or dial → handshake → ready →
+// watch) one after another, restarts or redials with backoff after a crash, parks the plugin as
+// failed after a crash loop or a failure no restart can fix, and serves calls while it is ready.
+// Every state change goes through the guarded PluginStateMachine.
+
+import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import type { Logger } from 'pino';
+
+import { AttemptStopped, PluginAttempt } from './attempt.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { InFlightLimiter } from './call-limit.ts';
+import { HookdError, isHookdError } from './errors.ts';
+import { callUnary, isTransportFailure } from './grpc-client.ts';
+import { PARKING_CODES } from './handshake.ts';
+import type { HookName } from './hooks.ts';
+import { PluginStateMachine, type StateChange } from './plugin-state.ts';
+import type { CallOptions, HookSubscription, PluginHandle, PluginManifest, PluginState, PluginStatus } from './types.ts';
+
+export const DEFAULT_STOP_GRACE_MS = 5_000;
+
+export interface SupervisorOptions {
+  manifest: PluginManifest;
+  logger: Logger;
+  hostName: string;
+  hostVersion: string;
+  /** The 0700 directory for launched plugins' sockets (createRuntimeDir). */
+  runtimeDir: string;
+  /** Shutdown + SIGTERM time before SIGKILL, when stopping or restarting a live plugin. */
+  stopGraceMs?: number;
+  /** Jitter source for restart backoff; injected by tests. */
+  random?: () => number;
+}
+
+const SERVING: readonly PluginState[] = ['ready', 'degraded'];
+const LIVE: readonly PluginState[] = ['starting', 'ready', 'degraded', 'restarting'];
+
+export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> implements PluginHandle {
+  readonly name: string;
+  readonly manifest: PluginManifest;
+  readonly #options: SupervisorOptions;
+  readonly #logger: Logger;
+  readonly #machine: PluginStateMachine;
+  readonly #limiter: InFlightLimiter;
+  #lifecycle = new AbortController();
+  #attempt: PluginAttempt | undefined;
+  #running: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #subscriptions: ReadonlyMap<HookName, HookSubscription> = new Map();
+  #version: string | undefined;
+  #protocolVersion: string | undefined;
+  #restarts = 0;
+  #consecutiveFailures = 0;
+  #lastError: PluginStatus['lastError'];
+
+  constructor(options: SupervisorOptions) {
+    super();
+    this.name = options.manifest.name;
+    this.manifest = options.manifest;
+    this.#options = options;
+    this.#logger = options.logger;
+    this.#machine = new PluginStateMachine(this.name, options.logger);
+    this.#machine.on('change', (change) => this.emit('state', change));
+    this.#limiter = new InFlightLimiter(options.manifest.maxInFlight);
+  }
+
+  get state(): PluginState {
+    return this.#machine.state;
+  }
+
+  subscriptions(): ReadonlyMap<HookName, HookSubscription> {
+    return this.#subscriptions;
+  }
+
+  status(): PluginStatus {
+    return {
+      name: this.name,
+      kind: this.manifest.launch ? 'launched' : 'attached',
+      state: this.state,
+      version: this.#version,
+      protocolVersion: this.#protocolVersion,
+      hooks: [...this.#subscriptions.keys()],
+      pid: this.#attempt?.pid,
+      restarts: this.#restarts,
+      consecutiveFailures: this.#consecutiveFailures,
+      lastError: this.#lastError,
+      since: this.#machine.since.toISOString(),
+    };
+  }
+
+  /** Starts supervising; resolves with the first settled state: ready, failed or stopped. Never rejects. */
+  start(): Promise<PluginState> {
+    const settled = this.#nextSettledState();
+    if (!this.#running && this.state === 'stopped' && !this.#stopping) {
+      this.#running = this.#supervise().catch((error: unknown) => {
+        // A bug (an illegal transition): report it loudly and leave the plugin parked.
+        this.#logger.error({ err: error, plugin: this.name }, `supervisor of plugin ${this.name} failed`);
+        this.#recordError(error);
+        this.#machine.tryTransitionTo(LIVE, 'failed', 'supervisor error');
+      });
+    }
+    return settled;
+  }
+
+  /** Stops the plugin (graceful sequence) and resolves when it is stopped. Idempotent. */
+  stop(reason = 'host stopping'): Promise<void> {
+    this.#stopping ??= this.#stop(reason);
+    return this.#stopping;
+  }
+
+  async #stop(reason: string): Promise<void> {
+    this.#lifecycle.abort(new AttemptStopped(reason));
+    this.#machine.tryTransitionTo(LIVE, 'stopping', reason);
+    await this.#running;
+    await this.#attempt?.close(reason);
+    this.#machine.tryTransitionTo(['stopping', 'failed'], 'stopped', reason);
+  }
+
+  async call(rpc: string, request: object, options: CallOptions): Promise<unknown> {
+    const context = { plugin: this.name, hook: options.hook };
+    const attempt = this.#attempt;
+    if (!SERVING.includes(this.state) || !attempt?.clients) {
+      throw new HookdError('ERR_PLUGIN_UNAVAILABLE', { ...context, state: this.state, reason: this.#lastError?.message });
+    }
+    const startedAt = Date.now();
+    const release = await this.#limiter.acquire(options.deadline, options.signal, (reason) => reason === 'deadline'
+      ? new HookdError('ERR_HOOK_TIMEOUT', { ...context, timeoutMs: Math.max(0, options.deadline - startedAt), waitedForSlot: true })
+      : new HookdError('ERR_HOOK_ABORTED', { ...context, reason: describeAbort(options.signal) }));
+    try {
+      if (this.#attempt !== attempt || !SERVING.includes(this.state)) {
+        throw new HookdError('ERR_PLUGIN_UNAVAILABLE', { ...context, state: this.state, reason: 'it went away while the call waited for a slot' });
+      }
+      return await callUnary(attempt.clients!.plugin, rpc, request, { ...context, deadline: options.deadline, signal: options.signal });
+    } catch (error) {
+      if (isTransportFailure(error)) attempt.suspectUnhealthy();
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  /** The supervision loop: one attempt per turn until parked or stopped. */
+  async #supervise(): Promise<void> {
+    const lifecycle = this.#lifecycle.signal;
+    const { restart } = this.manifest;
+    while (!lifecycle.aborted) {
+      this.#machine.transitionTo(['stopped', 'restarting'], 'starting');
+      const attempt = new PluginAttempt({
+        manifest: this.manifest,
+        logger: this.#logger,
+        runtimeDir: this.#options.runtimeDir,
+        hostName: this.#options.hostName,
+        hostVersion: this.#options.hostVersion,
+        stopGraceMs: this.#options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+        lifecycle,
+      });
+      this.#attempt = attempt;
+      const failure = await this.#runAttempt(attempt);
+      if (lifecycle.aborted) return; // stop() closes the attempt
+      this.#recordError(failure);
+      if (isHookdError(failure) && PARKING_CODES.has(failure.code)) {
+        await this.#park(attempt, failure);
+        return;
+      }
+      this.#consecutiveFailures += 1;
+      if (this.#consecutiveFailures >= restart.maxFailures) {
+        const parked = new HookdError('ERR_PLUGIN_CRASH_LOOP', { plugin: this.name, failures: this.#consecutiveFailures, reason: failure.message }, { cause: failure });
+        this.#recordError(parked);
+        await this.#park(attempt, parked);
+        return;
+      }
+      this.#restarts += 1;
+      this.#machine.transitionTo(['starting', 'ready', 'degraded'], 'restarting', failure.message);
+      await attempt.close(`restarting after: ${failure.message}`);
+      const backoffMs = backoffDelayMs(this.#consecutiveFailures, { initialMs: restart.initialBackoffMs, maxMs: restart.maxBackoffMs }, this.#options.random);
+      this.#logger.info({ plugin: this.name, backoffMs, failures: this.#consecutiveFailures }, `restarting plugin ${this.name} in ${backoffMs} ms`);
+      try {
+        await delay(backoffMs, undefined, { signal: lifecycle });
+      } catch {
+        return; // stop() during the backoff
+      }
+    }
+  }
+
+  /** Runs one attempt to its end; resolves with what ended it. Marks ready on the way. */
+  async #runAttempt(attempt: PluginAttempt): Promise<Error> {
+    try {
+      const handshake = await attempt.open();
+      if (this.#lifecycle.signal.aborted) return new AttemptStopped('stopped');
+      this.#subscriptions = handshake.subscriptions;
+      this.#version = handshake.version;
+      this.#protocolVersion = handshake.protocolVersion;
+      this.#machine.transitionTo(['starting'], 'ready', `protocol ${handshake.protocolVersion}, hooks: ${[...handshake.subscriptions.keys()].join(', ') || 'none'}`);
+      attempt.watch({
+        onHealthFailure: (count, error) => this.#onHealthFailure(attempt, count, error),
+        onHealthRecovery: () => this.#machine.tryTransitionTo(['degraded'], 'ready', 'health checks pass again'),
+      });
+      attempt.after(this.manifest.restart.resetAfterMs, () => {
+        this.#consecutiveFailures = 0;
+      });
+      return await attempt.ended;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  /**
+   * failureThreshold failed checks in a row mark the plugin degraded (still called: one bad
+   * check is not proof of death); twice that many end the attempt, which restarts or redials.
+   */
+  #onHealthFailure(attempt: PluginAttempt, count: number, error: unknown): void {
+    const threshold = Math.max(1, this.manifest.health.failureThreshold);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (count === threshold) this.#machine.tryTransitionTo(['ready'], 'degraded', `${count} health checks failed in a row; last: ${reason}`);
+    if (count >= threshold * 2) {
+      attempt.fail(new HookdError('ERR_HOOK_TRANSPORT', { plugin: this.name, hook: 'health checks', reason: `${count} failed in a row; last: ${reason}` }));
+    }
+  }
+
+  async #park(attempt: PluginAttempt, error: HookdError): Promise<void> {
+    this.#machine.transitionTo(['starting', 'ready', 'degraded', 'restarting'], 'failed', error.message);
+    this.#logger.error({ plugin: this.name, code: error.code }, error.message);
+    await attempt.close(`parked: ${error.message}`);
+  }
+
+  #recordError(error: unknown): void {
+    if (error instanceof AttemptStopped) return;
+    const code = isHookdError(error) ? error.code : 'ERR_INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    this.#lastError = { code, message, at: new Date().toISOString() };
+  }
+
+  /** The next state in which start() can report back: ready, failed or stopped. */
+  #nextSettledState(): Promise<PluginState> {
+    if (this.state === 'ready' || this.state === 'failed' || this.#stopping) return Promise.resolve(this.state);
+    return new Promise((resolve) => {
+      const onChange = (change: StateChange) => {
+        if (change.to !== 'ready' && change.to !== 'failed' && change.to !== 'stopped') return;
+        this.off('state', onChange);
+        resolve(change.to);
+      };
+      this.on('state', onChange);
+    });
+  }
+}
+
+function describeAbort(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+}
