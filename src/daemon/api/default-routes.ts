@@ -1,0 +1,21 @@
+// The daemon's default route table, resource by resource (the table API plugins see).
+
+import { containerRoutes } from './container-routes.ts';
+import { containerStreamRoutes } from './container-stream-routes.ts';
+import { execRoutes } from './exec-routes.ts';
+import { imageRoutes } from './image-routes.ts';
+import type { RouteDeps } from './route-deps.ts';
+import type { RouteSpec } from './route-table.ts';
+import { systemRoutes } from './system-routes.ts';
+import { volumeRoutes } from './volume-routes.ts';
+
+export function defaultRoutes(deps: RouteDeps): RouteSpec[] {
+  return [
+    ...systemRoutes(deps),
+    ...containerRoutes(deps),
+    ...containerStreamRoutes(deps),
+    ...execRoutes(deps),
+    ...volumeRoutes(deps),
+    ...imageRoutes(deps),
+  ];
+}

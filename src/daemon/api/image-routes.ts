@@ -1,0 +1,105 @@
+// Image routes: import (POST /images/create?fromSrc=-), load, list, inspect, tag, remove.
+// Import and load read the tarball from the request as a stream (no body limit) and answer with
+// Docker's JSON progress stream.
+
+import type { ImageRecord } from '../images/image-store.ts';
+import { badRequest, notFound } from './errors.ts';
+import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
+import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
+
+export function imageRoutes(deps: RouteDeps): RouteSpec[] {
+  const { images, events } = deps;
+  const resolve = (reference: string): ImageRecord => {
+    const image = images.resolve(reference);
+    if (!image) throw notFound(`No such image: ${reference}`);
+    return image;
+  };
+  return [
+    { method: 'POST', path: '/images/create', streaming: true, streamsBody: true, handler: (ctx) => importImage(deps, ctx) },
+    {
+      method: 'POST', path: '/images/load', streaming: true, streamsBody: true, handler: async (ctx) => {
+        const loaded = await images.load(ctx.req);
+        ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+        for (const image of loaded) {
+          events.publish('image', 'load', image.Id, { name: image.RepoTags[0] ?? image.Id });
+          const lines = image.RepoTags.length > 0 ? image.RepoTags.map((tag) => `Loaded image: ${tag}\n`) : [`Loaded image ID: ${image.Id}\n`];
+          for (const line of lines) ctx.res.write(`${JSON.stringify({ stream: line })}\n`);
+        }
+        ctx.res.end();
+        return undefined;
+      },
+    },
+    {
+      // hookd images have no parent chain, so `all` changes nothing.
+      method: 'GET', path: '/images/json', handler: async () => {
+        return jsonResponse(200, images.list().map((image) => ({
+          Id: image.Id, ParentId: '', RepoTags: image.RepoTags, RepoDigests: [],
+          Created: Math.floor(Date.parse(image.Created) / 1000), Size: image.Size, SharedSize: -1, VirtualSize: image.Size,
+          Labels: image.Config.Labels ?? {}, Containers: -1,
+        })));
+      },
+    },
+    { method: 'GET', path: '/images/{name}/json', handler: async (ctx) => jsonResponse(200, toImageInspect(resolve(ctx.params.name as string))) },
+    {
+      method: 'POST', path: '/images/{name}/tag', handler: async (ctx) => {
+        const image = resolve(ctx.params.name as string);
+        const repo = ctx.query.get('repo');
+        if (!repo) throw badRequest('tag: the "repo" query parameter is required');
+        const repoTag = withTag(repo, ctx.query.get('tag'));
+        await images.tag(image.Id, repoTag);
+        events.publish('image', 'tag', image.Id, { name: repoTag });
+        return emptyResponse(201);
+      },
+    },
+    {
+      method: 'DELETE', path: '/images/{name}', handler: async (ctx) => {
+        const reference = ctx.params.name as string;
+        resolve(reference);
+        const result = await images.remove(reference, {
+          force: parseBooleanQuery(ctx.query.get('force')),
+          isInUse: (imageId) => deps.containers.isImageInUse(imageId),
+        });
+        for (const tag of result.untagged) events.publish('image', 'untag', tag, { name: tag });
+        for (const id of result.deleted) events.publish('image', 'delete', id, { name: id });
+        return jsonResponse(200, [...result.untagged.map((tag) => ({ Untagged: tag })), ...result.deleted.map((id) => ({ Deleted: id }))]);
+      },
+    },
+  ];
+}
+
+/** "name" + "tag" → "name:tag"; a repo that already carries a tag keeps it. */
+function withTag(repo: string, tag: string | null): string {
+  if (tag) return `${repo}:${tag}`;
+  const lastSegment = repo.slice(repo.lastIndexOf('/') + 1);
+  return lastSegment.includes(':') ? repo : `${repo}:latest`;
+}
+
+async function importImage(deps: RouteDeps, ctx: RouteContext): Promise<undefined> {
+  const fromSrc = ctx.query.get('fromSrc');
+  if (ctx.query.get('fromImage')) {
+    ctx.req.resume();
+    throw badRequest(`hookd cannot pull images from a registry yet: use "docker import" or "docker load" to add ${ctx.query.get('fromImage')}`);
+  }
+  if (fromSrc !== '-') {
+    ctx.req.resume();
+    throw badRequest(`import: only fromSrc=- (the tarball in the request body) is supported, got ${JSON.stringify(fromSrc)}`);
+  }
+  const repo = ctx.query.get('repo');
+  const image = await deps.images.importRootfs(ctx.req, {
+    ...(repo ? { repoTag: withTag(repo, ctx.query.get('tag')) } : {}),
+    changes: ctx.query.getAll('changes'),
+    message: ctx.query.get('message') ?? '',
+  });
+  deps.events.publish('image', 'import', image.Id, { name: image.RepoTags[0] ?? image.Id });
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+  ctx.res.end(`${JSON.stringify({ status: image.Id })}\r\n`);
+  return undefined;
+}
+
+function toImageInspect(image: ImageRecord): Record<string, unknown> {
+  const { rootfsDir: _rootfsDir, ...visible } = image;
+  return {
+    ...visible, RepoDigests: [], Parent: '', Container: '', DockerVersion: '', Author: '', VirtualSize: image.Size,
+    GraphDriver: { Name: 'hookd-copy', Data: null }, RootFS: { Type: 'layers', Layers: [] }, Metadata: { LastTagTime: image.Created },
+  };
+}

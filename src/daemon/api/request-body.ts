@@ -1,0 +1,66 @@
+// Reading and decoding request bodies: a size limit (JSON bodies are small; tarballs stream
+// through streaming routes instead) and JSON errors that say what is wrong and where.
+
+import type { IncomingMessage } from 'node:http';
+import { ApiError, badRequest } from './errors.ts';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Buffers the whole body; rejects with 413 as soon as it exceeds `limitBytes`. */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) {
+      req.resume(); // drain the rest so the 413 answer can still be written
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(limitBytes: number): ApiError {
+  return new ApiError(413, `request body is larger than the limit of ${limitBytes} bytes`);
+}
+
+/**
+ * Parses a JSON body. `what` names the document in the message ("create config"). An empty body
+ * is `emptyValue` when given (Docker accepts an empty body on several POSTs), else a 400.
+ */
+export function parseJsonBody(body: Buffer | string, what: string, emptyValue?: unknown): unknown {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.trim() === '') {
+    if (emptyValue !== undefined) return emptyValue;
+    throw badRequest(`${what}: the request body is empty; a JSON object is required`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`${what}: malformed JSON: ${describeJsonError(error as Error, text)}`);
+  }
+}
+
+/** V8's message plus the line and column of the offending character, and the text around it. */
+export function describeJsonError(error: Error, text: string): string {
+  const reason = error.message.replace(/\s*\(line \d+ column \d+\)$/, '');
+  const match = /position (\d+)/.exec(error.message);
+  const position = match ? Number(match[1]) : text.length;
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  const near = text.slice(Math.max(0, position - 10), position + 10).replace(/\s+/g, ' ');
+  return `${reason} (line ${line}, column ${column}, near ${JSON.stringify(near)})`;
+}
+
+/** Parses a JSON body that must be an object. */
+export function parseJsonObject(body: Buffer | string, what: string, allowEmpty = false): Record<string, unknown> {
+  const value = parseJsonBody(body, what, allowEmpty ? {} : undefined);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badRequest(`${what}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,138 @@
+// Matches a request against the route table and runs its handler: version prefix, path
+// parameters, body buffering with a limit, and one place where errors become JSON answers.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { API_VERSION, splitVersionPrefix } from './api-version.ts';
+import { ApiError, describeError } from './errors.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, readBody } from './request-body.ts';
+import { jsonResponse, type ApiResponse, type RouteContext, type RouteSpec } from './route-table.ts';
+import type { Duplex } from 'node:stream';
+import { readUpgradeBody } from './hijack.ts';
+
+export interface RouterOptions {
+  logger: Logger;
+  bodyLimitBytes?: number;
+  /** Value of the `Server` header, e.g. "hookd/0.1.0 (linux)". */
+  serverHeader?: string;
+}
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  names: string[];
+}
+
+export interface RouteMatch {
+  spec: RouteSpec;
+  params: Record<string, string>;
+}
+
+export interface Router {
+  /** Serves one request; never rejects (failures are answered). */
+  handle(req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): Promise<void>;
+  match(method: string, path: string): RouteMatch | undefined;
+}
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const names: string[] = [];
+  const source = spec.path.split(/(\{[^}]+\})/).map((part) => {
+    const param = /^\{([^}]+)\}$/.exec(part);
+    if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    names.push(param[1] as string);
+    return '(.+)';
+  }).join('');
+  return { spec, pattern: new RegExp(`^${source}$`), names };
+}
+
+/** Routes without parameters win over patterns, so GET /containers/json is never a container name. */
+export function createRouter(routes: readonly RouteSpec[], options: RouterOptions): Router {
+  const compiled = routes.map(compile);
+  const ordered = [...compiled.filter((r) => r.names.length === 0), ...compiled.filter((r) => r.names.length > 0)];
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const baseHeaders: Record<string, string> = {
+    'Api-Version': API_VERSION,
+    'Docker-Experimental': 'false',
+    'Ostype': 'linux',
+    'Server': options.serverHeader ?? 'hookd (linux)',
+  };
+
+  function match(method: string, path: string): RouteMatch | undefined {
+    const wanted = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
+    for (const verb of wanted) {
+      for (const route of ordered) {
+        if (route.spec.method !== verb) continue;
+        const found = route.pattern.exec(path);
+        if (!found) continue;
+        const params: Record<string, string> = {};
+        route.names.forEach((name, i) => { params[name] = safeDecode(found[i + 1] as string); });
+        return { spec: route.spec, params };
+      }
+    }
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
+    const abort = new AbortController();
+    const onClose = (): void => abort.abort(new Error('client disconnected'));
+    (upgrade?.socket ?? res).once('close', onClose);
+    const logger = options.logger.child({ method: req.method, url: req.url });
+    for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
+    try {
+      const url = new URL(req.url ?? '/', 'http://hookd');
+      const { version, path } = splitVersionPrefix(url.pathname);
+      const method = (req.method ?? 'GET').toUpperCase();
+      const found = match(method, path);
+      if (!found) throw notFoundRoute(method, path, routes);
+      const ctx: RouteContext = {
+        method, path, routePath: found.spec.path, params: found.params, query: url.searchParams,
+        headers: req.headers, body: Buffer.alloc(0), apiVersion: version, req, res, upgrade,
+        signal: abort.signal, logger,
+      };
+      if (upgrade) {
+        const length = Number(req.headers['content-length'] ?? 0) || 0;
+        const { body, rest } = await readUpgradeBody(upgrade.socket, upgrade.head, length, bodyLimitBytes);
+        ctx.body = body;
+        ctx.upgrade = { socket: upgrade.socket, head: rest };
+      } else if (!found.spec.streamsBody) {
+        ctx.body = await readBody(req, bodyLimitBytes);
+      }
+      const answer = await found.spec.handler(ctx);
+      if (answer) writeResponse(res, answer, method === 'HEAD');
+    } catch (error) {
+      const { status, message } = describeError(error);
+      if (status >= 500) logger.error({ err: error }, 'request failed');
+      else logger.debug({ status, message }, 'request refused');
+      if (res.headersSent) {
+        res.destroy(error instanceof Error ? error : undefined); // mid-stream: the client sees a cut stream
+        return;
+      }
+      writeResponse(res, status === 304 ? { status, headers: {}, body: Buffer.alloc(0) } : jsonResponse(status, { message }), req.method === 'HEAD');
+    }
+  }
+
+  return { handle, match };
+}
+
+function notFoundRoute(method: string, path: string, routes: readonly RouteSpec[]): ApiError {
+  const other = routes.some((route) => compile(route).pattern.test(path));
+  return other
+    ? new ApiError(405, `method ${method} is not allowed on ${path}`)
+    : new ApiError(404, `page not found: ${method} ${path}`);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // a stray "%" is part of the name, not an escape
+  }
+}
+
+export function writeResponse(res: ServerResponse, answer: ApiResponse, isHead = false): void {
+  if (res.headersSent) return;
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  if (answer.status !== 304 && answer.status !== 204) res.setHeader('Content-Length', answer.body.length);
+  res.end(isHead || answer.status === 304 ? undefined : answer.body);
+}

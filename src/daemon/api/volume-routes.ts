@@ -1,0 +1,32 @@
+// Volume routes: list, create (volume.preCreate runs inside the manager), inspect, remove.
+
+import { parseFilters } from '../containers/inspect-view.ts';
+import type { VolumeRecord } from '../volumes/volume-record.ts';
+import { parseJsonObject } from './request-body.ts';
+import type { RouteDeps } from './route-deps.ts';
+import { emptyResponse, jsonResponse, type RouteSpec } from './route-table.ts';
+
+export function volumeRoutes(deps: RouteDeps): RouteSpec[] {
+  const { volumes } = deps;
+  return [
+    {
+      method: 'GET', path: '/volumes', handler: async (ctx) =>
+        jsonResponse(200, { Volumes: volumes.list(parseFilters(ctx.query.get('filters'))).map(toVolumeJson), Warnings: [] }),
+    },
+    {
+      method: 'POST', path: '/volumes/create', handler: async (ctx) =>
+        jsonResponse(201, toVolumeJson(await volumes.create(parseJsonObject(ctx.body, 'volume config', true)))),
+    },
+    { method: 'GET', path: '/volumes/{name}', handler: async (ctx) => jsonResponse(200, toVolumeJson(volumes.get(ctx.params.name as string))) },
+    {
+      method: 'DELETE', path: '/volumes/{name}', handler: async (ctx) => {
+        await volumes.remove(ctx.params.name as string);
+        return emptyResponse(204);
+      },
+    },
+  ];
+}
+
+function toVolumeJson(volume: VolumeRecord): Record<string, unknown> {
+  return { ...volume, Status: {}, UsageData: null };
+}
