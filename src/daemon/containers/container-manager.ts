@@ -1,0 +1,391 @@
+// The container manager: the records, one lock per container, and the operations the API calls.
+// Each operation reads like its steps; the steps live in create-container.ts, start-container.ts,
+// update-container.ts, endpoints.ts and restart-policy.ts. Lifecycle news (start, exit, destroy)
+// goes to Docker-style events and to the `lifecycle` emitter that wait/attach/logs -f listen on.
+
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { HookInvoker } from '../../host/types.ts';
+import { conflict, notModified } from '../api/errors.ts';
+import type { EventBus } from '../events.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import type { ContainerRuntime, ExitStatus } from '../runtime/runtime.ts';
+import type { RecordStore } from '../store/record-store.ts';
+import type { VolumeManager } from '../volumes/volume-manager.ts';
+import { ZERO_TIME, type ContainerRecord } from './container-record.ts';
+import { containerDirOf, createContainer } from './create-container.ts';
+import { releaseEndpoints } from './endpoints.ts';
+import { matchesListFilters } from './inspect-view.ts';
+import { volumeNamesOf } from './mounts.ts';
+import { findContainer, nameInUse, normalizeName } from './names.ts';
+import { RESTART_BACKOFF, restartDelayMs, shouldRestart } from './restart-policy.ts';
+import { parseSignal } from './signals.ts';
+import { startContainer } from './start-container.ts';
+import { updateContainer } from './update-container.ts';
+
+export interface ContainerManagerOptions {
+  store: RecordStore<ContainerRecord>;
+  invoker: HookInvoker;
+  runtime: ContainerRuntime;
+  images: ImageStore;
+  volumes: VolumeManager;
+  events: EventBus;
+  logger: Logger;
+  dataRoot: string;
+  restartBackoff?: typeof RESTART_BACKOFF;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export class ContainerManager {
+  readonly #o: ContainerManagerOptions;
+  readonly #records = new Map<string, ContainerRecord>();
+  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #exitWatchers = new Map<string, AbortController>();
+  readonly #restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Containers the user stopped: their next exit does not trigger the restart policy. */
+  readonly #manualStops = new Set<string>();
+  /** Restarts since the last run that lasted RESTART_BACKOFF.resetAfterMs (for the backoff). */
+  readonly #restartStreak = new Map<string, number>();
+  /** Emits `start`, `exit` (id, exitCode) and `destroy` (id, exitCode). */
+  readonly lifecycle = new EventEmitter();
+
+  constructor(options: ContainerManagerOptions) {
+    this.#o = options;
+    this.lifecycle.setMaxListeners(0);
+  }
+
+  get(reference: string): ContainerRecord {
+    return findContainer(this.#records.values(), reference);
+  }
+
+  list(options: { all: boolean; filters: Record<string, string[]> }): ContainerRecord[] {
+    return [...this.#records.values()]
+      .filter((record) => options.all || record.State.Running || record.State.Restarting)
+      .filter((record) => matchesListFilters(record, options.filters))
+      .sort((a, b) => b.Created.localeCompare(a.Created));
+  }
+
+  /** Ids of containers whose mounts use the volume. */
+  usersOfVolume(name: string): string[] {
+    return [...this.#records.values()].filter((record) => volumeNamesOf(record.Mounts).includes(name)).map((record) => record.Id);
+  }
+
+  isImageInUse(imageId: string): boolean {
+    return [...this.#records.values()].some((record) => record.Image === imageId);
+  }
+
+  async create(body: Record<string, unknown>, name: string): Promise<ContainerRecord> {
+    const record = await createContainer({
+      invoker: this.#o.invoker, images: this.#o.images, volumes: this.#o.volumes, dataRoot: this.#o.dataRoot,
+      holderOfName: (n) => [...this.#records.values()].find((r) => r.Name === n), nameInUse,
+    }, body, name);
+    try {
+      await this.#o.store.put(record.Id, record);
+    } catch (error) {
+      await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
+      throw error;
+    }
+    this.#records.set(record.Id, record);
+    this.#publish(record, 'create');
+    return record;
+  }
+
+  async start(reference: string): Promise<void> {
+    const record = this.get(reference);
+    await this.#withLock(record.Id, async () => {
+      if (record.State.Running) throw notModified();
+      this.#cancelRestart(record);
+      this.#manualStops.delete(record.Id);
+      this.#restartStreak.delete(record.Id);
+      await this.#startLocked(record);
+    });
+  }
+
+  async stop(reference: string, timeoutSeconds?: number): Promise<void> {
+    const record = this.get(reference);
+    if (this.#cancelRestart(record)) {
+      await this.#withLock(record.Id, () => this.#persist(record));
+      this.#publish(record, 'stop');
+      return;
+    }
+    if (!record.State.Running) throw notModified();
+    this.#manualStops.add(record.Id);
+    const exited = this.#nextExit(record.Id);
+    await this.#o.runtime.kill(record.Id, parseSignal(record.Config.StopSignal || 'SIGTERM'))
+      .catch((error: unknown) => this.#o.logger.warn({ err: error, container: record.Id }, 'stop signal failed'));
+    const seconds = timeoutSeconds ?? record.Config.StopTimeout ?? 10;
+    if (seconds >= 0 && !(await settlesWithin(exited, seconds * 1000))) {
+      this.#publish(record, 'kill', { signal: 'SIGKILL' });
+      await this.#o.runtime.kill(record.Id, 'SIGKILL');
+    }
+    await exited;
+    this.#publish(record, 'stop');
+  }
+
+  async restart(reference: string, timeoutSeconds?: number): Promise<void> {
+    const record = this.get(reference);
+    if (record.State.Running) await this.stop(record.Id, timeoutSeconds);
+    await this.start(record.Id);
+    this.#publish(record, 'restart');
+  }
+
+  async kill(reference: string, signal = 'SIGKILL'): Promise<void> {
+    const record = this.get(reference);
+    const parsed = parseSignal(signal);
+    if (!record.State.Running) throw conflict(`Cannot kill container: ${reference}: Container ${record.Id} is not running`);
+    if (parsed === 'SIGKILL' || parsed === parseSignal(record.Config.StopSignal || 'SIGTERM')) this.#manualStops.add(record.Id);
+    await this.#o.runtime.kill(record.Id, parsed);
+    this.#publish(record, 'kill', { signal: String(parsed) });
+  }
+
+  /**
+   * Subscribes synchronously (so a start right after cannot be missed) and resolves with the
+   * exit code. Throws 404 synchronously for an unknown container.
+   */
+  wait(reference: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ StatusCode: number }> {
+    const record = this.get(reference);
+    const idle = !record.State.Running && !record.State.Restarting;
+    if (condition === 'not-running' && idle) return Promise.resolve({ StatusCode: record.State.ExitCode });
+    const event = condition === 'removed' ? 'destroy' : 'exit';
+    return new Promise((resolve, reject) => {
+      const listener = (id: string, exitCode: number): void => {
+        if (id !== record.Id) return;
+        cleanup();
+        resolve({ StatusCode: exitCode });
+      };
+      const onAbort = (): void => { cleanup(); reject(signal?.reason); };
+      const cleanup = (): void => { this.lifecycle.off(event, listener); signal?.removeEventListener('abort', onAbort); };
+      this.lifecycle.on(event, listener);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async rename(reference: string, newName: string): Promise<void> {
+    const record = this.get(reference);
+    const name = normalizeName(newName);
+    await this.#withLock(record.Id, async () => {
+      const holder = [...this.#records.values()].find((r) => r.Name === name);
+      if (holder && holder !== record) throw nameInUse(name, holder);
+      const oldName = record.Name;
+      record.Name = name;
+      try {
+        await this.#persist(record);
+      } catch (error) {
+        record.Name = oldName;
+        throw error;
+      }
+      this.#publish(record, 'rename', { oldName });
+    });
+  }
+
+  async remove(reference: string, options: { force: boolean; removeVolumes: boolean }): Promise<void> {
+    const record = this.get(reference);
+    if (record.State.Running) {
+      if (!options.force) {
+        throw conflict(`You cannot remove a running container ${record.Id}. Stop the container before attempting removal or force remove`);
+      }
+      await this.kill(record.Id, 'SIGKILL').catch(() => undefined); // it may have exited meanwhile
+      if (this.#records.get(record.Id)?.State.Running) await this.#nextExit(record.Id);
+    }
+    this.#cancelRestart(record);
+    await this.#withLock(record.Id, () => this.#destroyLocked(record, options.removeVolumes));
+  }
+
+  async update(reference: string, rawBody: Buffer): Promise<void> {
+    const record = this.get(reference);
+    await this.#withLock(record.Id, async () => {
+      const { restore } = await updateContainer(this.#o.invoker, record, rawBody);
+      try {
+        await this.#persist(record);
+      } catch (error) {
+        await restore();
+        throw error;
+      }
+      this.#publish(record, 'update');
+    });
+  }
+
+  /**
+   * Daemon start: load the records and ask the runtime about each. Running containers are watched
+   * again; those that died while the daemon was down get their exit status (and restart policy).
+   */
+  async load(): Promise<void> {
+    const { records, corrupt } = await this.#o.store.load();
+    for (const entry of corrupt) this.#o.logger.error(entry, 'container record is corrupt; skipped');
+    for (const [id, record] of records) this.#records.set(id, record);
+    for (const record of this.#records.values()) {
+      const state = await this.#o.runtime.state(record.Id, record.hookd.stateDir)
+        .catch((error: unknown) => { this.#o.logger.warn({ err: error, container: record.Id }, 'runtime state unknown'); return { status: 'unknown' as const, pid: undefined }; });
+      if (state.status === 'running') {
+        Object.assign(record.State, { Status: 'running', Running: true, Restarting: false, Pid: state.pid ?? record.State.Pid });
+        this.#watchExit(record);
+      } else if (record.State.Running || record.State.Restarting) {
+        const status = await this.#exitStatusAfterCrash(record);
+        await this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
+      }
+    }
+  }
+
+  /** Stops watching and restarting (containers keep running: their shims own them). */
+  close(): void {
+    for (const controller of this.#exitWatchers.values()) controller.abort();
+    for (const timer of this.#restartTimers.values()) clearTimeout(timer);
+    this.#exitWatchers.clear();
+    this.#restartTimers.clear();
+  }
+
+  async #startLocked(record: ContainerRecord): Promise<void> {
+    let pid: number;
+    try {
+      ({ pid } = await startContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime, logger: this.#o.logger }, record));
+    } catch (error) {
+      record.State.Restarting = false;
+      if (record.State.Status === 'restarting') record.State.Status = 'exited';
+      await this.#persist(record).catch(() => undefined);
+      throw error;
+    }
+    Object.assign(record.State, {
+      Status: 'running', Running: true, Restarting: false, Pid: pid, ExitCode: 0, Error: '',
+      StartedAt: new Date().toISOString(), FinishedAt: ZERO_TIME,
+    });
+    await this.#persist(record);
+    this.#watchExit(record);
+    this.#publish(record, 'start');
+    this.lifecycle.emit('start', record.Id);
+  }
+
+  #watchExit(record: ContainerRecord): void {
+    this.#exitWatchers.get(record.Id)?.abort();
+    const controller = new AbortController();
+    this.#exitWatchers.set(record.Id, controller);
+    this.#o.runtime.waitExit(record.Id, record.hookd.stateDir, controller.signal).then(
+      (status) => {
+        if (controller.signal.aborted) return;
+        this.#exitWatchers.delete(record.Id);
+        return this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) this.#o.logger.error({ err: error, container: record.Id }, 'waiting for the container to exit failed');
+      },
+    ).catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'handling the container exit failed'));
+  }
+
+  async #handleExitLocked(record: ContainerRecord, status: ExitStatus): Promise<void> {
+    if (!this.#records.has(record.Id)) return;
+    const ranMs = Date.now() - Date.parse(record.State.StartedAt);
+    Object.assign(record.State, {
+      Status: 'exited', Running: false, Restarting: false, Pid: 0, ExitCode: status.exitCode,
+      Error: status.error ?? '', FinishedAt: status.finishedAt || new Date().toISOString(),
+    });
+    await releaseEndpoints(this.#o.invoker, this.#o.logger, record);
+    const isManual = this.#manualStops.delete(record.Id);
+    const restart = shouldRestart(record, status.exitCode, isManual);
+    if (restart) Object.assign(record.State, { Status: 'restarting', Restarting: true });
+    await this.#persist(record);
+    this.#publish(record, 'die', { exitCode: String(status.exitCode) });
+    this.lifecycle.emit('exit', record.Id, status.exitCode);
+    if (restart) this.#scheduleRestart(record, ranMs);
+    else if (record.HostConfig.AutoRemove) await this.#destroyLocked(record, true);
+  }
+
+  #scheduleRestart(record: ContainerRecord, ranMs: number): void {
+    const backoff = this.#o.restartBackoff ?? RESTART_BACKOFF;
+    const streak = ranMs >= backoff.resetAfterMs ? 1 : (this.#restartStreak.get(record.Id) ?? 0) + 1;
+    this.#restartStreak.set(record.Id, streak);
+    const timer = setTimeout(() => {
+      this.#restartTimers.delete(record.Id);
+      void this.#withLock(record.Id, async () => {
+        if (!this.#records.has(record.Id) || !record.State.Restarting) return;
+        record.RestartCount += 1;
+        await this.#startLocked(record);
+      }).catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'restart by policy failed'));
+    }, restartDelayMs(streak, backoff));
+    this.#restartTimers.set(record.Id, timer);
+  }
+
+  /** True when a pending policy restart was cancelled (the container is then simply exited). */
+  #cancelRestart(record: ContainerRecord): boolean {
+    const timer = this.#restartTimers.get(record.Id);
+    if (!timer) return false;
+    clearTimeout(timer);
+    this.#restartTimers.delete(record.Id);
+    Object.assign(record.State, { Status: 'exited', Restarting: false });
+    return true;
+  }
+
+  async #destroyLocked(record: ContainerRecord, removeVolumes: boolean): Promise<void> {
+    if (!this.#records.has(record.Id)) return;
+    this.#exitWatchers.get(record.Id)?.abort();
+    this.#exitWatchers.delete(record.Id);
+    await this.#o.runtime.delete(record.Id, record.hookd.stateDir)
+      .catch((error: unknown) => this.#o.logger.warn({ err: error, container: record.Id }, 'runtime delete failed'));
+    await this.#o.store.delete(record.Id);
+    this.#records.delete(record.Id);
+    await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
+    if (removeVolumes) {
+      for (const name of record.hookd.anonymousVolumes) {
+        await this.#o.volumes.remove(name).catch((error: unknown) => this.#o.logger.warn({ err: error, volume: name }, 'anonymous volume not removed'));
+      }
+    }
+    this.#publish(record, 'destroy');
+    this.lifecycle.emit('destroy', record.Id, record.State.ExitCode);
+  }
+
+  /** The exit status of a container that died while the daemon was down; 255 if the runtime lost it. */
+  async #exitStatusAfterCrash(record: ContainerRecord): Promise<ExitStatus> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('no exit status')), 2000);
+    try {
+      return await this.#o.runtime.waitExit(record.Id, record.hookd.stateDir, controller.signal);
+    } catch {
+      return { exitCode: 255, finishedAt: new Date().toISOString(), error: 'the container exited while the daemon was down and left no exit status' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #nextExit(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = (exited: string): void => {
+        if (exited !== id) return;
+        this.lifecycle.off('exit', listener);
+        this.lifecycle.off('destroy', listener);
+        resolve();
+      };
+      this.lifecycle.on('exit', listener);
+      this.lifecycle.on('destroy', listener);
+    });
+  }
+
+  async #persist(record: ContainerRecord): Promise<void> {
+    await this.#o.store.put(record.Id, record);
+  }
+
+  #publish(record: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    const attributes: Record<string, string> = { ...(record.Config.Labels ?? {}), image: record.Config.Image ?? record.Image, name: record.Name.slice(1), ...extra };
+    this.#o.events.publish('container', action, record.Id, attributes);
+  }
+
+  /** Runs `task` after every earlier task of this container has settled. */
+  #withLock<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(id) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => undefined);
+    this.#locks.set(id, settled);
+    void settled.then(() => { if (this.#locks.get(id) === settled) this.#locks.delete(id); });
+    return next;
+  }
+}
+
+/** True when `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

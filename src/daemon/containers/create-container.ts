@@ -1,0 +1,102 @@
+// POST /containers/create, step by step: decode + validate → container.preCreate (before any
+// default, so what the plugins return is what is stored and used) → image resolution → name →
+// image defaults → mounts → rootfs. Nothing is stored here; the manager stores the result.
+
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HookInvoker, ProvenanceEntry } from '../../host/types.ts';
+import { badRequest, notFound } from '../api/errors.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import type { VolumeManager } from '../volumes/volume-manager.ts';
+import { initialState, type ContainerRecord, type CreateConfig } from './container-record.ts';
+import { decodeCreateConfig, validateCreateConfig } from './create-config.ts';
+import { emptyEndpointState, networkModeOf } from './endpoints.ts';
+import { applyImageDefaults, commandOf } from './image-defaults.ts';
+import { resolveMounts } from './mounts.ts';
+import { generateContainerId, generateName, normalizeName } from './names.ts';
+
+export interface CreateDeps {
+  invoker: HookInvoker;
+  images: ImageStore;
+  volumes: VolumeManager;
+  dataRoot: string;
+  /** The record holding `name`, if any (names are unique). */
+  holderOfName(name: string): ContainerRecord | undefined;
+  nameInUse(name: string, holder: ContainerRecord): Error;
+}
+
+export function containerDirOf(dataRoot: string, id: string): string {
+  return join(dataRoot, 'containers', id);
+}
+
+export async function createContainer(deps: CreateDeps, body: Record<string, unknown>, requestedName: string): Promise<ContainerRecord> {
+  const received = decodeCreateConfig(body);
+  if (requestedName) normalizeName(requestedName); // a bad name is refused before any plugin runs
+
+  const result = await deps.invoker.invoke('container.preCreate', { document: received, fields: { name: requestedName } });
+  const config = (result.document ?? received) as CreateConfig;
+  validateCreateConfig(config, `container.preCreate returned an invalid create config${blame(result.provenance)}`);
+
+  const { HostConfig: hostConfig = {}, NetworkingConfig: networking = {}, ...containerConfig } = config;
+  if (!containerConfig.Image) throw badRequest('invalid create config: Image is required');
+  const image = deps.images.resolve(containerConfig.Image);
+  if (!image) throw notFound(`No such image: ${containerConfig.Image}`);
+
+  const name = requestedName ? normalizeName(requestedName) : generateName((n) => deps.holderOfName(n) !== undefined);
+  const holder = deps.holderOfName(name);
+  if (holder) throw deps.nameInUse(name, holder);
+  if (hostConfig.AutoRemove && hostConfig.RestartPolicy?.Name && hostConfig.RestartPolicy.Name !== 'no') {
+    throw badRequest('conflicting options: cannot specify both --restart and --rm');
+  }
+
+  const id = (typeof containerConfig.SpecificID === 'string' && /^[0-9a-f]{64}$/.test(containerConfig.SpecificID))
+    ? containerConfig.SpecificID
+    : generateContainerId();
+  const finalConfig = applyImageDefaults(containerConfig, image, id);
+  const { mounts, anonymousVolumes } = await resolveMounts(finalConfig, hostConfig, deps.volumes);
+
+  const containerDir = containerDirOf(deps.dataRoot, id);
+  const rootfs = join(containerDir, 'rootfs');
+  const stateDir = join(containerDir, 'runtime');
+  try {
+    await mkdir(stateDir, { recursive: true });
+    await deps.images.prepareRootfs(image, rootfs);
+  } catch (error) {
+    await rm(containerDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const mode = networkModeOf({ HostConfig: hostConfig });
+  const networks = Object.keys(networking.EndpointsConfig ?? {});
+  const [path = '', ...args] = commandOf(finalConfig);
+  return {
+    Id: id,
+    Name: name,
+    Created: new Date().toISOString(),
+    Path: path,
+    Args: args,
+    State: initialState(),
+    Image: image.Id,
+    RestartCount: 0,
+    Driver: 'hookd-copy',
+    Platform: 'linux',
+    LogPath: join(containerDir, `${id}-json.log`),
+    Config: finalConfig,
+    HostConfig: { NetworkMode: hostConfig.NetworkMode || 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...hostConfig },
+    NetworkSettings: {
+      Networks: Object.fromEntries((networks.length > 0 ? networks : [mode]).map((network) => [network, {
+        ...emptyEndpointState(network),
+        ...(networking.EndpointsConfig?.[network] ?? {}),
+      }])),
+    },
+    Mounts: mounts,
+    HookdProvenance: result.provenance,
+    hookd: { rootfs, stateDir, exitPath: join(stateDir, 'exit.json'), anonymousVolumes },
+  };
+}
+
+/** " (changed by plugin ...)" when provenance says who touched the config. */
+function blame(provenance: ProvenanceEntry[]): string {
+  const plugins = [...new Set(provenance.map((entry) => entry.plugin))];
+  return plugins.length > 0 ? ` (changed by plugin${plugins.length > 1 ? 's' : ''} ${plugins.map((p) => `"${p}"`).join(', ')})` : '';
+}

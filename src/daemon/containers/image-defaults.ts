@@ -1,0 +1,42 @@
+// The defaults the daemon applies after container.preCreate, in Docker's way: the image's Env
+// under the config's, its Cmd/Entrypoint when the config has none, WorkingDir, User, StopSignal,
+// Labels, ExposedPorts and Volumes when the config does not set them, and Hostname = short id.
+
+import { badRequest } from '../api/errors.ts';
+import type { ImageRecord } from '../images/image-store.ts';
+import type { ContainerConfig } from './container-record.ts';
+
+/** Entries of `overrides` replace entries of `base` with the same name; order: base first. */
+export function mergeEnv(base: string[], overrides: string[]): string[] {
+  const byName = new Map<string, string>();
+  for (const entry of [...base, ...overrides]) byName.set(entry.split('=', 1)[0] as string, entry);
+  return [...byName.values()];
+}
+
+export function applyImageDefaults(config: ContainerConfig, image: ImageRecord, id: string): ContainerConfig {
+  const imageConfig = image.Config;
+  const result: ContainerConfig = { ...config };
+  result.Hostname = config.Hostname || id.slice(0, 12);
+  result.Env = mergeEnv(imageConfig.Env ?? [], config.Env ?? []);
+  // Docker: an Entrypoint from the client discards the image's Cmd as well as its Entrypoint.
+  if (!config.Entrypoint || config.Entrypoint.length === 0) {
+    result.Entrypoint = imageConfig.Entrypoint ?? [];
+    if (!config.Cmd || config.Cmd.length === 0) result.Cmd = imageConfig.Cmd ?? [];
+  }
+  result.Cmd = result.Cmd ?? [];
+  result.WorkingDir = config.WorkingDir || imageConfig.WorkingDir || '';
+  result.User = config.User || imageConfig.User || '';
+  if (!config.StopSignal && imageConfig.StopSignal) result.StopSignal = imageConfig.StopSignal;
+  result.Labels = { ...(imageConfig.Labels ?? {}), ...(config.Labels ?? {}) };
+  result.ExposedPorts = { ...(imageConfig.ExposedPorts ?? {}), ...(config.ExposedPorts ?? {}) };
+  result.Volumes = { ...(imageConfig.Volumes ?? {}), ...(config.Volumes ?? {}) };
+  if ((result.Entrypoint ?? []).length === 0 && result.Cmd.length === 0) {
+    throw badRequest('No command specified');
+  }
+  return result;
+}
+
+/** The argv the container runs: Entrypoint + Cmd. */
+export function commandOf(config: ContainerConfig): string[] {
+  return [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+}

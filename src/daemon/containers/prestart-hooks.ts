@@ -1,0 +1,62 @@
+// Hook container.preStart and the OCI prestart hook list. Pouch's documented contract: the
+// network hook has priority 0; higher priorities run first; equal priorities keep their order
+// (stable sort), plugins' hooks in the order the host returned them, then the daemon's own.
+
+import { join } from 'node:path';
+import type { HookInvoker, OwnedOciHook } from '../../host/types.ts';
+import type { RuntimeHook } from '../runtime/runtime.ts';
+import type { ContainerRecord } from './container-record.ts';
+import { networkModeOf, networkNamesOf } from './endpoints.ts';
+import { toPreStartJson } from './inspect-view.ts';
+
+export const NETWORK_HOOK_PRIORITY = 0;
+
+/**
+ * The daemon's network hook. hookd creates no network namespace plumbing of its own, so the hook
+ * records the network setup the container starts with (mode and endpoint decisions) in
+ * `<stateDir>/network-setup.json`; for "none" and "host" there is nothing to set up and it is a no-op.
+ * It never reads stdin (the OCI state), so it cannot block on a runtime that gives it none.
+ */
+export function networkHook(record: ContainerRecord): OwnedOciHook {
+  const mode = networkModeOf(record);
+  if (mode === 'none' || mode === 'host') {
+    return { plugin: 'hookd', priority: NETWORK_HOOK_PRIORITY, path: '/bin/sh', args: ['sh', '-c', 'exit 0', 'hookd-network'], env: [] };
+  }
+  const setup = {
+    container: record.Id,
+    mode,
+    endpoints: networkNamesOf(record).map((name) => {
+      const state = record.NetworkSettings.Networks[name];
+      return { network: name, endpointId: state?.EndpointID ?? '', priority: state?.Priority ?? 0, disableResolver: state?.DisableResolver ?? true, genericParams: state?.GenericParams ?? {} };
+    }),
+  };
+  return {
+    plugin: 'hookd',
+    priority: NETWORK_HOOK_PRIORITY,
+    path: '/bin/sh',
+    args: ['sh', '-c', 'printf "%s\\n" "$2" > "$1"', 'hookd-network', join(record.hookd.stateDir, 'network-setup.json'), JSON.stringify(setup)],
+    env: [],
+  };
+}
+
+/** Stable, higher priority first (Array.prototype.sort is stable). */
+export function sortPrestartHooks(hooks: OwnedOciHook[]): OwnedOciHook[] {
+  return [...hooks].sort((a, b) => b.priority - a.priority);
+}
+
+/** Runs the hook; rejects with the host's error (the caller aborts the start and rolls back). */
+export async function collectPrestartHooks(invoker: HookInvoker, record: ContainerRecord): Promise<OwnedOciHook[]> {
+  const result = await invoker.invoke('container.preStart', {
+    fields: { container_id: record.Id, container_json: toPreStartJson(record) },
+  });
+  return sortPrestartHooks([...(result.ociHooks ?? []), networkHook(record)]);
+}
+
+export function toRuntimeHooks(hooks: OwnedOciHook[]): RuntimeHook[] {
+  return hooks.map((hook) => ({
+    path: hook.path,
+    args: hook.args,
+    env: hook.env,
+    ...(hook.timeoutSeconds ? { timeoutSeconds: hook.timeoutSeconds } : {}),
+  }));
+}

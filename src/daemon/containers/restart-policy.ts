@@ -1,0 +1,28 @@
+// Docker's restart policies: no, always, unless-stopped, on-failure[:N]. A container stopped by
+// the user (stop, kill with the stop signal, rm -f) is never restarted. Restarts back off:
+// 100 ms doubling to 1 minute, reset when the previous run lasted 10 seconds or more.
+
+import type { ContainerRecord } from './container-record.ts';
+
+export const RESTART_BACKOFF = { initialMs: 100, maxMs: 60_000, resetAfterMs: 10_000 };
+
+export function shouldRestart(record: ContainerRecord, exitCode: number, isManualStop: boolean): boolean {
+  if (isManualStop) return false;
+  const policy = record.HostConfig.RestartPolicy ?? { Name: 'no' };
+  switch (policy.Name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure': {
+      const max = policy.MaximumRetryCount ?? 0;
+      return exitCode !== 0 && (max === 0 || record.RestartCount < max);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Delay before restart number `attempt` (1-based, counted since the last long-enough run). */
+export function restartDelayMs(attempt: number, backoff = RESTART_BACKOFF): number {
+  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, attempt - 1));
+}

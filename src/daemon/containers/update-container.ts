@@ -1,0 +1,50 @@
+// POST /containers/{id}/update in Pouch's order: container.preUpdate gets the raw body before it
+// is decoded; the returned body is decoded and applied; when it carries Env, the full env is
+// written into the rootfs and container.postUpdate is told (rootfs + env). Any failure restores
+// the record and the env file, so nothing of the update remains; the caller persists on success.
+
+import type { HookInvoker } from '../../host/types.ts';
+import { badRequest } from '../api/errors.ts';
+import { parseJsonObject } from '../api/request-body.ts';
+import type { ContainerRecord } from './container-record.ts';
+import { writeEnvFile } from './env-file.ts';
+import { applyUpdate, decodeUpdateConfig } from './update-config.ts';
+
+export async function updateContainer(invoker: HookInvoker, record: ContainerRecord, rawBody: Buffer): Promise<{ restore(): Promise<void> }> {
+  const result = await invoker.invoke('container.preUpdate', { rawDocument: rawBody, fields: { container_id: record.Id } });
+  const body = decodeHookBody(result.document, rawBody);
+  const update = decodeUpdateConfig(body);
+
+  const before = { Config: structuredClone(record.Config), HostConfig: structuredClone(record.HostConfig) };
+  let restoreEnvFile: (() => Promise<void>) | undefined;
+  const restore = async (): Promise<void> => {
+    record.Config = before.Config;
+    record.HostConfig = before.HostConfig;
+    await restoreEnvFile?.();
+  };
+  try {
+    applyUpdate(record, update);
+    if (update.Env) {
+      const env = record.Config.Env ?? [];
+      restoreEnvFile = await writeEnvFile(record.hookd.rootfs, env);
+      await invoker.invoke('container.postUpdate', { fields: { container_id: record.Id, rootfs: record.hookd.rootfs, env } });
+    }
+  } catch (error) {
+    await restore();
+    throw error;
+  }
+  return { restore };
+}
+
+/**
+ * What preUpdate returned: raw bytes (or a string) to decode, an already decoded object, or
+ * nothing (no plugin changed the body).
+ */
+function decodeHookBody(document: unknown, rawBody: Buffer): Record<string, unknown> {
+  const where = 'update body';
+  if (document === undefined || document === null) return parseJsonObject(rawBody, where, true);
+  if (Buffer.isBuffer(document) || document instanceof Uint8Array) return parseJsonObject(Buffer.from(document), `${where} returned by container.preUpdate`, true);
+  if (typeof document === 'string') return parseJsonObject(document, `${where} returned by container.preUpdate`, true);
+  if (typeof document === 'object' && !Array.isArray(document)) return document as Record<string, unknown>;
+  throw badRequest(`${where} returned by container.preUpdate: expected a JSON object, got ${JSON.stringify(document)}`);
+}

@@ -1,0 +1,112 @@
+// createDaemon(): the daemon's parts wired together, for main (CLI, config, host) and for tests.
+// listen() loads and reconciles the records, lets API plugins change the route table
+// (api.updateHandler), then serves. daemon.preStart / daemon.preStop are main's to call around
+// listen() and close(), because they bracket the whole process, not just the API.
+
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { HookInvoker } from '../host/types.ts';
+import { defaultRoutes } from './api/default-routes.ts';
+import { applyRouteChanges, type ForwardHttp } from './api/route-changes.ts';
+import type { MetricsBody, RouteDeps } from './api/route-deps.ts';
+import type { RouteSpec } from './api/route-table.ts';
+import { createRouter } from './api/router.ts';
+import { createApiServer, type ApiServer, type ListenConfig } from './api/server.ts';
+import { ContainerManager } from './containers/container-manager.ts';
+import type { ContainerRecord } from './containers/container-record.ts';
+import { ExecSessions } from './containers/exec-sessions.ts';
+import { EventBus } from './events.ts';
+import type { ImageStore } from './images/image-store.ts';
+import type { ContainerRuntime } from './runtime/runtime.ts';
+import type { RecordStore } from './store/record-store.ts';
+import { VolumeManager } from './volumes/volume-manager.ts';
+import type { VolumeRecord } from './volumes/volume-record.ts';
+
+export interface DaemonConfig {
+  /** Containers live in <dataRoot>/containers/<id>, volumes in <dataRoot>/volumes/<name>. */
+  dataRoot: string;
+  listen: ListenConfig;
+  version?: string;
+  /** Reported as /info ID; main may persist one. */
+  id?: string;
+  /** Limit for buffered (JSON) request bodies; default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+export interface DaemonOptions {
+  config: DaemonConfig;
+  invoker: HookInvoker;
+  runtime: ContainerRuntime;
+  images: ImageStore;
+  stores: { containers: RecordStore<ContainerRecord>; volumes: RecordStore<VolumeRecord> };
+  logger: Logger;
+  /** HandleHttp on a plugin, for routes API plugins add or wrap. Required only if they do. */
+  forwardHttp?: ForwardHttp;
+  /** GET /metrics body. */
+  metrics?: () => Promise<MetricsBody>;
+  /** Plugin counts for /info. */
+  plugins?: () => { total: number; ready: number };
+}
+
+export interface Daemon {
+  listen(): Promise<{ socketPath?: string; tcp?: { host: string; port: number } }>;
+  close(): Promise<void>;
+  readonly containers: ContainerManager;
+  readonly volumes: VolumeManager;
+  readonly images: ImageStore;
+  readonly events: EventBus;
+  /** The route table in force (after api.updateHandler once listen() ran). */
+  readonly routes: readonly RouteSpec[];
+}
+
+export function createDaemon(options: DaemonOptions): Daemon {
+  const { config, invoker, runtime, images, stores, logger } = options;
+  const events = new EventBus();
+  const volumes = new VolumeManager({ store: stores.volumes, invoker, events, logger: logger.child({ part: 'volumes' }), dataRoot: config.dataRoot });
+  const containers = new ContainerManager({
+    store: stores.containers, invoker, runtime, images, volumes, events, logger: logger.child({ part: 'containers' }), dataRoot: config.dataRoot,
+  });
+  volumes.setUsageLookup((name) => containers.usersOfVolume(name));
+  const deps: RouteDeps = {
+    containers, volumes, images, events, runtime,
+    execs: new ExecSessions(containers, runtime),
+    daemon: {
+      version: config.version ?? '0.1.0',
+      dataRoot: config.dataRoot,
+      id: config.id ?? randomBytes(16).toString('hex'),
+      plugins: options.plugins ?? (() => ({ total: 0, ready: 0 })),
+    },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
+  let routes: RouteSpec[] = defaultRoutes(deps);
+  let server: ApiServer | undefined;
+
+  async function applyApiPlugins(): Promise<void> {
+    const result = await invoker.invoke('api.updateHandler', { fields: { routes: routes.map(({ method, path }) => ({ method, path })) } });
+    const changes = result.routes;
+    if (!changes || changes.add.length + changes.remove.length + changes.wrap.length === 0) return;
+    const forward = options.forwardHttp;
+    if (!forward) throw new Error('API plugins changed the route table but the daemon was created without forwardHttp');
+    routes = applyRouteChanges(routes, changes, forward);
+    logger.info({ added: changes.add.length, removed: changes.remove.length, wrapped: changes.wrap.length }, 'API plugins changed the route table');
+  }
+
+  return {
+    containers, volumes, images, events,
+    get routes() { return routes; },
+    async listen() {
+      await volumes.load();
+      await containers.load();
+      await applyApiPlugins();
+      const router = createRouter(routes, { logger: logger.child({ part: 'api' }), bodyLimitBytes: config.bodyLimitBytes, serverHeader: `hookd/${deps.daemon.version} (linux)` });
+      server = createApiServer(router, config.listen);
+      const address = await server.listen();
+      logger.info({ ...address, runtime: runtime.name, isolated: runtime.isolated }, 'API listening');
+      return address;
+    },
+    async close() {
+      await server?.close();
+      containers.close();
+    },
+  };
+}
