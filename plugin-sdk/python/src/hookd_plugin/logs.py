@@ -47,7 +47,16 @@ class JsonLineFormatter(logging.Formatter):
                 "message": str(error),
                 "stack": "".join(traceback.format_exception(error)),
             }
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return json.dumps(line, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+class FieldsAdapter(logging.LoggerAdapter[logging.Logger]):
+    """A logger that adds fixed fields (the hook, the request id) to every line and, unlike the
+    stdlib adapter before Python 3.13, keeps the call's own `extra` fields too."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        kwargs["extra"] = {**(self.extra or {}), **(kwargs.get("extra") or {})}
+        return msg, kwargs
 
 
 def install_json_logging(plugin: str = "", stream: TextIO | None = None) -> None:

@@ -56,6 +56,7 @@ class Context:
     """The daemon operation's id (the same for every plugin called for it); "" for hooks without one."""
     log: logging.LoggerAdapter[logging.Logger] = field(
         default_factory=lambda: logging.LoggerAdapter(logging.getLogger("hookd_plugin")))
+    """Tags every line with `hook` and `request_id`; `extra={...}` adds fields of your own."""
 
 
 class Plugin:

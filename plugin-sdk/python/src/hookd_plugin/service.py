@@ -20,6 +20,7 @@ from google.protobuf.message import Message
 from ._gen.hookd.v1 import plugin_pb2 as pb
 from .errors import HookError, Reject, status_of, unimplemented
 from .hooks import HOOKS, HookSpec, call_state_of, is_served, request_id_of, subscribed_hooks
+from .logs import FieldsAdapter
 from .plugin import Context, Plugin
 
 SERVICE_NAME = "hookd.v1.Plugin"
@@ -134,4 +135,4 @@ class PluginService:
 def _context_for(spec: HookSpec, request: Message) -> Context:
     request_id = request_id_of(request)
     extra = {"hook": spec.method, **({"request_id": request_id} if request_id else {})}
-    return Context(hook=spec.method, request_id=request_id, log=logging.LoggerAdapter(log, extra))
+    return Context(hook=spec.method, request_id=request_id, log=FieldsAdapter(log, extra))
