@@ -8,6 +8,9 @@ import { HookdError } from './errors.ts';
 import type { HookName } from './hooks.ts';
 import type { PluginHandle } from './types.ts';
 
+/** setTimeout fires at once for delays above 2^31-1 ms; no call needs a longer guard than that. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 export interface GuardedCall {
   readonly handle: PluginHandle;
   readonly rpc: string;
@@ -39,7 +42,7 @@ export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
       const error = new HookdError('ERR_HOOK_TIMEOUT', { plugin: handle.name, hook, timeoutMs: call.timeoutMs });
       reject(error);
       controller.abort(error);
-    }, Math.max(0, call.deadline - Date.now()));
+    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, call.deadline - Date.now())));
     onAbort = () => {
       reject(aborted());
       controller.abort(call.signal.reason);

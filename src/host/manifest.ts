@@ -91,6 +91,10 @@ function parseAttach(fields: ManifestFields, value: unknown, baseDir: string): A
     if (!address.startsWith('unix:///')) {
       throw fields.invalid('attach.address', `must be "unix:///absolute/path.sock" or "host:port", got ${JSON.stringify(address)}`);
     }
+    if (tls !== undefined) {
+      // grpc-client.ts speaks plain gRPC on unix sockets; accepting tls here would promise what is not done.
+      throw fields.invalid('attach.tls', 'applies only to TCP addresses; a unix socket is protected by its file permissions');
+    }
   } else if (parseTcpAddress(address) === undefined) {
     throw fields.invalid('attach.address', `must be "unix:///absolute/path.sock" or "host:port", got ${JSON.stringify(address)}`);
   } else if (tls === undefined) {

@@ -90,6 +90,7 @@ describe('parseManifest: every bad field names the file and the field', () => {
     ['a relative unix address', { name: 'q', attach: { address: 'unix:rel.sock' } }, 'attach.address', /must be "unix:\/\/\//],
     ['a TCP port out of range', { name: 'q', attach: { address: 'h:70000', tls: {} } }, 'attach.address', /host:port/],
     ['TCP without TLS', { name: 'q', attach: { address: 'sidecar:7000' } }, 'attach.tls', /is required for the TCP address "sidecar:7000"/],
+    ['TLS on a unix socket', { name: 'q', attach: { address: 'unix:///s.sock', tls: {} } }, 'attach.tls', /applies only to TCP addresses/],
     ['a certFile without keyFile', { name: 'q', attach: { address: 'h:1', tls: { certFile: 'c' } } }, 'attach.tls.keyFile', /go together/],
     ['an unknown tls field', { name: 'q', attach: { address: 'h:1', tls: { ca: 'x' } } }, 'attach.tls.ca', /is not a known field/],
     ['an order that is not an integer', { ...LAUNCH, order: 1.5 }, 'order', /must be an integer, got 1.5/],
