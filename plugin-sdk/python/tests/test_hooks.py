@@ -3,6 +3,7 @@ with messages serialized to bytes and parsed back on both sides)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -161,3 +162,18 @@ def test_oci_hooks_may_be_returned_as_dicts():
 
     hooks = PluginClient(Dicts()).call("container_pre_start", container_id="c", container={})
     assert hooks == [pb.OciHook(path="/usr/bin/touch", args=["touch", "/tmp/x"], env=["A=1"], timeout_seconds=5)]
+
+
+def test_an_enum_value_from_a_newer_host_reads_as_unspecified():
+    phases = []
+
+    class Phases(hookd_plugin.Plugin):
+        name = "phases"
+
+        def container_pre_create_endpoint(self, ctx, endpoint, container_id, env, phase):
+            phases.append(phase)
+
+    client = PluginClient(Phases())
+    request = pb.ContainerPreCreateEndpointRequest(endpoint_json=b"{}", phase=7)
+    asyncio.run(client._rpc("ContainerPreCreateEndpoint", request))
+    assert phases == ["unspecified"]

@@ -97,11 +97,13 @@ def _raw_body(name: str) -> Param:
 
 
 def _enum(name: str, enum: Any, prefix: str) -> Param:
-    return Param(
-        name, name,
-        lambda msg, f: enum.Name(getattr(msg, f)).removeprefix(prefix).lower(),
-        lambda value: enum.Value(prefix + str(value).upper()),
-    )
+    """An enum as its lower-case name without the prefix ("create"); a value this SDK does not
+    know yet (a newer host) reads as "unspecified" rather than failing the call."""
+    def to_python(msg: Message, f: str) -> str:
+        value = getattr(msg, f)
+        return str(enum.Name(value)).removeprefix(prefix).lower() if value in enum.values() else "unspecified"
+
+    return Param(name, name, to_python, lambda value: enum.Value(prefix + str(value).upper()))
 
 
 def _optional_message(name: str) -> Param:
