@@ -128,12 +128,12 @@ export function asCallError(error: unknown, plugin: string, hook: HookName): Hoo
 
 /**
  * What one failed call does to the dispatch: `fatal` fails the hook with `error`, otherwise the
- * plugin is skipped. Aborts (the caller's signal) are always fatal. A required plugin that could
- * not give its verdict (unavailable, unreachable, timed out) fails closed whatever its policy;
- * its deliberate answers (rejections, bad replies) follow the policy like anyone's.
+ * plugin is skipped. A required plugin that could not give its verdict (unavailable, unreachable,
+ * timed out) fails closed whatever its policy; its deliberate answers (rejections, bad replies)
+ * follow the policy like anyone's. Aborts caused by the caller never reach here: dispatch fails
+ * the whole hook for those before judging any plugin.
  */
 export function judgeFailure(participant: Participant, error: HookdError, hook: HookName): { fatal: boolean; error: HookdError } {
-  if (error.code === 'ERR_HOOK_ABORTED') return { fatal: true, error };
   if (participant.required) {
     if (error.code === 'ERR_PLUGIN_UNAVAILABLE' || error.code === 'ERR_HOOK_TRANSPORT') {
       return { fatal: true, error: new HookdError('ERR_PLUGIN_REQUIRED_UNAVAILABLE', { plugin: participant.name, hook, state: participant.handle.state, reason: error.message }, { cause: error }) };

@@ -56,12 +56,15 @@ class Skips {
 
 /**
  * Calls one group in parallel. The first fatal failure aborts the calls still in flight (their
- * results would be thrown away), so a failing hook fails as soon as it can.
+ * results would be thrown away), so a failing hook fails as soon as it can; `firstFatal` is that
+ * failure, the one the hook reports. Failures that happen because the group or the caller aborted
+ * are not judged: they are consequences, not causes.
  */
-async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<CallOutcome[]> {
+async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<{ outcomes: CallOutcome[]; firstFatal?: HookdError }> {
   const groupAbort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
   const startedAt = Date.now();
+  let firstFatal: HookdError | undefined;
   const settled = await Promise.allSettled(group.map(async (participant) => {
     const deadline = Math.min(startedAt + participant.timeoutMs, options.deadline ?? Number.POSITIVE_INFINITY);
     try {
@@ -70,18 +73,23 @@ async function callGroup(group: readonly Participant[], spec: HookSpec, request:
       });
     } catch (error) {
       const failure = asCallError(error, participant.name, spec.name);
-      if (judgeFailure(participant, failure, spec.name).fatal && !groupAbort.signal.aborted) {
-        groupAbort.abort(new Error(`plugin "${participant.name}" failed ${spec.name} first`));
+      if (!signal.aborted && firstFatal === undefined) {
+        const verdict = judgeFailure(participant, failure, spec.name);
+        if (verdict.fatal) {
+          firstFatal = verdict.error;
+          groupAbort.abort(new Error(`plugin "${participant.name}" failed ${spec.name}`));
+        }
       }
       throw failure;
     }
   }));
-  return settled.map((result, i) => {
+  const outcomes = settled.map((result, i): CallOutcome => {
     const participant = group[i] as Participant;
     return result.status === 'fulfilled'
       ? { participant, reply: result.value }
       : { participant, error: result.reason as HookdError };
   });
+  return firstFatal === undefined ? { outcomes } : { outcomes, firstFatal };
 }
 
 function checkNotAborted(spec: HookSpec, options: DispatchOptions, next: Participant | undefined): void {
@@ -182,18 +190,19 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
     checkNotAborted(spec, options, group[0]);
     const request = buildRequest(spec, input, requestId, acc.documentBytes);
     called.push(...group.map((participant) => participant.name));
-    const outcomes = await callGroup(group, spec, request, options);
+    const { outcomes, firstFatal } = await callGroup(group, spec, request, options);
 
     if (options.signal?.aborted) checkNotAborted(spec, options, group[0]);
-    const fatal = outcomes
-      .filter((outcome) => outcome.error && outcome.error.code !== 'ERR_HOOK_ABORTED')
-      .map((outcome) => judgeFailure(outcome.participant, outcome.error as HookdError, hook))
-      .find((verdict) => verdict.fatal);
-    if (fatal) throw fatal.error;
+    if (firstFatal) throw firstFatal;
     const replies = new Map<Participant, unknown>();
     for (const outcome of outcomes) {
-      if (outcome.error) skips.add(outcome.error, outcome.participant.name);
-      else replies.set(outcome.participant, outcome.reply);
+      if (outcome.error) {
+        const verdict = judgeFailure(outcome.participant, outcome.error, hook);
+        if (verdict.fatal) throw verdict.error;
+        skips.add(verdict.error, outcome.participant.name);
+      } else {
+        replies.set(outcome.participant, outcome.reply);
+      }
     }
     combineGroup(spec, group, replies, acc, skips);
   }

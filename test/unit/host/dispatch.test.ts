@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dispatchHook } from '../../../src/host/dispatch.ts';
 import { effectivePolicy, effectiveTimeoutMs } from '../../../src/host/dispatch-policy.ts';
-import { isHookdError, type HookdErrorCode } from '../../../src/host/errors.ts';
+import { HookdError, isHookdError, type HookdErrorCode } from '../../../src/host/errors.ts';
 import { hookSpec, type FailurePolicy, type HookName } from '../../../src/host/hooks.ts';
 import { MAX_REPLY_DOCUMENT_BYTES } from '../../../src/host/reply-decode.ts';
 import type { HookSubscription } from '../../../src/host/types.ts';
@@ -119,6 +119,19 @@ describe('dispatchHook: request messages', () => {
     assert.equal(log[0]?.request.body, raw);
     assert.deepEqual(result.document, { Memory: 20 });
     assert.equal(result.changed, true);
+  });
+
+  it('forwards a raw body that is not JSON and leaves the document undefined when nobody replaces it', async () => {
+    const log: RecordedCall[] = [];
+    const raw = Buffer.from('not json');
+    const quiet = plugins(log, { p: { subscribe: ['container.preUpdate'] } });
+    const unchanged = await dispatchHook(quiet, 'container.preUpdate', { rawDocument: raw });
+    assert.equal(log[0]?.request.body, raw);
+    assert.equal(unchanged.document, undefined);
+    assert.equal(unchanged.changed, false);
+    const fixer = plugins([], { p: { subscribe: ['container.preUpdate'], reply: () => documentReply('body', { Memory: 1 }) } });
+    const fixed = await dispatchHook(fixer, 'container.preUpdate', { rawDocument: raw });
+    assert.deepEqual(fixed.document, { Memory: 1 });
   });
 
   it('omits context for hooks whose request has none', async () => {
@@ -259,6 +272,17 @@ describe('dispatchHook: failure policies', () => {
     assert.equal(log.find((call) => call.plugin === 'slow')?.options.signal?.aborted, true);
   });
 
+  it('judges an abort the plugin reports on its own (it is being stopped) by policy, not as the caller aborting', async () => {
+    const handles = plugins([], {
+      stopping: {
+        subscribe: [CREATE], failurePolicy: 'ignore',
+        reply: (_request, options) => { throw new HookdError('ERR_HOOK_ABORTED', { plugin: 'stopping', hook: options.hook, reason: 'plugin is stopping' }); },
+      },
+    });
+    const result = await dispatchHook(handles, CREATE, { document: {} });
+    assert.deepEqual(result.skipped.map((s) => s.code), ['ERR_HOOK_ABORTED']);
+  });
+
   it('skips an unavailable plugin under ignore without calling it, and fails under fail', async () => {
     const log: RecordedCall[] = [];
     const ignoring = plugins(log, { down: { subscribe: [CREATE], state: 'restarting', failurePolicy: 'ignore' } });
@@ -311,6 +335,11 @@ describe('dispatchHook: required plugins', () => {
     });
     await assert.rejects(dispatchHook(handles, CREATE, { document: {} }),
       rejectsWith('ERR_PLUGIN_REQUIRED_UNAVAILABLE', (m) => assert.match(m, /connection reset/)));
+  });
+
+  it('fails closed when a required plugin times out, even under ignore', async () => {
+    const handles = plugins([], { guard: { subscribe: [CREATE], required: true, failurePolicy: 'ignore', timeoutMs: 20, reply: hang } });
+    await assert.rejects(dispatchHook(handles, CREATE, { document: {} }), rejectsWith('ERR_HOOK_TIMEOUT'));
   });
 
   it('lets a required plugin\'s deliberate rejection follow its policy', async () => {
