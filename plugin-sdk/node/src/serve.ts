@@ -5,10 +5,10 @@
 //   4. exit 0 after answering Shutdown, or on SIGTERM/SIGINT, once calls in flight are done
 // Nothing is ever written to stdout.
 import type { Plugin } from './define-plugin.ts';
-import { readServeSettings, ServeSettingsError, type ServeMode } from './environment.ts';
+import { readServeSettings, ServeSettingsError, type ServeMode, type ServeSettings } from './environment.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { SDK_PROTOCOL_VERSIONS } from './protocol.ts';
-import { startPluginServer } from './server.ts';
+import { startPluginServer, type PluginServer } from './server.ts';
 
 export interface ServeOptions {
   /** Environment to read the HOOKD_* variables from; defaults to process.env. */
@@ -26,34 +26,22 @@ export interface ServingPlugin {
 const STOP_GRACE_MS = 2000;
 
 export async function servePlugin(plugin: Plugin, options: ServeOptions = {}): Promise<ServingPlugin> {
-  const env = options.env ?? process.env;
   const log = createLogger(plugin.name);
-
-  let settings;
-  try {
-    settings = readServeSettings(env);
-  } catch (error) {
-    return exitWith(log, error instanceof ServeSettingsError ? error.message : String(error));
-  }
-  if (!settings) {
-    process.stderr.write(byHandMessage(plugin));
-    process.exit(1);
-  }
-
+  const settings = readSettingsOrExit(plugin, options.env ?? process.env, log);
   warnAboutVersions(log, settings.hostProtocolVersions, settings.manifestName, plugin.name);
 
+  let server: PluginServer | undefined;
   let stopping: Promise<never> | undefined;
   const stop = (reason: string): Promise<never> => {
     stopping ??= (async () => {
-      await server.runtime.runShutdown(reason);
-      await server.close(STOP_GRACE_MS);
+      await server?.runtime.runShutdown(reason);
+      await server?.close(STOP_GRACE_MS);
       log.info('stopped', { reason });
       process.exit(0);
     })();
     return stopping;
   };
 
-  let server: Awaited<ReturnType<typeof startPluginServer>>;
   try {
     server = await startPluginServer(plugin, {
       address: settings.address,
@@ -70,6 +58,22 @@ export async function servePlugin(plugin: Plugin, options: ServeOptions = {}): P
 
   log.info('serving', { mode: settings.mode, address: server.address, version: plugin.version });
   return { mode: settings.mode, address: server.address, stop };
+}
+
+// Run by hand (no HOOKD_* address): say what this program is, on stderr, and exit 1. Unusable
+// settings (TCP without TLS, half a key pair): log why and exit 1.
+function readSettingsOrExit(plugin: Plugin, env: NodeJS.ProcessEnv, log: Logger): ServeSettings {
+  let settings: ServeSettings | undefined;
+  try {
+    settings = readServeSettings(env);
+  } catch (error) {
+    return exitWith(log, error instanceof ServeSettingsError ? error.message : String(error));
+  }
+  if (!settings) {
+    process.stderr.write(byHandMessage(plugin));
+    process.exit(1);
+  }
+  return settings;
 }
 
 export function byHandMessage(plugin: Pick<Plugin, 'name' | 'version'>): string {
