@@ -1,0 +1,73 @@
+// Attached plugins (sidecars): the host dials an address it did not create, runs the same
+// Describe → Configure → health sequence, and redials when the sidecar goes away and comes back.
+
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import { isHookdError } from '../../../src/host/errors.ts';
+import { PluginHost } from '../../../src/host/plugin-host.ts';
+import type { PluginHandle } from '../../../src/host/types.ts';
+import { attachedManifest, capturedLogger, FIXTURES_DIR, REPO_ROOT } from './fixture-manifest.ts';
+import { recordStates, waitForState } from './observe.ts';
+
+/** Runs the well-behaved fixture ourselves, as a sidecar would run, serving `address`. */
+function runSidecar(address: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES_DIR}well-behaved.ts`], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOOKD_PLUGIN_ADDRESS: address, HOOKD_PLUGIN_NAME: 'sidecar' },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+function pull(handle: PluginHandle, imageRef: string) {
+  return handle.call('ImagePostPull', { image_ref: imageRef }, { deadline: Date.now() + 5_000, hook: 'image.postPull' });
+}
+
+describe('attached plugins', { timeout: 60_000 }, () => {
+  it('dials a sidecar, redials after it goes away and comes back, and serves calls again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hookd-sidecar-'));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const address = `unix://${join(dir, 'sidecar.sock')}`;
+    let sidecar = runSidecar(address);
+
+    const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
+    after(() => host.stop('test over'));
+    const states = recordStates(host);
+    const [status] = await host.start([attachedManifest('sidecar', address, { config: { snapshotters: ['overlay-extra'] } })]);
+    assert.equal(status?.state, 'ready');
+    assert.equal(status?.kind, 'attached');
+    assert.equal(status?.pid, undefined);
+    const handle = host.plugins()[0]!;
+    assert.deepEqual(await pull(handle, 'first'), { snapshotters: ['first', 'overlay-extra'] });
+
+    const restarting = waitForState(host, 'restarting');
+    const readyAgain = waitForState(host, 'ready');
+    sidecar.kill('SIGKILL');
+    await once(sidecar, 'exit');
+    assert.match((await restarting).reason ?? '', /the connection was lost/);
+    await assert.rejects(pull(handle, 'while-away'), (error: unknown) => isHookdError(error, 'ERR_PLUGIN_UNAVAILABLE'));
+
+    sidecar = runSidecar(address);
+    await readyAgain;
+    // Configure ran again on the new sidecar: the echo includes the manifest's config.
+    assert.deepEqual(await pull(handle, 'second'), { snapshotters: ['second', 'overlay-extra'] });
+    assert.deepEqual(states, ['starting', 'ready', 'restarting', 'starting', 'ready']);
+  });
+
+  it('refuses a TCP address without TLS, naming the plugin', async () => {
+    const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
+    after(() => host.stop('test over'));
+    const [status] = await host.start([attachedManifest('plaintext', '127.0.0.1:1', { restart: { maxFailures: 1 } })]);
+    assert.equal(status?.state, 'failed');
+    assert.match(status?.lastError?.message ?? '', /plugin "plaintext" .*127\.0\.0\.1:1 is TCP, which requires "tls"/);
+  });
+});
