@@ -59,9 +59,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The struct field name a value sits under; map keys are data and never make a map or keyed array. */
 function lastFieldName(segments: readonly PathSegment[]): string | undefined {
   const last = segments.at(-1);
-  return last && last.kind !== 'entry' ? last.name : undefined;
+  return last?.kind === 'field' ? last.name : undefined;
 }
 
 /** Whether the object found at `segments` is a map (its keys become `[key]` segments). */
@@ -70,7 +71,7 @@ export function isMapAt(segments: readonly PathSegment[]): boolean {
   if (name === undefined) return false;
   if (MAP_FIELDS.has(name)) return true;
   const parent = segments.length >= 2 ? segments[segments.length - 2] : undefined;
-  return MAP_FIELD_PATHS.some(([p, n]) => n === name && parent?.name === p);
+  return MAP_FIELD_PATHS.some(([p, n]) => n === name && parent?.kind === 'field' && parent.name === p);
 }
 
 /** The key function of the array found at `segments`, if it is a keyed collection. */

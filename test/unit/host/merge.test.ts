@@ -159,6 +159,41 @@ const CASES: MergeCase[] = [
     claims: ['a set NetworkingConfig.EndpointsConfig[bridge].IPAMConfig.IPv4Address', 'b set NetworkingConfig.EndpointsConfig[bridge].Aliases'],
   },
   {
+    title: 'maps: a network named like a map field is still a struct inside',
+    input: { NetworkingConfig: { EndpointsConfig: { Labels: { Aliases: [] } } } },
+    replies: { a: { NetworkingConfig: { EndpointsConfig: { Labels: { Aliases: ['x'] } } } } },
+    document: { NetworkingConfig: { EndpointsConfig: { Labels: { Aliases: ['x'] } } } },
+    claims: ['a set NetworkingConfig.EndpointsConfig[Labels].Aliases'],
+  },
+  {
+    title: 'maps: two plugins setting that network\'s Aliases differently → conflict on the struct field',
+    input: { NetworkingConfig: { EndpointsConfig: { Labels: { Aliases: [] } } } },
+    replies: {
+      a: { NetworkingConfig: { EndpointsConfig: { Labels: { Aliases: ['x'] } } } },
+      b: { NetworkingConfig: { EndpointsConfig: { Labels: { Aliases: ['y'] } } } },
+    },
+    error: conflict('a', 'b', 'NetworkingConfig.EndpointsConfig[Labels].Aliases'),
+  },
+  {
+    title: 'maps: LogConfig.Config is a map, so its keys are bracketed and merge one by one',
+    input: { HostConfig: { LogConfig: { Type: 'json-file', Config: {} } } },
+    replies: {
+      a: { HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': '10m' } } } },
+      b: { HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-file': '3' } } } },
+    },
+    document: { HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } } } },
+    claims: ['a set HostConfig.LogConfig.Config[max-size]', 'b set HostConfig.LogConfig.Config[max-file]'],
+  },
+  {
+    title: 'maps: two plugins setting one LogConfig.Config key differently → conflict on that key',
+    input: { HostConfig: { LogConfig: { Type: 'json-file', Config: {} } } },
+    replies: {
+      a: { HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': '10m' } } } },
+      b: { HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': '20m' } } } },
+    },
+    error: conflict('a', 'b', 'HostConfig.LogConfig.Config[max-size]'),
+  },
+  {
     title: 'maps: a plugin removing a whole network another changes → conflict on the network',
     input: { NetworkingConfig: { EndpointsConfig: { bridge: { IPAMConfig: {} } } } },
     replies: {
