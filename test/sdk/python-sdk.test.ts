@@ -1,13 +1,19 @@
 // Runs the Python SDK's and the Python examples' pytest suites as part of `npm test`, so that the
-// project has one test command. Each suite runs in its own pytest process, in its own directory
+// project has one test command, and has the real host (src/host) launch each Python example from
+// its manifest.json, so that the SDK is proven against the host and not only against itself. Each suite runs in its own pytest process, in its own directory
 // (where its pytest config lives), with the interpreter of plugin-sdk/python/.venv when it exists
 // (created by scripts/generate.d/python.sh or by hand, see below), else python3 from PATH.
 // Without Python 3.11 and the SDK's dependencies the suites skip with a printed reason.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+
+import { pino } from 'pino';
+
+import { isHookdError, PluginHost, type PluginManifest } from '../../src/host/index.ts';
+import { parseManifest } from '../../src/host/manifest.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SDK_DIR = join(ROOT, 'plugin-sdk/python');
@@ -74,8 +80,10 @@ function withoutHookdVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('HOOKD_')));
 }
 
+/** Probed once for both groups of tests. */
+const found = findPython();
+
 describe('Python plugin SDK and examples (pytest)', () => {
-  const found = findPython();
   if ('missing' in found) console.error(`python suites skipped: ${found.missing}; ${INSTALL_HINT}`);
 
   for (const suite of listSuites()) {
@@ -91,4 +99,63 @@ describe('Python plugin SDK and examples (pytest)', () => {
       t.diagnostic(`${name}: ${summary}`);
     });
   }
+});
+
+/** An example's manifest as the daemon would load it, run by the interpreter the suites use. */
+function loadExampleManifest(example: string, python: string): PluginManifest {
+  const file = join(ROOT, 'examples', example, 'manifest.json');
+  const manifest = parseManifest(JSON.parse(readFileSync(file, 'utf8')), file);
+  assert.ok(manifest.launch, `${file} launches its plugin`);
+  assert.equal(manifest.launch.command, 'python3');
+  // python3 on PATH may lack grpcio; the venv's interpreter stands in for it.
+  return { ...manifest, launch: { ...manifest.launch, command: python }, startTimeoutMs: 30_000 };
+}
+
+async function withHost<T>(manifest: PluginManifest, use: (host: PluginHost) => Promise<T>): Promise<T> {
+  const host = new PluginHost({ logger: pino({ level: 'silent' }), hostName: 'python-sdk-test', hostVersion: '0.0.0' });
+  try {
+    const [status] = await host.start([manifest]);
+    assert.equal(status?.state, 'ready', `plugin ${manifest.name} did not start: ${JSON.stringify(status?.lastError)}`);
+    return await use(host);
+  } finally {
+    await host.stop('test over');
+  }
+}
+
+describe('the host runs the Python examples from their manifests', () => {
+  const hostTimeoutMs = 90_000;
+
+  it('volume-defaults fills default DriverOpts and Labels and refuses a disallowed driver', { timeout: hostTimeoutMs }, async (t) => {
+    if ('missing' in found) return t.skip(`${found.missing}: ${INSTALL_HINT}`);
+    await withHost(loadExampleManifest('python-volume-defaults', found.python), async (host) => {
+      const created = await host.invoke('volume.preCreate', { document: { Name: 'data', Driver: '', Labels: null } });
+      assert.deepEqual(created.document, {
+        Name: 'data', Driver: '', DriverOpts: { size: '10G' },
+        Labels: { 'io.hookd.volume.owner': 'platform', 'io.hookd.volume-defaults.defaulted': 'size' },
+      });
+      assert.ok(created.provenance.every((entry) => entry.plugin === 'volume-defaults'));
+
+      await assert.rejects(host.invoke('volume.preCreate', { document: { Name: 'data', Driver: 'nfs' } }), (error) => {
+        assert.ok(isHookdError(error), String(error));
+        assert.equal(error.code, 'ERR_HOOK_REJECTED');
+        assert.match(error.message, /volume driver "nfs" is not allowed on this host; allowed: local, tmpfs/);
+        return true;
+      });
+    });
+  });
+
+  it('disk-quota moves the DiskQuota env var into the DiskQuota map, within its allowed paths', { timeout: hostTimeoutMs }, async (t) => {
+    if ('missing' in found) return t.skip(`${found.missing}: ${INSTALL_HINT}`);
+    await withHost(loadExampleManifest('python-quota', found.python), async (host) => {
+      const created = await host.invoke('container.preCreate', {
+        document: { Image: 'busybox', Env: ['A=1', 'DiskQuota=/=10g;/data=50g'], HostConfig: { Memory: 0 } },
+        fields: { name: 'web' },
+      });
+      assert.deepEqual(created.document, {
+        Image: 'busybox', Env: ['A=1'], HostConfig: { Memory: 0 }, DiskQuota: { '/': '10g', '/data': '50g' },
+      });
+      const unchanged = await host.invoke('container.preCreate', { document: { Image: 'busybox', Env: ['A=1'] } });
+      assert.equal(unchanged.changed, false);
+    });
+  });
 });
