@@ -45,8 +45,9 @@ def _over_the_wire(message: M) -> M:
 
 
 class PluginClient:
-    """Calls a Plugin object as the host would, without a server. Each method has a sync form
-    (runs its own event loop) and an `_async` form for tests that already run one."""
+    """Calls a Plugin object as the host would, without a server. Each method has a sync form,
+    which runs the call in a fresh event loop, and an `_async` form for tests that already run
+    one; use the latter when the plugin keeps loop-bound state (an aiohttp session, a queue)."""
 
     def __init__(self, plugin: Plugin) -> None:
         self.plugin = plugin
