@@ -74,7 +74,8 @@ export function createPluginRuntime(plugin: PluginSpec, log: Logger): PluginRunt
       try {
         return await binding.invoke(handler, request, base());
       } catch (error) {
-        throw reportHookError(log, binding.key, error);
+        const requestId = (request as { context?: { request_id?: string } | null }).context?.request_id;
+        throw reportHookError(requestId ? log.child({ requestId }) : log, binding.key, error);
       }
     });
   }
