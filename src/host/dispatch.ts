@@ -18,7 +18,9 @@ import {
 } from './dispatch-policy.ts';
 import { HookdError } from './errors.ts';
 import { hookSpec, type HookName, type HookSpec } from './hooks.ts';
-import { appendProvenance, mergeGroup, unionSnapshotters, type GroupReply } from './merge.ts';
+import {
+  appendProvenance, mergeGroup, unionSnapshotters, validateSnapshotters, type GroupReply,
+} from './merge.ts';
 import { sortOciHooks, validateOciHooks } from './oci-hooks.ts';
 import { buildRequest, decodeReplyDocument, readInputDocument } from './reply-decode.ts';
 import { combineRoutes, validateRouteReply, type RouteReply } from './routes.ts';
@@ -153,13 +155,7 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
       return;
     case 'snapshotters':
       for (const [participant, reply] of replies) {
-        const names = decodeOrSkip(participant, () => {
-          const list: unknown = (reply as { snapshotters?: unknown } | undefined)?.snapshotters ?? [];
-          if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
-            throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin: participant.name, hook: spec.name, field: 'snapshotters', reason: 'must be a list of strings' });
-          }
-          return list as string[];
-        });
+        const names = decodeOrSkip(participant, () => validateSnapshotters(participant.name, reply));
         if (names) acc.snapshotters.push({ plugin: participant.name, snapshotters: names });
       }
       return;
@@ -168,6 +164,13 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
   }
 }
 
+/**
+ * Runs `hook` over `plugins` and combines the replies (docs/hooks-and-merge.md). Resolves with the
+ * combined result, including which plugins were called and which were skipped under policy
+ * ignore. Rejects with a HookdError: the failure of a plugin whose policy is fail (naming plugin
+ * and hook), ERR_PLUGIN_REQUIRED_UNAVAILABLE, ERR_MERGE_CONFLICT, ERR_ROUTE_CONFLICT,
+ * ERR_HOOK_ABORTED (the caller's signal or deadline), or ERR_HOOK_BAD_INPUT (a caller bug).
+ */
 export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookName, input: HookInput, options: DispatchOptions = {}): Promise<InvokeResult> {
   const spec = hookSpec(hook);
   const requestId = options.requestId ?? randomUUID();

@@ -181,6 +181,15 @@ export function mergeAcrossGroups(input: unknown, groups: readonly GroupOfReplie
   return { document, provenance };
 }
 
+/** image.postPull: one plugin's ImagePostPullResponse.snapshotters, checked to be names. */
+export function validateSnapshotters(plugin: string, reply: unknown): string[] {
+  const list: unknown = (reply as { snapshotters?: unknown } | undefined)?.snapshotters ?? [];
+  if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
+    throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: 'image.postPull', field: 'snapshotters', reason: 'must be a list of strings' });
+  }
+  return list;
+}
+
 /**
  * image.postPull: the union of the snapshotters every plugin asked for, first seen first (replies
  * arrive in group order, then plugin-name order), without duplicates, empty names, or the

@@ -447,6 +447,25 @@ describe('dispatchHook: OCI hooks, routes, snapshotters, notify', () => {
     assert.deepEqual(result.snapshotters, ['qcow2', 'zfs']);
   });
 
+  it('rejects snapshotter names that are not strings, and skips them under ignore', async () => {
+    const bad = () => ({ snapshotters: [1] });
+    await assert.rejects(dispatchHook(plugins([], { odd: { subscribe: ['image.postPull'], reply: bad } }), 'image.postPull', {}),
+      rejectsWith('ERR_HOOK_BAD_REPLY', (m) => assert.match(m, /plugin "odd" .*\(snapshotters\)/)));
+    const result = await dispatchHook(plugins([], { odd: { subscribe: ['image.postPull'], reply: bad, failurePolicy: 'ignore' } }), 'image.postPull', {});
+    assert.deepEqual(result.snapshotters, []);
+    assert.equal(result.skipped[0]?.code, 'ERR_HOOK_BAD_REPLY');
+  });
+
+  it('skips a malformed route reply under ignore and keeps the others', async () => {
+    const handles = plugins([], {
+      odd: { subscribe: ['api.updateHandler'], failurePolicy: 'ignore', reply: () => ({ add: [{ method: 'GET', path: 'no-slash' }] }) },
+      good: { subscribe: ['api.updateHandler'], reply: () => ({ remove: [{ method: 'GET', path: '/info' }] }) },
+    });
+    const result = await dispatchHook(handles, 'api.updateHandler', { fields: { routes } });
+    assert.deepEqual(result.routes?.remove, [{ method: 'GET', path: '/info', plugin: 'good' }]);
+    assert.match(result.skipped[0]?.message ?? '', /\(add\[0\]\.path\): must start with "\/"/);
+  });
+
   it('tells every subscribed plugin on a notify hook and returns nothing to combine', async () => {
     const log: RecordedCall[] = [];
     const handles = plugins(log, {
