@@ -1,7 +1,7 @@
 // Runs `go test ./...` in the Go plugin SDK and in every examples/go-* module as part of
 // `npm test`, so that the project has one test command. Each module is its own `go test` process
 // in its own directory. Without `go` on PATH the suites skip with a printed reason; CI installs Go
-// (>= 1.24) so that nothing is skipped there. Modules come from the Go module proxy on first use.
+// (>= 1.25; the SDK needs 1.24, examples/go-env-files 1.25) so that nothing is skipped there. Modules come from the Go module proxy on first use.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SDK_DIR = join(ROOT, 'plugin-sdk/go');
-const INSTALL_HINT = 'install Go >= 1.24 from https://go.dev/dl/ and put `go` on PATH';
+const INSTALL_HINT = 'install Go >= 1.25 from https://go.dev/dl/ and put `go` on PATH';
 // The SDK's suite builds a plugin binary and runs it as a real process; a cold module cache adds
 // downloads. On a busy 2-core machine that is tens of seconds, never minutes.
 const SUITE_TIMEOUT_MS = 300_000;

@@ -83,8 +83,8 @@ type HookOptions struct {
 	FailurePolicy FailurePolicy
 }
 
-// ProtocolVersions are the protocol versions this SDK speaks.
-var ProtocolVersions = []string{"1"}
+// ProtocolVersions returns the protocol versions this SDK speaks, newest first.
+func ProtocolVersions() []string { return []string{"1"} }
 
 // hookHandlers is the one table that ties each hook to its handler field: Describe's
 // subscription is derived from it, in protocol order.

@@ -163,9 +163,9 @@ func contextStopReason(ctx context.Context) string {
 // warnAboutHost logs what a launched plugin should know about the host that started it.
 func warnAboutHost(log *slog.Logger, getenv func(string) string, p *Plugin) {
 	if hostVersions := parseVersionList(getenv(EnvProtocolVersions)); len(hostVersions) > 0 &&
-		!slices.ContainsFunc(hostVersions, func(v string) bool { return slices.Contains(ProtocolVersions, v) }) {
+		!slices.ContainsFunc(hostVersions, func(v string) bool { return slices.Contains(ProtocolVersions(), v) }) {
 		log.Warn("the host speaks no protocol version this SDK speaks; it will refuse this plugin at Describe",
-			"hostVersions", hostVersions, "pluginVersions", ProtocolVersions)
+			"hostVersions", hostVersions, "pluginVersions", ProtocolVersions())
 	}
 	if manifestName := strings.TrimSpace(getenv(EnvPluginName)); manifestName != "" && manifestName != p.Name {
 		log.Info("the manifest names this plugin differently; the host uses the manifest name", "manifestName", manifestName)

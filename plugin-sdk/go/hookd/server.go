@@ -3,7 +3,6 @@ package hookd
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"sync"
 
 	"google.golang.org/grpc/codes"
@@ -43,7 +42,7 @@ func (s *pluginServer) Describe(context.Context, *hookdv1.DescribeRequest) (*hoo
 	return &hookdv1.DescribeResponse{
 		Name:             s.plugin.Name,
 		Version:          s.plugin.Version,
-		ProtocolVersions: slices.Clone(ProtocolVersions),
+		ProtocolVersions: ProtocolVersions(),
 		Hooks:            s.plugin.Subscriptions(),
 	}, nil
 }
