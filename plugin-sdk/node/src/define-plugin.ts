@@ -2,7 +2,7 @@
 // hook name fails at start-up, not silently as "never called") and adds `.serve()`.
 import type { HookHandlers, HookKey, HookPreferences } from './hook-types.ts';
 import type { Logger } from './logger.ts';
-import { HOOK_BINDINGS, isHookKey } from './hook-table.ts';
+import { bindingFor, HOOK_BINDINGS, isHookKey } from './hook-table.ts';
 import { servePlugin, type ServeOptions, type ServingPlugin } from './serve.ts';
 
 type Awaitable<T> = T | Promise<T>;
@@ -65,6 +65,9 @@ function validateSpec(spec: PluginSpec): void {
   for (const key of Object.keys(spec.hookOptions ?? {})) {
     if (!isHookKey(key) || typeof spec.hooks?.[key] !== 'function') {
       throw new TypeError(`definePlugin(${spec.name}): hookOptions.${key} is given but hooks.${key} is not implemented`);
+    }
+    if (bindingFor(key).protoEnum === undefined) {
+      throw new TypeError(`definePlugin(${spec.name}): hookOptions.${key} has no effect: ${key} is not a hook point (set options on apiUpdateHandler)`);
     }
   }
 }

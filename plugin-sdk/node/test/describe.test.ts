@@ -62,3 +62,10 @@ test('definePlugin refuses options for a hook that is not implemented', () => {
 test('definePlugin refuses a name that cannot appear in logs and file names', () => {
   assert.throws(() => definePlugin({ name: 'has space', version: '1', hooks: {} }), /name must be/);
 });
+
+test('definePlugin refuses hook options on handleHttp, which is not a hook point', () => {
+  assert.throws(
+    () => definePlugin({ name: 'http', version: '1', hooks: { handleHttp: () => undefined }, hookOptions: { handleHttp: { timeoutMs: 5 } } }),
+    /hookOptions.handleHttp has no effect/,
+  );
+});

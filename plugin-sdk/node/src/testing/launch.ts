@@ -38,6 +38,8 @@ export async function launchPlugin(file: string, options: LaunchOptions = {}): P
       HOOKD_PLUGIN_ADDRESS: address,
       HOOKD_PLUGIN_NAME: options.name ?? 'test-plugin',
       HOOKD_PROTOCOL_VERSIONS: '1',
+      // Readiness below is the "serving" line (info); debug also gives tests every line to assert on.
+      HOOKD_LOG_LEVEL: 'debug',
       ...options.env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
