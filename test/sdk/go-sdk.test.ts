@@ -1,7 +1,8 @@
 // Runs `go test ./...` in the Go plugin SDK and in every examples/go-* module as part of
 // `npm test`, so that the project has one test command. Each module is its own `go test` process
 // in its own directory. Without `go` on PATH the suites skip with a printed reason; CI installs Go
-// (>= 1.25; the SDK needs 1.24, examples/go-env-files 1.25) so that nothing is skipped there. Modules come from the Go module proxy on first use.
+// >= 1.25 (the SDK needs 1.24, examples/go-env-files 1.25) so that nothing is skipped there.
+// Modules come from the Go module proxy on first use.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
