@@ -14,6 +14,11 @@ export interface BaseContext<TConfig> {
   log: Logger;
   /** What `configure` returned for the manifest's config (undefined before Configure). */
   pluginConfig: TConfig | undefined;
+  /**
+   * Aborted when the host gives up on this call (its deadline passed or it was cancelled). Pass it
+   * to fetch, child processes and timers so that work nobody waits for stops.
+   */
+  signal: AbortSignal;
 }
 
 export interface RequestContext<TConfig> extends BaseContext<TConfig> {

@@ -12,7 +12,8 @@ import { describePlugin } from './describe.ts';
 import { isPluginRejection, toServiceError, unimplementedError } from './errors.ts';
 import { HOOK_BINDINGS, type AnyHandler } from './hook-table.ts';
 
-export type RpcFunction = (request: unknown) => Promise<object>;
+/** One RPC: a decoded request in, a response message out; `signal` aborts when the caller gives up. */
+export type RpcFunction = (request: unknown, signal?: AbortSignal) => Promise<object>;
 
 export interface PluginRuntime {
   /** Every RPC of hookd.v1.Plugin by name; unimplemented hooks answer UNIMPLEMENTED. */
@@ -24,7 +25,7 @@ export interface PluginRuntime {
 export function createPluginRuntime(plugin: PluginSpec, log: Logger): PluginRuntime {
   let pluginConfig: unknown;
   let shutdownRun: Promise<void> | undefined;
-  const base = (): BaseContext<unknown> => ({ log, pluginConfig });
+  const base = (signal: AbortSignal): BaseContext<unknown> => ({ log, pluginConfig, signal });
 
   const runShutdown = (reason: string): Promise<void> => {
     shutdownRun ??= (async () => {
@@ -69,10 +70,10 @@ export function createPluginRuntime(plugin: PluginSpec, log: Logger): PluginRunt
 
   for (const binding of HOOK_BINDINGS) {
     const handler = plugin.hooks[binding.key] as AnyHandler | undefined;
-    rpcs.set(binding.rpc, async (request) => {
+    rpcs.set(binding.rpc, async (request, signal = new AbortController().signal) => {
       if (!handler) throw unimplementedError(plugin.name, binding.rpc);
       try {
-        return await binding.invoke(handler, request, base());
+        return await binding.invoke(handler, request, base(signal));
       } catch (error) {
         const requestId = (request as { context?: { request_id?: string } | null }).context?.request_id;
         throw reportHookError(requestId ? log.child({ requestId }) : log, binding.key, error);

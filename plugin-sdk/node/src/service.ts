@@ -11,7 +11,10 @@ export function createPluginService(runtime: PluginRuntime, hooks: ServiceHooks)
   const implementation: UntypedServiceImplementation = {};
   for (const [rpc, handle] of runtime.rpcs) {
     implementation[rpc] = (call: ServerUnaryCall<unknown, object>, callback: sendUnaryData<object>) => {
-      handle(call.request).then(
+      // grpc-js emits 'cancelled' when the client cancels or the deadline passes.
+      const controller = new AbortController();
+      call.once('cancelled', () => controller.abort(new Error(`the host gave up on ${rpc}`)));
+      handle(call.request, controller.signal).then(
         (response) => {
           callback(null, response);
           if (rpc === 'Shutdown') hooks.onShutdownAnswered((call.request as { reason?: string }).reason ?? '');

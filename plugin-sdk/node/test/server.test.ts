@@ -42,3 +42,22 @@ test('Shutdown runs the plugin\'s shutdown, answers, then closes the server', as
   assert.deepEqual(events, ['shutdown: manifest removed', 'answered']);
   await assert.rejects(server.call('Describe', {}, { timeoutMs: 1000 }), { code: 14 });
 });
+
+test('a handler\'s signal aborts when the host\'s deadline passes', async (t) => {
+  let resolveAborted!: (reason: string) => void;
+  const aborted = new Promise<string>((resolve) => (resolveAborted = resolve));
+  const server = await startTestServer(definePlugin({
+    name: 'slow', version: '1',
+    hooks: {
+      containerPreStart: ({ signal }) => new Promise((resolve) => {
+        signal.addEventListener('abort', () => {
+          resolveAborted(String((signal.reason as Error).message));
+          resolve([]);
+        });
+      }),
+    },
+  }));
+  t.after(() => server.stop());
+  await assert.rejects(server.call('ContainerPreStart', { container_id: 'c' }, { timeoutMs: 200 }), { code: 4 });
+  assert.equal(await aborted, 'the host gave up on ContainerPreStart');
+});
