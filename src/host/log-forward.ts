@@ -47,10 +47,15 @@ export function forwardOutput(readable: Readable, logger: Logger, plugin: string
   let partial = '';
   let isTruncated = false;
 
-  const emitLine = (line: string, truncated: boolean) => {
-    if (line.length === 0 && !truncated) return;
+  const pushTail = (line: string) => {
+    if (line.length === 0) return;
     tail.push(line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS)}…` : line);
     if (tail.length > tailSize) tail.shift();
+  };
+
+  const emitLine = (line: string, truncated: boolean) => {
+    if (line.length === 0 && !truncated) return;
+    pushTail(line);
     const dropped = limiter.take();
     if (dropped > 0) child.warn({ droppedLines: dropped }, `plugin ${plugin} wrote too fast on ${options.stream}; ${dropped} lines were not logged`);
     if (!limiter.isAllowed) return;
@@ -58,6 +63,10 @@ export function forwardOutput(readable: Readable, logger: Logger, plugin: string
   };
 
   const onText = (text: string) => {
+    if (limiter.isExhausted()) {
+      skimText(text);
+      return;
+    }
     let start = 0;
     for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
       appendPartial(text.slice(start, newline));
@@ -67,6 +76,25 @@ export function forwardOutput(readable: Readable, logger: Logger, plugin: string
       start = newline + 1;
     }
     appendPartial(text.slice(start));
+  };
+
+  // While the window's budget is spent, a flood costs only a newline count per chunk: no line
+  // is cut out except the last complete one, for the tail.
+  const skimText = (text: string) => {
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline === -1) {
+      appendPartial(text);
+      return;
+    }
+    let lines = 0;
+    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines += 1;
+    limiter.drop(lines);
+    const lineStart = text.lastIndexOf('\n', lastNewline - 1) + 1;
+    const lastLine = lineStart === 0 ? partial + text.slice(0, lastNewline) : text.slice(lineStart, lastNewline);
+    pushTail(lastLine.slice(0, maxLineChars).replace(/\r$/, ''));
+    partial = '';
+    isTruncated = false;
+    appendPartial(text.slice(lastNewline + 1));
   };
 
   const appendPartial = (piece: string) => {
@@ -139,6 +167,10 @@ interface RateLimiter {
   take(): number;
   /** Whether the line just counted may be logged. */
   readonly isAllowed: boolean;
+  /** Whether this window's budget is spent (the window has not yet rolled over). */
+  isExhausted(): boolean;
+  /** Counts `lines` dropped without being looked at. */
+  drop(lines: number): void;
   /** Returns (and forgets) lines dropped in the current window. */
   flush(): number;
 }
@@ -165,6 +197,12 @@ function createRateLimiter(perSecond: number, now: () => number): RateLimiter {
     },
     get isAllowed() {
       return isAllowed;
+    },
+    isExhausted() {
+      return used >= perSecond && now() - windowStart < 1000;
+    },
+    drop(lines) {
+      dropped += lines;
     },
     flush() {
       const count = dropped;
