@@ -93,7 +93,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   /** Appends a line to the container's json-file log, as a shim would. */
   async log(id: string, text: string, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
-    const spec = this.#processes.get(id)?.spec ?? this.started.findLast((s) => s.id === id);
+    const spec = this.#processes.get(id)?.spec ?? [...this.started].reverse().find((s) => s.id === id);
     if (!spec) throw new Error(`no container ${id}`);
     await appendFile(spec.logPath, `${JSON.stringify({ log: text, stream, time: new Date().toISOString() })}\n`);
   }
