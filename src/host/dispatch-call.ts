@@ -38,11 +38,20 @@ export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new HookdError('ERR_HOOK_TIMEOUT', { plugin: handle.name, hook, timeoutMs: call.timeoutMs });
-      reject(error);
-      controller.abort(error);
-    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, call.deadline - Date.now())));
+    // Timers run on the event loop's cached clock and can fire a little before Date.now() reaches
+    // the deadline; re-arm for the rest so "timed out" always means the deadline has passed.
+    const arm = (): void => {
+      timer = setTimeout(() => {
+        if (Date.now() < call.deadline) {
+          arm();
+          return;
+        }
+        const error = new HookdError('ERR_HOOK_TIMEOUT', { plugin: handle.name, hook, timeoutMs: call.timeoutMs });
+        reject(error);
+        controller.abort(error);
+      }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, call.deadline - Date.now())));
+    };
+    arm();
     onAbort = () => {
       reject(aborted());
       controller.abort(call.signal.reason);
