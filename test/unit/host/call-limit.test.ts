@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { InFlightLimiter, type GiveUpReason } from '../../../src/host/call-limit.ts';
+
+const giveUp = (reason: GiveUpReason) => new Error(reason);
+const far = () => Date.now() + 60_000;
+
+describe('InFlightLimiter', () => {
+  it('grants up to max slots at once and queues the rest in arrival order', async () => {
+    const limiter = new InFlightLimiter(2);
+    const first = await limiter.acquire(far(), undefined, giveUp);
+    const second = await limiter.acquire(far(), undefined, giveUp);
+    const order: string[] = [];
+    const third = limiter.acquire(far(), undefined, giveUp).then((release) => { order.push('third'); return release; });
+    const fourth = limiter.acquire(far(), undefined, giveUp).then((release) => { order.push('fourth'); return release; });
+    assert.equal(limiter.inFlight, 2);
+    assert.equal(limiter.waiting, 2);
+    first();
+    (await third)();
+    second();
+    (await fourth)();
+    assert.deepEqual(order, ['third', 'fourth']);
+    assert.equal(limiter.inFlight, 0);
+  });
+
+  it('ignores a second release of the same slot', async () => {
+    const limiter = new InFlightLimiter(1);
+    const release = await limiter.acquire(far(), undefined, giveUp);
+    release();
+    release();
+    assert.equal(limiter.inFlight, 0);
+  });
+
+  it('gives up on a waiter whose deadline passes, and forgets it', async () => {
+    const limiter = new InFlightLimiter(1);
+    const held = await limiter.acquire(far(), undefined, giveUp);
+    await assert.rejects(limiter.acquire(Date.now() + 20, undefined, giveUp), /deadline/);
+    assert.equal(limiter.waiting, 0);
+    held();
+    assert.equal(limiter.inFlight, 0);
+  });
+
+  it('gives up on a waiter whose signal aborts', async () => {
+    const limiter = new InFlightLimiter(1);
+    const held = await limiter.acquire(far(), undefined, giveUp);
+    const controller = new AbortController();
+    const waiting = limiter.acquire(far(), controller.signal, giveUp);
+    controller.abort();
+    await assert.rejects(waiting, /aborted/);
+    assert.equal(limiter.waiting, 0);
+    held();
+  });
+
+  it('refuses at once when the signal is already aborted or the deadline already passed while full', async () => {
+    const limiter = new InFlightLimiter(1);
+    await assert.rejects(limiter.acquire(far(), AbortSignal.abort(), giveUp), /aborted/);
+    const held = await limiter.acquire(far(), undefined, giveUp);
+    await assert.rejects(limiter.acquire(Date.now() - 1, undefined, giveUp), /deadline/);
+    held();
+  });
+});
