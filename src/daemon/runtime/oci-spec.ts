@@ -1,0 +1,133 @@
+// Builds an OCI runtime-spec (1.0.2) config.json for runc from a RuntimeContainerSpec. A pure
+// function: the caller resolves the user against the rootfs first (user.ts), so the builder reads
+// nothing and can be tested as a table of inputs and outputs.
+
+import type { RuntimeContainerSpec, RuntimeHook } from './runtime.ts';
+import type { ResolvedUser } from './user.ts';
+import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, DEFAULT_NOFILE, DEFAULT_READONLY_PATHS, defaultDeviceRules, defaultMounts } from './oci-defaults.ts';
+import { resourcesFromDocker, rlimitsFromDocker, type OciResources, type OciRlimit } from './oci-resources.ts';
+
+export const OCI_VERSION = '1.0.2';
+
+export interface OciMount {
+  destination: string;
+  type: string;
+  source: string;
+  options: string[];
+}
+
+export interface OciHook {
+  path: string;
+  args?: string[];
+  env?: string[];
+  timeout?: number;
+}
+
+export interface OciProcess {
+  terminal: boolean;
+  user: { uid: number; gid: number; additionalGids?: number[] };
+  args: string[];
+  env: string[];
+  cwd: string;
+  capabilities: { bounding: string[]; effective: string[]; permitted: string[] };
+  rlimits: OciRlimit[];
+  noNewPrivileges: boolean;
+}
+
+export interface OciSpec {
+  ociVersion: string;
+  process: OciProcess;
+  root: { path: string; readonly: boolean };
+  hostname: string;
+  mounts: OciMount[];
+  hooks?: { prestart: OciHook[] };
+  annotations?: Record<string, string>;
+  linux: {
+    namespaces: Array<{ type: string; path?: string }>;
+    resources: OciResources;
+    cgroupsPath: string;
+    maskedPaths: string[];
+    readonlyPaths: string[];
+  };
+}
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): OciSpec {
+  const result: OciSpec = {
+    ociVersion: OCI_VERSION,
+    process: buildProcess(spec, user),
+    root: { path: spec.rootfs, readonly: spec.readonlyRootfs },
+    hostname: spec.hostname,
+    mounts: [...defaultMounts(), ...spec.mounts.map(bindMount)],
+    linux: {
+      namespaces: namespacesFor(spec.networkMode),
+      resources: { ...resourcesFromDocker(spec.resources), devices: defaultDeviceRules() },
+      // One cgroup per container under a hookd parent, so operators can find (and limit) them all.
+      cgroupsPath: `/hookd/${spec.id}`,
+      maskedPaths: [...DEFAULT_MASKED_PATHS],
+      readonlyPaths: [...DEFAULT_READONLY_PATHS],
+    },
+  };
+  if (spec.prestartHooks.length > 0) result.hooks = { prestart: spec.prestartHooks.map(ociHook) };
+  if (Object.keys(spec.annotations).length > 0) result.annotations = { ...spec.annotations };
+  return result;
+}
+
+/** The process part alone: also what `runc exec --process` takes. */
+export function buildProcess(
+  spec: Pick<RuntimeContainerSpec, 'args' | 'env' | 'cwd' | 'resources'>,
+  user: ResolvedUser,
+): OciProcess {
+  const caps = [...DEFAULT_CAPABILITIES];
+  return {
+    // Never a terminal here: the shim owns stdio as pipes (tty containers are a later addition).
+    terminal: false,
+    user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
+    args: [...spec.args],
+    env: withDefaultEnv(spec.env, user),
+    cwd: spec.cwd === '' ? '/' : spec.cwd,
+    capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
+    rlimits: rlimitsFromDocker(spec.resources, [{ type: 'RLIMIT_NOFILE', ...DEFAULT_NOFILE }]),
+    noNewPrivileges: false,
+  };
+}
+
+/**
+ * pid, ipc, uts and mount always. Network: none for "host" (the host's stack); a fresh one
+ * otherwise — for "none" it has only loopback (runc brings `lo` up in a new netns), for
+ * "bridge"/"default" the daemon's network hook (priority 0) configures it during prestart.
+ * "container:<id>" is not joined yet (it needs the other container's pid) and gets its own netns.
+ */
+export function namespacesFor(networkMode: string): Array<{ type: string }> {
+  const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  if (networkMode !== 'host') namespaces.push({ type: 'network' });
+  return namespaces;
+}
+
+function bindMount(mount: RuntimeContainerSpec['mounts'][number]): OciMount {
+  return {
+    destination: mount.destination,
+    type: 'bind',
+    source: mount.source,
+    options: ['rbind', 'rprivate', mount.readOnly ? 'ro' : 'rw'],
+  };
+}
+
+/** RuntimeHook.args is OCI's args: argv0 first (Pouch's plugins supply it after the path). */
+function ociHook(hook: RuntimeHook): OciHook {
+  return {
+    path: hook.path,
+    ...(hook.args.length > 0 ? { args: [...hook.args] } : {}),
+    ...(hook.env.length > 0 ? { env: [...hook.env] } : {}),
+    ...(hook.timeoutSeconds !== undefined && hook.timeoutSeconds > 0 ? { timeout: hook.timeoutSeconds } : {}),
+  };
+}
+
+/** Docker adds PATH when the image sets none, and HOME from /etc/passwd when unset. */
+function withDefaultEnv(env: string[], user: ResolvedUser): string[] {
+  const out = [...env];
+  if (!out.some((entry) => entry.startsWith('PATH='))) out.unshift(DEFAULT_PATH);
+  if (!out.some((entry) => entry.startsWith('HOME='))) out.push(`HOME=${user.home}`);
+  return out;
+}

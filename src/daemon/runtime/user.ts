@@ -1,0 +1,69 @@
+// Resolves a container's "user" field (Docker's syntax: "", "name", "uid", "name:group",
+// "uid:gid") against the image's /etc/passwd and /etc/group, as Docker does: names are looked up
+// in the container's files, never the host's. Parsing is pure; reading the files is separate.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ResolvedUser {
+  uid: number;
+  gid: number;
+  /** Supplementary groups from /etc/group that list the user by name. */
+  additionalGids: number[];
+  /** HOME from /etc/passwd, used when the container env sets none. */
+  home: string;
+}
+
+export interface UserDatabase {
+  passwd?: string;
+  group?: string;
+}
+
+export class UserResolutionError extends Error {
+  readonly code = 'ERR_RUNTIME_USER';
+}
+
+export function resolveUser(user: string, db: UserDatabase): ResolvedUser {
+  const [given = '', groupPart] = user.split(':', 2);
+  const userPart = given === '' ? '0' : given; // empty means root
+  const passwd = parseColonFile(db.passwd);
+  const groups = parseColonFile(db.group);
+  let uid: number;
+  let gid = 0;
+  let home = '/';
+  let name: string | undefined;
+  if (/^\d+$/.test(userPart)) {
+    uid = Number(userPart);
+    const entry = passwd.find((fields) => fields[2] === userPart);
+    if (entry) [name, gid, home] = [entry[0], Number(entry[3]), entry[5] || '/'];
+    else if (uid === 0) [name, home] = ['root', '/root'];
+  } else {
+    const entry = passwd.find((fields) => fields[0] === userPart);
+    if (!entry) throw new UserResolutionError(`unable to find user ${userPart}: no matching entries in the container's /etc/passwd`);
+    [name, uid, gid, home] = [userPart, Number(entry[2]), Number(entry[3]), entry[5] || '/'];
+  }
+  if (groupPart !== undefined && groupPart !== '') {
+    if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
+    else {
+      const entry = groups.find((fields) => fields[0] === groupPart);
+      if (!entry) throw new UserResolutionError(`unable to find group ${groupPart}: no matching entries in the container's /etc/group`);
+      gid = Number(entry[2]);
+    }
+  }
+  const additionalGids = name === undefined
+    ? []
+    : groups.filter((fields) => (fields[3] ?? '').split(',').includes(name)).map((fields) => Number(fields[2])).filter((g) => g !== gid);
+  return { uid, gid, additionalGids, home };
+}
+
+/** Reads the rootfs's passwd and group files; a missing file is an empty database, as in Docker. */
+export async function readUserDatabase(rootfs: string): Promise<UserDatabase> {
+  const read = (file: string): Promise<string | undefined> => readFile(join(rootfs, 'etc', file), 'utf8').catch(() => undefined);
+  const [passwd, group] = await Promise.all([read('passwd'), read('group')]);
+  return { passwd, group };
+}
+
+function parseColonFile(text: string | undefined): string[][] {
+  if (text === undefined) return [];
+  return text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).map((line) => line.split(':'));
+}
