@@ -115,7 +115,9 @@ test('a TCP sidecar with HOOKD_TLS_CLIENT_CA_FILE serves mutual TLS only', { ski
 
   const withoutCert = connectPlugin(address, grpc.credentials.createSsl(ca));
   t.after(() => withoutCert.close());
-  await assert.rejects(withoutCert.call('Describe', {}, { timeoutMs: 3000 }), { code: 14 });
+  // Refused during the handshake; with TLS 1.3 the client may only learn it on its first read, so
+  // the failure surfaces as UNAVAILABLE or INTERNAL depending on timing. Either way: no answer.
+  await assert.rejects(withoutCert.call('Describe', {}, { timeoutMs: 3000 }), (error: { code: number }) => [13, 14].includes(error.code));
 });
 
 function makeCertificates(dir: string) {
