@@ -83,7 +83,7 @@ export class PluginAttempt {
     } else {
       throw new HookdError('ERR_PLUGIN_SPAWN_FAILED', { plugin: manifest.name, reason: 'the manifest has neither "launch" nor "attach"' });
     }
-    this.#clients = createPluginClients(manifest.name, address, manifest.attach?.tls);
+    this.#clients = createPluginClients(manifest.name, address, manifest.attach?.tls, manifest.file);
     const process = this.#process;
     try {
       const result = await this.#handshake(process);

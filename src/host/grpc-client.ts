@@ -52,11 +52,12 @@ export interface PluginClients {
  * directory is the access control. TCP requires `tls` (a CA to verify the plugin; cert+key add
  * the host's client certificate for mutual TLS), because a sidecar port is reachable by anyone.
  */
-export function createPluginClients(plugin: string, address: string, tls?: TlsSpec): PluginClients {
+export function createPluginClients(plugin: string, address: string, tls?: TlsSpec, manifestFile = '<inline>'): PluginClients {
   const services = loadServices();
   const isUnix = address.startsWith('unix:');
   if (!isUnix && !tls) {
-    throw new HookdError('ERR_PLUGIN_SPAWN_FAILED', { plugin, reason: `address ${address} is TCP, which requires "tls" in the manifest` });
+    // manifest.ts refuses this too; the check stays here because embedders may build manifests in code.
+    throw new HookdError('ERR_MANIFEST_INVALID', { plugin, file: manifestFile, field: 'attach.tls', reason: `is required: plugin "${plugin}" is attached over TCP (${address})` });
   }
   const options: grpc.ClientOptions = {
     'grpc.max_receive_message_length': MAX_REPLY_BYTES,

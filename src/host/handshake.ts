@@ -14,8 +14,10 @@ import { HOST_PROTOCOL_VERSIONS, hookByProtoEnum, type HookName } from './hooks.
 import type { ExitInfo } from './launcher.ts';
 import type { HookSubscription } from './types.ts';
 
-/** Handshake failures that a restart cannot fix: the plugin is parked as failed at once. */
-export const PARKING_CODES: ReadonlySet<string> = new Set(['ERR_PLUGIN_PROTOCOL_MISMATCH', 'ERR_PLUGIN_CONFIGURE_FAILED', 'ERR_PLUGIN_BAD_DESCRIBE']);
+/** Start failures that a restart cannot fix: the plugin is parked as failed at once. */
+export const PARKING_CODES: ReadonlySet<string> = new Set([
+  'ERR_PLUGIN_PROTOCOL_MISMATCH', 'ERR_PLUGIN_CONFIGURE_FAILED', 'ERR_PLUGIN_BAD_DESCRIBE', 'ERR_MANIFEST_INVALID',
+]);
 
 // Describe retries while the socket is not up yet: quick at first, never slower than this.
 const DESCRIBE_RETRY = { initialMs: 25, maxMs: 500 };
@@ -44,6 +46,7 @@ export interface HandshakeResult {
 export async function performHandshake(options: HandshakeOptions): Promise<HandshakeResult> {
   const deadline = Date.now() + options.startTimeoutMs;
   const described = await waitForDescribe(options, deadline);
+  checkIdentity(options, described);
   const protocolVersion = negotiateProtocol(options.plugin, described.protocol_versions);
   const subscriptions = subscriptionsFromDescribe(options.plugin, described, options.logger);
   await configurePlugin(options, protocolVersion, deadline);
@@ -89,6 +92,16 @@ export async function waitForDescribe(options: HandshakeOptions, deadline: numbe
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onStop);
     controller.abort();
+  }
+}
+
+/** An empty name is refused (ERR_PLUGIN_BAD_DESCRIBE); a different name is only worth a warning. */
+function checkIdentity(options: HandshakeOptions, described: DescribeResponse__Output): void {
+  if (!described.name) {
+    throw new HookdError('ERR_PLUGIN_BAD_DESCRIBE', { plugin: options.plugin, reason: 'the name is empty; return the plugin\'s name (HOOKD_PLUGIN_NAME for launched plugins)' });
+  }
+  if (described.name !== options.plugin) {
+    options.logger.warn({ plugin: options.plugin, describedName: described.name }, `plugin ${options.plugin} calls itself "${described.name}" in Describe; the manifest's name is used`);
   }
 }
 

@@ -5,4 +5,5 @@ export type { StateChange } from './plugin-state.ts';
 export { HookdError, isHookdError, type HookdErrorCode, type HookdErrorDetails } from './errors.ts';
 export { HOOKS, HOST_PROTOCOL_VERSIONS, hookByProtoEnum, hookSpec, isHookName } from './hooks.ts';
 export type { CombineMode, FailurePolicy, HookName, HookSpec } from './hooks.ts';
+export { loadManifests, parseManifest } from './manifest.ts';
 export type * from './types.ts';

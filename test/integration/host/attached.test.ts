@@ -66,8 +66,10 @@ describe('attached plugins', { timeout: 60_000 }, () => {
   it('refuses a TCP address without TLS, naming the plugin', async () => {
     const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
     after(() => host.stop('test over'));
-    const [status] = await host.start([attachedManifest('plaintext', '127.0.0.1:1', { restart: { maxFailures: 1 } })]);
-    assert.equal(status?.state, 'failed');
-    assert.match(status?.lastError?.message ?? '', /plugin "plaintext" .*127\.0\.0\.1:1 is TCP, which requires "tls"/);
+    const states = recordStates(host);
+    const [status] = await host.start([attachedManifest('plaintext', '127.0.0.1:1')]);
+    assert.deepEqual(states, ['starting', 'failed'], 'parked at once: retrying cannot fix a manifest');
+    assert.equal(status?.lastError?.code, 'ERR_MANIFEST_INVALID');
+    assert.equal(status?.lastError?.message, 'manifest <inline>: field "attach.tls" is required: plugin "plaintext" is attached over TCP (127.0.0.1:1)');
   });
 });
