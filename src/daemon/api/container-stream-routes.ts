@@ -149,13 +149,7 @@ async function attachRoute(deps: RouteDeps, ctx: RouteContext): Promise<undefine
 
 async function pipeStdin(containers: ContainerManager, runtime: ContainerRuntime, record: ContainerRecord, input: Readable, signal: AbortSignal): Promise<void> {
   if (!record.State.Running) {
-    const started = await new Promise<boolean>((resolve) => {
-      const onStart = (id: string): void => { if (id === record.Id) finish(true); };
-      const onAbort = (): void => finish(false);
-      const finish = (value: boolean): void => { containers.lifecycle.off('start', onStart); signal.removeEventListener('abort', onAbort); resolve(value); };
-      containers.lifecycle.on('start', onStart);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    const started = await containers.lifecycle.next(record.Id, ['start'], signal).then(() => true, () => false);
     if (!started) return;
   }
   const target = await runtime.openStdin(record.Id, record.hookd.stateDir);

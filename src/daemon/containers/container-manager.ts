@@ -3,7 +3,6 @@
 // update-container.ts, endpoints.ts and restart-policy.ts. Lifecycle news (start, exit, destroy)
 // goes to Docker-style events and to the `lifecycle` emitter that wait/attach/logs -f listen on.
 
-import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/types.ts';
@@ -19,7 +18,10 @@ import { releaseEndpoints } from './endpoints.ts';
 import { matchesListFilters } from './inspect-view.ts';
 import { volumeNamesOf } from './mounts.ts';
 import { findContainer, nameInUse, normalizeName } from './names.ts';
-import { RESTART_BACKOFF, restartDelayMs, shouldRestart } from './restart-policy.ts';
+import { ContainerLocks } from './container-locks.ts';
+import { exitStatusAfterCrash, settlesWithin } from './exit-status.ts';
+import { ContainerLifecycle } from './lifecycle-events.ts';
+import { RESTART_BACKOFF, RestartScheduler, shouldRestart } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
 import { startContainer } from './start-container.ts';
 import { updateContainer } from './update-container.ts';
@@ -41,19 +43,16 @@ export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 export class ContainerManager {
   readonly #o: ContainerManagerOptions;
   readonly #records = new Map<string, ContainerRecord>();
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #locks = new ContainerLocks();
   readonly #exitWatchers = new Map<string, AbortController>();
-  readonly #restartTimers = new Map<string, NodeJS.Timeout>();
+  readonly #restarts: RestartScheduler;
   /** Containers the user stopped: their next exit does not trigger the restart policy. */
   readonly #manualStops = new Set<string>();
-  /** Restarts since the last run that lasted RESTART_BACKOFF.resetAfterMs (for the backoff). */
-  readonly #restartStreak = new Map<string, number>();
-  /** Emits `start`, `exit` (id, exitCode) and `destroy` (id, exitCode). */
-  readonly lifecycle = new EventEmitter();
+  readonly lifecycle = new ContainerLifecycle();
 
   constructor(options: ContainerManagerOptions) {
     this.#o = options;
-    this.lifecycle.setMaxListeners(0);
+    this.#restarts = new RestartScheduler(options.restartBackoff);
   }
 
   get(reference: string): ContainerRecord {
@@ -98,7 +97,7 @@ export class ContainerManager {
       if (record.State.Running) throw notModified();
       this.#cancelRestart(record);
       this.#manualStops.delete(record.Id);
-      this.#restartStreak.delete(record.Id);
+      this.#restarts.reset(record.Id);
       await this.#startLocked(record);
     });
   }
@@ -148,18 +147,7 @@ export class ContainerManager {
     const record = this.get(reference);
     const idle = !record.State.Running && !record.State.Restarting;
     if (condition === 'not-running' && idle) return Promise.resolve({ StatusCode: record.State.ExitCode });
-    const event = condition === 'removed' ? 'destroy' : 'exit';
-    return new Promise((resolve, reject) => {
-      const listener = (id: string, exitCode: number): void => {
-        if (id !== record.Id) return;
-        cleanup();
-        resolve({ StatusCode: exitCode });
-      };
-      const onAbort = (): void => { cleanup(); reject(signal?.reason); };
-      const cleanup = (): void => { this.lifecycle.off(event, listener); signal?.removeEventListener('abort', onAbort); };
-      this.lifecycle.on(event, listener);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.lifecycle.next(record.Id, [condition === 'removed' ? 'destroy' : 'exit'], signal).then((code) => ({ StatusCode: code }));
   }
 
   async rename(reference: string, newName: string): Promise<void> {
@@ -222,7 +210,7 @@ export class ContainerManager {
         Object.assign(record.State, { Status: 'running', Running: true, Restarting: false, Pid: state.pid ?? record.State.Pid });
         this.#watchExit(record);
       } else if (record.State.Running || record.State.Restarting) {
-        const status = await this.#exitStatusAfterCrash(record);
+        const status = await exitStatusAfterCrash(this.#o.runtime, record);
         await this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
       }
     }
@@ -231,9 +219,8 @@ export class ContainerManager {
   /** Stops watching and restarting (containers keep running: their shims own them). */
   close(): void {
     for (const controller of this.#exitWatchers.values()) controller.abort();
-    for (const timer of this.#restartTimers.values()) clearTimeout(timer);
     this.#exitWatchers.clear();
-    this.#restartTimers.clear();
+    this.#restarts.close();
   }
 
   async #startLocked(record: ContainerRecord): Promise<void> {
@@ -291,26 +278,18 @@ export class ContainerManager {
   }
 
   #scheduleRestart(record: ContainerRecord, ranMs: number): void {
-    const backoff = this.#o.restartBackoff ?? RESTART_BACKOFF;
-    const streak = ranMs >= backoff.resetAfterMs ? 1 : (this.#restartStreak.get(record.Id) ?? 0) + 1;
-    this.#restartStreak.set(record.Id, streak);
-    const timer = setTimeout(() => {
-      this.#restartTimers.delete(record.Id);
+    this.#restarts.schedule(record.Id, ranMs, () => {
       void this.#withLock(record.Id, async () => {
         if (!this.#records.has(record.Id) || !record.State.Restarting) return;
         record.RestartCount += 1;
         await this.#startLocked(record);
       }).catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'restart by policy failed'));
-    }, restartDelayMs(streak, backoff));
-    this.#restartTimers.set(record.Id, timer);
+    });
   }
 
   /** True when a pending policy restart was cancelled (the container is then simply exited). */
   #cancelRestart(record: ContainerRecord): boolean {
-    const timer = this.#restartTimers.get(record.Id);
-    if (!timer) return false;
-    clearTimeout(timer);
-    this.#restartTimers.delete(record.Id);
+    if (!this.#restarts.cancel(record.Id)) return false;
     Object.assign(record.State, { Status: 'exited', Restarting: false });
     return true;
   }
@@ -333,30 +312,8 @@ export class ContainerManager {
     this.lifecycle.emit('destroy', record.Id, record.State.ExitCode);
   }
 
-  /** The exit status of a container that died while the daemon was down; 255 if the runtime lost it. */
-  async #exitStatusAfterCrash(record: ContainerRecord): Promise<ExitStatus> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error('no exit status')), 2000);
-    try {
-      return await this.#o.runtime.waitExit(record.Id, record.hookd.stateDir, controller.signal);
-    } catch {
-      return { exitCode: 255, finishedAt: new Date().toISOString(), error: 'the container exited while the daemon was down and left no exit status' };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  #nextExit(id: string): Promise<void> {
-    return new Promise((resolve) => {
-      const listener = (exited: string): void => {
-        if (exited !== id) return;
-        this.lifecycle.off('exit', listener);
-        this.lifecycle.off('destroy', listener);
-        resolve();
-      };
-      this.lifecycle.on('exit', listener);
-      this.lifecycle.on('destroy', listener);
-    });
+  #nextExit(id: string): Promise<number> {
+    return this.lifecycle.next(id, ['exit', 'destroy']);
   }
 
   async #persist(record: ContainerRecord): Promise<void> {
@@ -368,24 +325,7 @@ export class ContainerManager {
     this.#o.events.publish('container', action, record.Id, attributes);
   }
 
-  /** Runs `task` after every earlier task of this container has settled. */
   #withLock<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(id) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    this.#locks.set(id, settled);
-    void settled.then(() => { if (this.#locks.get(id) === settled) this.#locks.delete(id); });
-    return next;
-  }
-}
-
-/** True when `promise` settles within `ms`. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
+    return this.#locks.run(id, task);
   }
 }

@@ -26,3 +26,45 @@ export function shouldRestart(record: ContainerRecord, exitCode: number, isManua
 export function restartDelayMs(attempt: number, backoff = RESTART_BACKOFF): number {
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, attempt - 1));
 }
+
+/**
+ * Pending policy restarts, one timer per container, with the backoff streak: restarts since the
+ * last run that lasted `resetAfterMs`.
+ */
+export class RestartScheduler {
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #streaks = new Map<string, number>();
+  readonly #backoff: typeof RESTART_BACKOFF;
+
+  constructor(backoff: typeof RESTART_BACKOFF = RESTART_BACKOFF) {
+    this.#backoff = backoff;
+  }
+
+  schedule(id: string, ranMs: number, restart: () => void): void {
+    const streak = ranMs >= this.#backoff.resetAfterMs ? 1 : (this.#streaks.get(id) ?? 0) + 1;
+    this.#streaks.set(id, streak);
+    this.#timers.set(id, setTimeout(() => {
+      this.#timers.delete(id);
+      restart();
+    }, restartDelayMs(streak, this.#backoff)));
+  }
+
+  /** True when a restart was pending. */
+  cancel(id: string): boolean {
+    const timer = this.#timers.get(id);
+    if (!timer) return false;
+    clearTimeout(timer);
+    this.#timers.delete(id);
+    return true;
+  }
+
+  /** A start by the user begins a new streak. */
+  reset(id: string): void {
+    this.#streaks.delete(id);
+  }
+
+  close(): void {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
