@@ -2,11 +2,13 @@
 // Describe → Configure → health sequence, and redials when the sidecar goes away and comes back.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 
 import { isHookdError } from '../../../src/host/errors.ts';
@@ -14,6 +16,30 @@ import { PluginHost } from '../../../src/host/plugin-host.ts';
 import type { PluginHandle } from '../../../src/host/types.ts';
 import { attachedManifest, capturedLogger, FIXTURES_DIR, REPO_ROOT } from './fixture-manifest.ts';
 import { recordStates, waitForState } from './observe.ts';
+
+function openSslMissing(): string | false {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return 'openssl is not installed, so no test certificates can be made';
+  }
+}
+
+/** A throw-away CA with a server certificate for localhost/127.0.0.1 and a client certificate. */
+function makePki(dir: string) {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  writeFileSync(file('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl('req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=hookd-test-ca');
+  for (const role of ['server', 'client']) {
+    openssl('req', ...newKey, '-keyout', `${role}.key`, '-out', `${role}.csr`, '-subj', `/CN=${role === 'server' ? 'localhost' : 'hookd-host'}`);
+    openssl('x509', '-req', '-in', `${role}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${role}.pem`, '-days', '1', '-extfile', `${role}.ext`);
+  }
+  return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
+}
 
 /** Runs the well-behaved fixture ourselves, as a sidecar would run, serving `address`. */
 function runSidecar(address: string): ChildProcess {
@@ -61,6 +87,31 @@ describe('attached plugins', { timeout: 60_000 }, () => {
     // Configure ran again on the new sidecar: the echo includes the manifest's config.
     assert.deepEqual(await pull(handle, 'second'), { snapshotters: ['second', 'overlay-extra'] });
     assert.deepEqual(states, ['starting', 'ready', 'restarting', 'starting', 'ready']);
+  });
+
+  it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hookd-tls-'));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const pki = makePki(dir);
+    const sidecar = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES_DIR}well-behaved.ts`], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HOOKD_PLUGIN_ADDRESS: '127.0.0.1:0', HOOKD_PLUGIN_NAME: 'secure', FIXTURE_TLS_CERT: pki.serverCert, FIXTURE_TLS_KEY: pki.serverKey, FIXTURE_TLS_CA: pki.ca },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    after(() => sidecar.kill('SIGKILL'));
+    const [line] = (await once(createInterface({ input: sidecar.stdout! }), 'line')) as [string];
+    const address = `127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+
+    const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
+    after(() => host.stop('test over'));
+    const [secure, anonymous] = await host.start([
+      attachedManifest('secure', address, { attach: { address, tls: { caFile: pki.ca, certFile: pki.clientCert, keyFile: pki.clientKey, serverName: 'localhost' } } }),
+      attachedManifest('anonymous', address, { attach: { address, tls: { caFile: pki.ca, serverName: 'localhost' } }, startTimeoutMs: 1_500, restart: { maxFailures: 1 } }),
+    ]);
+    assert.equal(secure?.state, 'ready');
+    assert.deepEqual(await pull(host.plugins()[0]!, 'over-tls'), { snapshotters: ['over-tls'] });
+    assert.equal(anonymous?.state, 'failed');
+    assert.match(anonymous?.lastError?.message ?? '', /did not become ready within 1500 ms/);
   });
 
   it('refuses a TCP address without TLS, naming the plugin', async () => {
