@@ -151,9 +151,11 @@ export class PluginAttempt {
 
   /**
    * Stops everything the attempt started. A live launched plugin that ever answered gets the
-   * graceful sequence (Shutdown with `reason`, SIGTERM, SIGKILL); one that never answered (hung
-   * at start) is SIGKILLed at once, as go-plugin does. An attached plugin is only disconnected,
-   * since its lifetime belongs to whoever runs it. Idempotent.
+   * graceful sequence (Shutdown with `reason`, stdin closed, SIGTERM, SIGKILL); one that never
+   * answered (hung at start) is SIGKILLed at once, as go-plugin does. A sidecar is sent Shutdown
+   * only when the supervisor stops (docs/protocol.md §4: what happens next is the sidecar's):
+   * after a lost connection the channel may already reach a restarted sidecar, which must not be
+   * told to exit. Idempotent.
    */
   close(reason: string): Promise<void> {
     this.#closing ??= this.#close(reason);
@@ -167,6 +169,8 @@ export class PluginAttempt {
     const process = this.#process;
     if (process && !this.#hasAnswered) {
       await killPlugin(process);
+    } else if (!process && clients && this.#hasAnswered && this.#options.lifecycle.aborted) {
+      await this.#sendShutdown(clients, reason);
     } else if (process) {
       const outcome = await stopPlugin(process, {
         graceMs: this.#options.stopGraceMs,

@@ -206,14 +206,15 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
   }
 
   /**
-   * failureThreshold failed checks in a row mark the plugin degraded (still called: one bad
-   * check is not proof of death); twice that many end the attempt, which restarts or redials.
+   * failureThreshold failed checks in a row mark the plugin degraded; it is still called, and one
+   * passing check makes it ready again. If the next check fails too, the attempt ends, and the
+   * plugin is restarted (launched) or redialled (attached). Degraded thus lasts one interval.
    */
   #onHealthFailure(attempt: PluginAttempt, count: number, error: unknown): void {
     const threshold = Math.max(1, this.manifest.health.failureThreshold);
     const reason = error instanceof Error ? error.message : String(error);
     if (count === threshold) this.#machine.tryTransitionTo(['ready'], 'degraded', `${count} health checks failed in a row; last: ${reason}`);
-    if (count >= threshold * 2) {
+    if (count > threshold) {
       attempt.fail(new HookdError('ERR_HOOK_TRANSPORT', { plugin: this.name, hook: 'health checks', reason: `${count} failed in a row; last: ${reason}` }));
     }
   }

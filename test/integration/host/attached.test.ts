@@ -59,7 +59,7 @@ function pull(handle: PluginHandle, imageRef: string) {
 }
 
 describe('attached plugins', { timeout: 60_000 }, () => {
-  it('dials a sidecar, redials after it goes away and comes back, and serves calls again', async () => {
+  it('dials a sidecar, redials after it goes away and comes back, serves calls again, and sends it Shutdown on stop', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hookd-sidecar-'));
     after(() => rm(dir, { recursive: true, force: true }));
     const address = `unix://${join(dir, 'sidecar.sock')}`;
@@ -87,6 +87,11 @@ describe('attached plugins', { timeout: 60_000 }, () => {
     // Configure ran again on the new sidecar: the echo includes the manifest's config.
     assert.deepEqual(await pull(handle, 'second'), { snapshotters: ['second', 'overlay-extra'] });
     assert.deepEqual(states, ['starting', 'ready', 'restarting', 'starting', 'ready']);
+
+    // Stopping the host sends Shutdown to the sidecar, which (like the SDKs) exits on it.
+    const exited = once(sidecar, 'exit');
+    await host.stop('daemon stopping');
+    assert.deepEqual(await exited, [0, null]);
   });
 
   it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async () => {
