@@ -51,7 +51,10 @@ export class PluginAttempt {
     this.#ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
-    const onStop = () => this.fail(new AttemptStopped(String(options.lifecycle.reason ?? 'stopped')));
+    const onStop = () => {
+      const reason: unknown = options.lifecycle.reason;
+      this.fail(new AttemptStopped(reason instanceof Error ? reason.message : 'stopped'));
+    };
     options.lifecycle.addEventListener('abort', onStop, { once: true });
     this.#controller.signal.addEventListener('abort', () => options.lifecycle.removeEventListener('abort', onStop), { once: true });
   }
