@@ -17,7 +17,8 @@ import { isAlive, recordStates } from './observe.ts';
 describe('stopping plugins', { timeout: 60_000 }, () => {
   it('stops a well-behaved plugin through Shutdown and removes its socket and runtime directory', async () => {
     const log = capturedLogger();
-    const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 4_000 });
+    // SIGTERM would come after half the grace period (5 s): finishing well before proves it was not needed.
+    const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 10_000 });
     const states = recordStates(host);
     const [status] = await host.start([launchedManifest('polite', 'well-behaved')]);
     const launched = log.records.find((record) => record.msg === 'plugin polite launched');
@@ -26,7 +27,7 @@ describe('stopping plugins', { timeout: 60_000 }, () => {
 
     const startedAt = Date.now();
     await host.stop('daemon stopping');
-    assert.ok(Date.now() - startedAt < 2_000, 'a plugin that honours Shutdown does not wait for signals');
+    assert.ok(Date.now() - startedAt < 4_000, 'a plugin that honours Shutdown does not wait for signals');
     assert.deepEqual(states, ['starting', 'ready', 'stopping', 'stopped']);
     assert.equal(isAlive(status!.pid!), false);
     assert.equal(existsSync(socketPath), false);
@@ -42,7 +43,7 @@ describe('stopping plugins', { timeout: 60_000 }, () => {
     const startedAt = Date.now();
     await host.stop('daemon stopping');
     const elapsedMs = Date.now() - startedAt;
-    assert.ok(elapsedMs >= stopGraceMs * 0.9 && elapsedMs < stopGraceMs + 1_000, `stop() took ${elapsedMs} ms`);
+    assert.ok(elapsedMs >= stopGraceMs * 0.9 && elapsedMs < stopGraceMs + 2_000, `stop() took ${elapsedMs} ms`);
     assert.equal(isAlive(status!.pid!), false);
     assert.ok(log.records.some((record) => record.plugin === 'stubborn' && record.stream === 'stderr' && record.msg === 'fixture: ignoring SIGTERM'));
     assert.ok(log.records.some((record) => record.outcome === 'killed' && /stubborn did not exit after Shutdown; it was SIGKILLed/.test(String(record.msg))));
