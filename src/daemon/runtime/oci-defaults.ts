@@ -37,7 +37,7 @@ export function defaultMounts(): OciMount[] {
 
 /** Device cgroup: deny everything, then allow what Docker allows by default. */
 export function defaultDeviceRules(): Array<{ allow: boolean; type?: string; major?: number; minor?: number; access: string }> {
-  const allow = (type: string, major: number | undefined, minor: number | undefined, access = 'rwm') =>
+  const allow = (type: string, major?: number, minor?: number, access = 'rwm') =>
     ({ allow: true, type, ...(major === undefined ? {} : { major }), ...(minor === undefined ? {} : { minor }), access });
   return [
     { allow: false, access: 'rwm' },

@@ -1,0 +1,108 @@
+// The `runc` runtime: real OCI containers. start() writes <stateDir>/bundle/config.json (whose
+// hooks.prestart are the sorted PreStart results) and launches the shim, which runs
+// `runc run` in the foreground; everything else goes through runc's own subcommands, so
+// runc's state under `root` is the truth, and a restarted daemon needs nothing in memory.
+
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeState } from './runtime.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+import { openStdinWriter } from './attach-stdin.ts';
+import { RuntimeError } from './errors.ts';
+import { readExitFile, waitForExitFile } from './exit-file.ts';
+import { buildOciSpec, buildProcess } from './oci-spec.ts';
+import { resolveOrFail } from './process-runtime.ts';
+import { commandFailed, isNotExistError, isNotRunningError, runRunc, type RuncOptions } from './runc-cli.ts';
+import { launchShim, resetShimState } from './shim-launch.ts';
+import { isProcessAlive, readPidFile, readShimConfig, removeShimState, shimPaths } from './shim-files.ts';
+
+export const DEFAULT_RUNC_ROOT = '/run/hookd/runc';
+
+export class RuncRuntime implements ContainerRuntime {
+  readonly name = 'runc' as const;
+  readonly isolated = true;
+  readonly #runc: RuncOptions;
+
+  constructor(options: Partial<RuncOptions> = {}) {
+    this.#runc = { binary: options.binary ?? 'runc', root: options.root ?? DEFAULT_RUNC_ROOT };
+  }
+
+  async start(spec: RuntimeContainerSpec): Promise<{ pid: number }> {
+    await resetShimState(spec.stateDir, spec.exitPath);
+    // A container of this id left in runc's state by a crash would make `runc run` refuse.
+    await runRunc(this.#runc, ['delete', '--force', spec.id]);
+    const user = await resolveOrFail(spec.id, spec.user, spec.rootfs);
+    const bundle = shimPaths(spec.stateDir).bundle;
+    await mkdir(bundle, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(join(bundle, 'config.json'), `${JSON.stringify(buildOciSpec(spec, user), null, 2)}\n`);
+    await mkdir(this.#runc.root, { recursive: true, mode: 0o700 });
+    return launchShim(spec.stateDir, {
+      mode: 'runc', id: spec.id, rootfs: spec.rootfs, logPath: spec.logPath, exitPath: spec.exitPath,
+      openStdin: spec.openStdin, args: spec.args, env: spec.env, cwd: spec.cwd,
+      prestartHooks: spec.prestartHooks, annotations: spec.annotations, runc: this.#runc,
+    });
+  }
+
+  /** `runc kill`. A container that already exited (or was removed by `runc run`) is not an error. */
+  async kill(id: string, signal: NodeJS.Signals): Promise<void> {
+    const args = ['kill', id, signal];
+    const result = await runRunc(this.#runc, args);
+    if (result.exitCode === 0 || isNotExistError(result) || isNotRunningError(result)) return;
+    throw commandFailed(id, args, result);
+  }
+
+  async waitExit(id: string, stateDir: string, signal?: AbortSignal): Promise<ExitStatus> {
+    const config = await readShimConfig(stateDir);
+    if (!config) throw new RuntimeError('ERR_RUNTIME_UNKNOWN_CONTAINER', `no runtime state for container ${id} in ${stateDir}`, id);
+    return waitForExitFile(config.exitPath, shimPaths(stateDir).alive, signal);
+  }
+
+  /** `runc delete --force` (kills a running container), waits for the shim's exit file, removes state. */
+  async delete(id: string, stateDir: string): Promise<void> {
+    const args = ['delete', '--force', id];
+    const result = await runRunc(this.#runc, args);
+    if (result.exitCode !== 0 && !isNotExistError(result)) throw commandFailed(id, args, result);
+    const config = await readShimConfig(stateDir);
+    const shimPid = await readPidFile(shimPaths(stateDir).shimPid);
+    if (config && shimPid !== undefined && isProcessAlive(shimPid) && !(await readExitFile(config.exitPath))) {
+      await waitForExitFile(config.exitPath, shimPaths(stateDir).alive);
+    }
+    await removeShimState(stateDir);
+  }
+
+  async state(id: string, stateDir: string): Promise<RuntimeState> {
+    const result = await runRunc(this.#runc, ['state', id]);
+    if (result.exitCode === 0) {
+      const state = JSON.parse(result.stdout) as { status?: string; pid?: number };
+      const status = state.status === 'running' || state.status === 'created' || state.status === 'stopped' ? state.status
+        : state.status === 'paused' ? 'running' : 'unknown';
+      return status === 'running' && state.pid ? { status, pid: state.pid } : { status };
+    }
+    // `runc run` removes its state when the container ends: the exit file tells what happened.
+    const config = await readShimConfig(stateDir);
+    if (config && (await readExitFile(config.exitPath))) return { status: 'stopped' };
+    return { status: 'unknown' };
+  }
+
+  /** `runc exec --process <json>`: the process runs in the container's namespaces and cgroup. */
+  async exec(id: string, stateDir: string, spec: ExecSpec): Promise<ChildProcess> {
+    const config = await readShimConfig(stateDir);
+    if (!config) throw new RuntimeError('ERR_RUNTIME_UNKNOWN_CONTAINER', `no runtime state for container ${id} in ${stateDir}`, id);
+    const user = await resolveOrFail(id, spec.user, config.rootfs);
+    const processFile = join(stateDir, `exec-${randomBytes(6).toString('hex')}.json`);
+    const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || config.cwd, resources: {} }, user);
+    await writeFileAtomic(processFile, JSON.stringify(oci));
+    const child = spawn(this.#runc.binary, ['--root', this.#runc.root, 'exec', '--process', processFile, id], { stdio: 'pipe' });
+    const cleanup = (): void => void rm(processFile, { force: true });
+    child.once('close', cleanup);
+    child.once('error', cleanup);
+    return child;
+  }
+
+  async openStdin(_id: string, stateDir: string): Promise<NodeJS.WritableStream | undefined> {
+    return openStdinWriter(stateDir);
+  }
+}

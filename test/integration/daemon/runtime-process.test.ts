@@ -1,0 +1,189 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessRuntime } from '../../../src/daemon/runtime/process-runtime.ts';
+import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
+import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
+
+let root: string;
+let count = 0;
+const started: Array<{ runtime: ProcessRuntime; spec: RuntimeContainerSpec }> = [];
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hookd-proc-rt-'));
+});
+
+after(async () => {
+  if (!process.env.KEEP) for (const { runtime, spec } of started) await runtime.delete(spec.id, spec.stateDir);
+  if (!process.env.KEEP) await rm(root, { recursive: true, force: true });
+});
+
+async function specFor(overrides: Partial<RuntimeContainerSpec>): Promise<RuntimeContainerSpec> {
+  const id = `proc-${process.pid}-${++count}`;
+  const dir = join(root, id);
+  await mkdir(join(dir, 'rootfs', 'work'), { recursive: true });
+  return {
+    id, rootfs: join(dir, 'rootfs'), stateDir: join(dir, 'state'), logPath: join(dir, 'container.log'), exitPath: join(dir, 'state', 'exit.json'),
+    args: ['echo', 'hi'], env: ['PATH=/usr/bin:/bin'], cwd: '/work', user: '', hostname: id, tty: false, openStdin: false,
+    mounts: [], networkMode: 'none', resources: {}, readonlyRootfs: false, prestartHooks: [], annotations: { 'io.hookd.test': 'yes' },
+    ...overrides,
+  };
+}
+
+async function run(runtime: ProcessRuntime, spec: RuntimeContainerSpec) {
+  started.push({ runtime, spec });
+  return runtime.start(spec);
+}
+
+async function logLines(path: string): Promise<Array<{ log: string; stream: string; time: string }>> {
+  const text = await readFile(path, 'utf8');
+  return text.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+test('runs the command in the rootfs cwd and logs stdout and stderr in json-file format', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'pwd; echo oops >&2; printf "no newline"'], env: ['PATH=/usr/bin:/bin', 'GREETING=hello'] });
+  const { pid } = await run(runtime, spec);
+  assert.ok(pid > 0);
+  const status = await runtime.waitExit(spec.id, spec.stateDir);
+  assert.deepEqual({ ...status, finishedAt: undefined }, { exitCode: 0, finishedAt: undefined });
+  const lines = await logLines(spec.logPath);
+  assert.deepEqual(lines.filter((l) => l.stream === 'stdout').map((l) => l.log), [`${spec.rootfs}/work\n`, 'no newline']);
+  assert.deepEqual(lines.filter((l) => l.stream === 'stderr').map((l) => l.log), ['oops\n']);
+  assert.ok(lines.every((l) => !Number.isNaN(Date.parse(l.time))));
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'stopped' });
+});
+
+test('passes the env and records the exit code', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'echo "$GREETING"; exit 3'], env: ['PATH=/usr/bin:/bin', 'GREETING=hello'] });
+  await run(runtime, spec);
+  const status = await runtime.waitExit(spec.id, spec.stateDir);
+  assert.equal(status.exitCode, 3);
+  assert.deepEqual((await logLines(spec.logPath)).map((l) => l.log), ['hello\n']);
+});
+
+test('a command that does not exist rejects start with exit code 127 in the exit file', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['/no/such/binary'] });
+  await assert.rejects(run(runtime, spec), (e) => isRuntimeError(e, 'ERR_RUNTIME_START_FAILED') && /no\/such\/binary/.test(e.message));
+  const status = await runtime.waitExit(spec.id, spec.stateDir);
+  assert.equal(status.exitCode, 127);
+  assert.match(status.error ?? '', /executable file not found/);
+});
+
+test('prestart hooks run in order with the OCI state on stdin, before the process', async () => {
+  const runtime = new ProcessRuntime();
+  const marker = join(root, `hooks-${count + 1}.txt`);
+  const spec = await specFor({
+    args: ['sh', '-c', `echo process >> ${marker}`],
+    prestartHooks: [
+      { path: '/bin/sh', args: ['sh', '-c', `echo "first $HOOK_VAR" >> ${marker}; cat >> ${marker}; echo >> ${marker}`], env: ['HOOK_VAR=set'] },
+      { path: '/bin/sh', args: ['sh', '-c', `echo second >> ${marker}`], env: [], timeoutSeconds: 5 },
+    ],
+  });
+  await run(runtime, spec);
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  const [first, state, second, processLine] = (await readFile(marker, 'utf8')).trim().split('\n');
+  assert.equal(first, 'first set');
+  const parsed = JSON.parse(state ?? '');
+  assert.equal(parsed.id, spec.id);
+  assert.equal(parsed.bundle, spec.stateDir);
+  assert.deepEqual(parsed.annotations, { 'io.hookd.test': 'yes' });
+  assert.equal(second, 'second');
+  assert.equal(processLine, 'process');
+});
+
+test('a failing prestart hook aborts the start: later hooks and the process never run', async () => {
+  const runtime = new ProcessRuntime();
+  const marker = join(root, `failing-${count + 1}.txt`);
+  const spec = await specFor({
+    args: ['sh', '-c', `echo process >> ${marker}`],
+    prestartHooks: [
+      { path: '/bin/sh', args: ['sh', '-c', 'echo quota refused >&2; exit 4'], env: [] },
+      { path: '/bin/sh', args: ['sh', '-c', `echo second >> ${marker}`], env: [] },
+    ],
+  });
+  await assert.rejects(run(runtime, spec), (e) => isRuntimeError(e, 'ERR_RUNTIME_HOOK_FAILED') && /#0.*status 4: quota refused/.test(e.message));
+  const status = await runtime.waitExit(spec.id, spec.stateDir);
+  assert.match(status.error ?? '', /quota refused/);
+  assert.equal(existsSync(marker), false);
+});
+
+test('a prestart hook past its timeout is killed and fails the start', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ prestartHooks: [{ path: '/bin/sh', args: ['sh', '-c', 'exec sleep 30'], env: [], timeoutSeconds: 1 }] });
+  await assert.rejects(run(runtime, spec), (e) => isRuntimeError(e, 'ERR_RUNTIME_HOOK_FAILED') && /timed out after 1s/.test(e.message));
+});
+
+test('kill signals the process group; the exit code says which signal', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'sleep 60 & wait'] });
+  const { pid } = await run(runtime, spec);
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  await runtime.kill(spec.id, 'SIGTERM');
+  const status = await runtime.waitExit(spec.id, spec.stateDir);
+  assert.equal(status.exitCode, 128 + 15);
+  await runtime.kill(spec.id, 'SIGTERM'); // after exit: a no-op, not an error
+});
+
+test('a new runtime instance (a restarted daemon) waits for, inspects and kills a container started by another', async () => {
+  const first = new ProcessRuntime();
+  const spec = await specFor({ args: ['sleep', '60'] });
+  const { pid } = await run(first, spec);
+  const second = new ProcessRuntime();
+  await assert.rejects(second.kill(spec.id, 'SIGKILL'), (e) => isRuntimeError(e, 'ERR_RUNTIME_UNKNOWN_CONTAINER'));
+  assert.deepEqual(await second.state(spec.id, spec.stateDir), { status: 'running', pid });
+  const waiting = second.waitExit(spec.id, spec.stateDir);
+  await second.kill(spec.id, 'SIGKILL');
+  assert.equal((await waiting).exitCode, 137);
+});
+
+test('waitExit can be aborted, and resolves for a shim killed before it recorded an exit', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sleep', '60'] });
+  await run(runtime, spec);
+  const controller = new AbortController();
+  const aborted = runtime.waitExit(spec.id, spec.stateDir, controller.signal);
+  controller.abort(new Error('caller gave up'));
+  await assert.rejects(aborted, /caller gave up/);
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  const shimPid = Number(await readFile(join(spec.stateDir, 'shim.pid'), 'utf8'));
+  process.kill(shimPid, 'SIGKILL');
+  const status = await waiting;
+  assert.equal(status.exitCode, 137);
+  assert.match(status.error ?? '', /shim exited without recording/);
+});
+
+test('stdin reaches the process through the fifo when openStdin is set', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['head', '-n', '1'], openStdin: true });
+  await run(runtime, spec);
+  const stdin = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(stdin);
+  stdin.end('typed line\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.deepEqual((await logLines(spec.logPath)).map((l) => l.log), ['typed line\n']);
+  assert.equal(await runtime.openStdin(spec.id, spec.stateDir), undefined, 'no reader once the shim is gone');
+});
+
+test('exec runs a command in the container rootfs and delete removes the runtime state', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sleep', '60'] });
+  await writeFile(join(spec.rootfs, 'work', 'hello.sh'), '#!/bin/sh\necho "exec in $(pwd) $X"\n');
+  await chmod(join(spec.rootfs, 'work', 'hello.sh'), 0o755);
+  await run(runtime, spec);
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['./hello.sh'], env: ['X=y'], cwd: '/work', user: '', tty: false });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  assert.equal(code, 0);
+  assert.equal(out, `exec in ${spec.rootfs}/work y\n`);
+  await runtime.delete(spec.id, spec.stateDir);
+  assert.equal(existsSync(join(spec.stateDir, 'shim.json')), false);
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'unknown');
+  await runtime.delete(spec.id, spec.stateDir); // idempotent
+});
