@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../host/types.ts';
 import { defaultRoutes } from './api/default-routes.ts';
+import { currentRequestId } from './api/request-context.ts';
 import { applyRouteChanges, type ForwardHttp } from './api/route-changes.ts';
 import type { MetricsBody, RouteDeps } from './api/route-deps.ts';
 import type { RouteSpec } from './api/route-table.ts';
@@ -60,7 +61,14 @@ export interface Daemon {
 }
 
 export function createDaemon(options: DaemonOptions): Daemon {
-  const { config, invoker, runtime, images, stores, logger } = options;
+  const { config, runtime, images, stores, logger } = options;
+  // Every plugin call made while serving a request carries that request's id.
+  const invoker: HookInvoker = {
+    invoke: (hook, input, invokeOptions) => {
+      const requestId = currentRequestId();
+      return options.invoker.invoke(hook, input, requestId ? { requestId, ...invokeOptions } : invokeOptions);
+    },
+  };
   const events = new EventBus();
   const volumes = new VolumeManager({ store: stores.volumes, invoker, events, logger: logger.child({ part: 'volumes' }), dataRoot: config.dataRoot });
   const containers = new ContainerManager({

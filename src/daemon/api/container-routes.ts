@@ -80,6 +80,15 @@ export function containerRoutes(deps: RouteDeps): RouteSpec[] {
       },
     },
     {
+      // docker container prune: every container that is not running (label filters only).
+      method: 'POST', path: '/containers/prune', handler: async (ctx) => {
+        const filters = parseFilters(ctx.query.get('filters'));
+        const stopped = containers.list({ all: true, filters: { label: filters.label ?? [] } }).filter((r) => !r.State.Running && !r.State.Restarting);
+        for (const record of stopped) await containers.remove(record.Id, { force: false, removeVolumes: false });
+        return jsonResponse(200, { ContainersDeleted: stopped.map((r) => r.Id), SpaceReclaimed: 0 });
+      },
+    },
+    {
       method: 'POST', path: '/containers/{name}/resize', handler: async (ctx) => {
         containers.get(name(ctx)); // 404 for unknown containers; the size itself is not applied
         return emptyResponse(200);

@@ -9,6 +9,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, readBody } from './request-body.ts';
 import { jsonResponse, type ApiResponse, type RouteContext, type RouteSpec } from './route-table.ts';
 import type { Duplex } from 'node:stream';
 import { readUpgradeBody } from './hijack.ts';
+import { requestIdFrom, runInRequest } from './request-context.ts';
 
 export interface RouterOptions {
   logger: Logger;
@@ -76,7 +77,8 @@ export function createRouter(routes: readonly RouteSpec[], options: RouterOption
     const abort = new AbortController();
     const onClose = (): void => abort.abort(new Error('client disconnected'));
     (upgrade?.socket ?? res).once('close', onClose);
-    const logger = options.logger.child({ method: req.method, url: req.url });
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const logger = options.logger.child({ requestId, method: req.method, url: req.url });
     for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
     try {
       const url = new URL(req.url ?? '/', 'http://hookd');
@@ -97,7 +99,7 @@ export function createRouter(routes: readonly RouteSpec[], options: RouterOption
       } else if (!found.spec.streamsBody) {
         ctx.body = await readBody(req, bodyLimitBytes);
       }
-      const answer = await found.spec.handler(ctx);
+      const answer = await runInRequest(requestId, () => found.spec.handler(ctx));
       if (answer) writeResponse(res, answer, method === 'HEAD');
     } catch (error) {
       const { status, message } = describeError(error);

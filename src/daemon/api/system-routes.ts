@@ -8,7 +8,9 @@ import { badRequest, notFound } from './errors.ts';
 import { type RouteDeps } from './route-deps.ts';
 import { jsonResponse, textResponse, type RouteContext, type RouteSpec } from './route-table.ts';
 
+/** Go's GOARCH names (/version) and uname's machine names (/info), as Docker reports them. */
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', s390x: 's390x', ppc64: 'ppc64le' };
+const MACHINE: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', ia32: 'i686', s390x: 's390x', ppc64: 'ppc64le' };
 
 export function systemRoutes(deps: RouteDeps): RouteSpec[] {
   const ping = async (): Promise<ReturnType<typeof textResponse>> => {
@@ -70,7 +72,7 @@ function infoOf(deps: RouteDeps): Record<string, unknown> {
     Name: hostname(),
     OperatingSystem: 'hookd',
     OSType: 'linux',
-    Architecture: process.arch,
+    Architecture: MACHINE[process.arch] ?? process.arch,
     KernelVersion: release(),
     NCPU: cpus().length,
     MemTotal: totalmem(),

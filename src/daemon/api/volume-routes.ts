@@ -1,6 +1,7 @@
 // Volume routes: list, create (volume.preCreate runs inside the manager), inspect, remove.
 
 import { parseFilters } from '../containers/inspect-view.ts';
+import { ANONYMOUS_LABEL } from '../volumes/volume-manager.ts';
 import type { VolumeRecord } from '../volumes/volume-record.ts';
 import { parseJsonObject } from './request-body.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -16,6 +17,18 @@ export function volumeRoutes(deps: RouteDeps): RouteSpec[] {
     {
       method: 'POST', path: '/volumes/create', handler: async (ctx) =>
         jsonResponse(201, toVolumeJson(await volumes.create(parseJsonObject(ctx.body, 'volume config', true)))),
+    },
+    {
+      // docker volume prune: unused anonymous volumes, or every unused volume with the filter all=true
+      // (Docker ≥ 23 semantics, so a prune never takes named data by surprise).
+      method: 'POST', path: '/volumes/prune', handler: async (ctx) => {
+        const filters = parseFilters(ctx.query.get('filters'));
+        const all = (filters.all ?? []).some((v) => v === 'true' || v === '1');
+        const labels = [...(filters.label ?? []), ...(all ? [] : [ANONYMOUS_LABEL])];
+        const unused = volumes.list({ dangling: ['true'], label: labels });
+        for (const volume of unused) await volumes.remove(volume.Name);
+        return jsonResponse(200, { VolumesDeleted: unused.map((v) => v.Name), SpaceReclaimed: 0 });
+      },
     },
     { method: 'GET', path: '/volumes/{name}', handler: async (ctx) => jsonResponse(200, toVolumeJson(volumes.get(ctx.params.name as string))) },
     {

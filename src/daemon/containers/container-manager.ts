@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/types.ts';
 import { conflict, notModified } from '../api/errors.ts';
+import { outsideRequest } from '../api/request-context.ts';
 import type { EventBus } from '../events.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { ContainerRuntime, ExitStatus } from '../runtime/runtime.ts';
@@ -247,16 +248,19 @@ export class ContainerManager {
     this.#exitWatchers.get(record.Id)?.abort();
     const controller = new AbortController();
     this.#exitWatchers.set(record.Id, controller);
-    this.#o.runtime.waitExit(record.Id, record.hookd.stateDir, controller.signal).then(
-      (status) => {
-        if (controller.signal.aborted) return;
-        this.#exitWatchers.delete(record.Id);
-        return this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) this.#o.logger.error({ err: error, container: record.Id }, 'waiting for the container to exit failed');
-      },
-    ).catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'handling the container exit failed'));
+    // The exit outlives the request that started the container: its hooks are daemon work.
+    outsideRequest(() => {
+      this.#o.runtime.waitExit(record.Id, record.hookd.stateDir, controller.signal).then(
+        (status) => {
+          if (controller.signal.aborted) return;
+          this.#exitWatchers.delete(record.Id);
+          return this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted) this.#o.logger.error({ err: error, container: record.Id }, 'waiting for the container to exit failed');
+        },
+      ).catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'handling the container exit failed'));
+    });
   }
 
   async #handleExitLocked(record: ContainerRecord, status: ExitStatus): Promise<void> {

@@ -21,7 +21,7 @@ export async function resolveMounts(
       mounts.push({ Type: 'bind', Source: source, Destination: destination, Mode: readOnly ? 'ro' : '', RW: !readOnly, Propagation: 'rprivate' });
       return;
     }
-    const volume = await volumes.ensure(source);
+    const volume = await volumes.ensure(source, { anonymous: anonymousVolumes.includes(source) });
     mounts.push({ Type: 'volume', Name: volume.Name, Source: volume.Mountpoint, Destination: destination, Driver: volume.Driver, Mode: readOnly ? 'ro' : 'z', RW: !readOnly, Propagation: '' });
   };
   for (const bind of hostConfig.Binds ?? []) {

@@ -13,6 +13,9 @@ import type { RecordStore } from '../store/record-store.ts';
 import { decodeVolumeConfig } from './volume-config.ts';
 import type { VolumeRecord } from './volume-record.ts';
 
+/** Docker's marker of volumes created for a container's anonymous mounts (pruned by default). */
+export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
+
 export interface VolumeManagerOptions {
   store: RecordStore<VolumeRecord>;
   invoker: HookInvoker;
@@ -69,9 +72,12 @@ export class VolumeManager {
     return record;
   }
 
-  /** A named volume a container refers to (Binds "name:/path", Mounts, image Volumes): created on first use. */
-  async ensure(name: string): Promise<VolumeRecord> {
-    return this.#volumes.get(name) ?? this.create({ Name: name });
+  /**
+   * A volume a container refers to (Binds "name:/path", Mounts, image Volumes): created on first
+   * use, through volume.preCreate like any other. Anonymous ones carry Docker's label for them.
+   */
+  async ensure(name: string, options: { anonymous?: boolean } = {}): Promise<VolumeRecord> {
+    return this.#volumes.get(name) ?? this.create({ Name: name, ...(options.anonymous ? { Labels: { [ANONYMOUS_LABEL]: '' } } : {}) });
   }
 
   get(name: string): VolumeRecord {

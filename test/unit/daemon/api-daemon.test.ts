@@ -171,3 +171,42 @@ test('metrics are served from the injected callback', async () => {
   assert.equal(answer.body.toString(), 'hookd_up 1\n');
   assert.equal(answer.headers['content-type'], 'text/plain; version=0.0.4');
 });
+
+test('plugin calls made for one request share its request id; exit handling is not part of the request', async () => {
+  const before = invoker.calls.length;
+  const seen: Array<string | undefined> = [];
+  const original = invoker.invoke.bind(invoker);
+  invoker.invoke = async (hook, input, options) => { seen.push(options?.requestId); return original(hook, input, options); };
+  try {
+    const created = await call(socketPath, 'POST', '/containers/create?name=traced', JSON.stringify({ Image: 'busybox' }), { 'X-Request-Id': 'trace-1' });
+    const { Id: id } = created.json() as { Id: string };
+    await call(socketPath, 'POST', '/containers/traced/start', undefined, { 'X-Request-Id': 'trace-2' });
+    const exited = daemon.containers.lifecycle.next(id, ['exit']);
+    runtime.exit(id, 0);
+    await exited;
+    assert.deepEqual(invoker.calls.slice(before).map((c) => c.hook), [
+      'container.preCreate', 'container.preCreateEndpoint', 'container.preStart', 'container.preCreateEndpoint',
+    ]);
+    assert.deepEqual(seen, ['trace-1', 'trace-2', 'trace-2', undefined]);
+  } finally {
+    invoker.invoke = original;
+  }
+});
+
+test('docker run -i: stdin sent on the attach connection reaches the container once it runs', async () => {
+  const { Id: id } = (await call(socketPath, 'POST', '/containers/create?name=stdin-user', JSON.stringify({ Image: 'busybox', OpenStdin: true, StdinOnce: true, AttachStdin: true }))).json() as { Id: string };
+  const socket = connect(socketPath);
+  socket.write(`POST /containers/${id}/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+  await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  socket.write('typed before start\n');
+  await docker.getContainer(id).start();
+  const stdin = runtime.stdinOf(id);
+  assert.ok(stdin);
+  const chunks: Buffer[] = [];
+  stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve) => stdin.on('end', () => resolve()));
+  socket.end('and after\n');
+  await ended;
+  assert.equal(Buffer.concat(chunks).toString(), 'typed before start\nand after\n');
+  runtime.exit(id, 0);
+});

@@ -72,3 +72,11 @@ test('creating an existing volume returns it; list filters by name and label', a
   assert.deepEqual(volumes.list({ name: ['oth'] }).map((v) => v.Name), ['other']);
   assert.deepEqual(volumes.list({ dangling: ['true'] }).map((v) => v.Name).sort(), ['data', 'other']);
 });
+
+test('anonymous volumes carry Docker\'s anonymous label', async () => {
+  const { volumes, manager } = await makeManager();
+  await manager.create({ Image: 'busybox', Volumes: { '/cache': {} }, HostConfig: { Binds: ['named:/named'] } }, 'labelled');
+  const anonymous = volumes.list({ label: ['com.docker.volume.anonymous'] });
+  assert.equal(anonymous.length, 1);
+  assert.notEqual(anonymous[0]?.Name, 'named');
+});
