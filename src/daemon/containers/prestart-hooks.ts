@@ -3,6 +3,7 @@
 // (stable sort), plugins' hooks in the order the host returned them, then the daemon's own.
 
 import { join } from 'node:path';
+import { sortOciHooks } from '../../host/merge.ts';
 import type { HookInvoker, OwnedOciHook } from '../../host/types.ts';
 import type { RuntimeHook } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
@@ -39,9 +40,9 @@ export function networkHook(record: ContainerRecord): OwnedOciHook {
   };
 }
 
-/** Stable, higher priority first (Array.prototype.sort is stable). */
+/** The host's one ordering rule (stable, higher priority first), which also checks every hook. */
 export function sortPrestartHooks(hooks: OwnedOciHook[]): OwnedOciHook[] {
-  return [...hooks].sort((a, b) => b.priority - a.priority);
+  return sortOciHooks(hooks);
 }
 
 /** Runs the hook; rejects with the host's error (the caller aborts the start and rolls back). */
