@@ -148,7 +148,8 @@ export class ContainerManager {
     const record = this.get(reference);
     const idle = !record.State.Running && !record.State.Restarting;
     if (condition === 'not-running' && idle) return Promise.resolve({ StatusCode: record.State.ExitCode });
-    return this.lifecycle.next(record.Id, [condition === 'removed' ? 'destroy' : 'exit'], signal).then((code) => ({ StatusCode: code }));
+    // A container removed while waited on for its exit ends the wait too (it will never exit now).
+    return this.lifecycle.next(record.Id, condition === 'removed' ? ['destroy'] : ['exit', 'destroy'], signal).then((code) => ({ StatusCode: code }));
   }
 
   async rename(reference: string, newName: string): Promise<void> {
