@@ -20,8 +20,12 @@ export const DEFAULT_READONLY_PATHS: readonly string[] = [
   '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger',
 ];
 
-/** What containers under dockerd (LimitNOFILE=infinity) inherit; equal to the default fs.nr_open. */
-export const DEFAULT_NOFILE = { soft: 1048576, hard: 1048576 };
+/**
+ * containerd's and `runc spec`'s default. Raising the hard limit above the daemon's own needs
+ * CAP_SYS_RESOURCE, which a daemon in a container often lacks (runc then fails with "error setting
+ * rlimit type 7"); HostConfig.Ulimits raises it where that is allowed.
+ */
+export const DEFAULT_NOFILE = { soft: 1024, hard: 1024 };
 
 export function defaultMounts(): OciMount[] {
   return [

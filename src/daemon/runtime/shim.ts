@@ -152,7 +152,7 @@ async function startRunc(config: ShimConfig, stateDir: string, stdinFd: number |
     const isHook = /hook/i.test(reason);
     // The failed runc left the container in "stopped" state; remove it so the id can be reused.
     await new Promise((resolve) => spawn(runc.binary, ['--root', runc.root, 'delete', '--force', config.id], { stdio: 'ignore' }).once('close', resolve).once('error', resolve));
-    throw new StartError(`runc run failed: ${reason}`, code === 0 ? 128 : code, isHook ? 'ERR_RUNTIME_HOOK_FAILED' : 'ERR_RUNTIME_START_FAILED');
+    throw new StartError(reason.startsWith('runc') ? reason : `runc run failed: ${reason}`, code === 0 ? 128 : code, isHook ? 'ERR_RUNTIME_HOOK_FAILED' : 'ERR_RUNTIME_START_FAILED');
   }
   report({ pid });
   return started;

@@ -42,7 +42,7 @@ test("capabilities are Docker's default set in bounding, effective and permitted
 });
 
 test('rlimits default nofile and HostConfig.Ulimits override it', () => {
-  assert.deepEqual(buildOciSpec(specWith(), ROOT).process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 1048576, hard: 1048576 }]);
+  assert.deepEqual(buildOciSpec(specWith(), ROOT).process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 1024 }]);
   const limits = buildOciSpec(specWith({ resources: { Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 20 }, { Name: 'nproc', Soft: 5, Hard: 6 }] } }), ROOT).process.rlimits;
   assert.deepEqual(limits, [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 20 }, { type: 'RLIMIT_NPROC', soft: 5, hard: 6 }]);
 });

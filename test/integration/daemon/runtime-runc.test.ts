@@ -1,0 +1,200 @@
+// The runc runtime for real. Needs root, runc on PATH and busybox-static; otherwise every test
+// skips with the reason printed.
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { RuncRuntime } from '../../../src/daemon/runtime/runc-runtime.ts';
+import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
+import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
+import { buildBusyboxRootfsTarball, scratchDir } from '../../fixtures/rootfs.ts';
+
+let dir: string;
+let removeDir: () => Promise<void>;
+let tarball: string | undefined;
+let skipReason: string | undefined;
+let runcRoot: string;
+let count = 0;
+const containers: Array<{ id: string; stateDir: string }> = [];
+
+before(async () => {
+  ({ dir, remove: removeDir } = await scratchDir('hookd-runc-rt-'));
+  runcRoot = join(dir, 'runc-root');
+  if (process.getuid?.() !== 0) skipReason = 'the runc runtime needs root';
+  else if ((await execa('runc', ['--version'], { reject: false })).exitCode !== 0) skipReason = 'runc is not on PATH';
+  else {
+    tarball = await buildBusyboxRootfsTarball(dir);
+    if (!tarball) skipReason = 'busybox-static is not installed (apt-get install busybox-static)';
+  }
+});
+
+after(async () => {
+  const runtime = new RuncRuntime({ root: runcRoot });
+  for (const { id, stateDir } of containers) {
+    await execa('runc', ['--root', runcRoot, 'delete', '--force', id], { reject: false });
+    await runtime.delete(id, stateDir).catch((error: unknown) => console.log(`# cleanup of ${id}: ${String(error)}`));
+  }
+  await removeDir();
+});
+
+function skipUnlessReady(t: TestContext): boolean {
+  if (skipReason === undefined) return false;
+  t.skip(skipReason);
+  return true;
+}
+
+async function specFor(overrides: Partial<RuntimeContainerSpec>): Promise<RuntimeContainerSpec> {
+  const id = `hookd-test-${process.pid}-${++count}`;
+  const base = join(dir, id);
+  await mkdir(join(base, 'rootfs'), { recursive: true });
+  await execa('tar', ['--numeric-owner', '-xf', tarball!, '-C', join(base, 'rootfs')]);
+  const spec: RuntimeContainerSpec = {
+    id, rootfs: join(base, 'rootfs'), stateDir: join(base, 'state'), logPath: join(base, 'container.log'), exitPath: join(base, 'exit.json'),
+    args: ['/bin/echo', 'hi'], env: [], cwd: '/', user: '', hostname: 'box', tty: false, openStdin: false,
+    mounts: [], networkMode: 'none', resources: {}, readonlyRootfs: false, prestartHooks: [], annotations: {},
+    ...overrides,
+  };
+  containers.push({ id, stateDir: spec.stateDir });
+  return spec;
+}
+
+async function runToExit(runtime: RuncRuntime, spec: RuntimeContainerSpec): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  await runtime.start(spec);
+  const { exitCode } = await runtime.waitExit(spec.id, spec.stateDir);
+  const lines = (await readFile(spec.logPath, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { log: string; stream: string });
+  const join = (stream: string) => lines.filter((l) => l.stream === stream).map((l) => l.log).join('');
+  return { exitCode, stdout: join('stdout'), stderr: join('stderr') };
+}
+
+test('runs busybox echo in a container and logs its output', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  assert.deepEqual(await runToExit(runtime, await specFor({ args: ['/bin/echo', 'hello from runc'] })), { exitCode: 0, stdout: 'hello from runc\n', stderr: '' });
+});
+
+test('the env, hostname, user and cwd reach the container process', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sh', '-c', 'echo $GREETING; hostname; id -u; pwd; echo $HOME'], env: ['GREETING=hello'], hostname: 'web-1', user: 'nobody', cwd: '/tmp' });
+  assert.deepEqual(await runToExit(runtime, spec), { exitCode: 0, stdout: 'hello\nweb-1\n65534\n/tmp\n/nonexistent\n', stderr: '' });
+});
+
+test('exit codes come back, including from a failing command', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const result = await runToExit(runtime, await specFor({ args: ['/bin/sh', '-c', 'echo bad >&2; exit 7'] }));
+  assert.deepEqual(result, { exitCode: 7, stdout: '', stderr: 'bad\n' });
+});
+
+test('bind mounts appear at their destination, and read-only ones refuse writes', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const rw = join(dir, `bind-rw-${count}`);
+  const ro = join(dir, `bind-ro-${count}`);
+  await mkdir(rw, { recursive: true });
+  await mkdir(ro, { recursive: true });
+  await writeFile(join(ro, 'data.txt'), 'from the host\n');
+  const spec = await specFor({
+    args: ['/bin/sh', '-c', 'cat /ro/data.txt; echo written > /rw/out.txt; touch /ro/nope 2>/dev/null && echo ro-writable || echo ro-refused'],
+    mounts: [{ source: rw, destination: '/rw', readOnly: false }, { source: ro, destination: '/ro', readOnly: true }],
+  });
+  const result = await runToExit(runtime, spec);
+  assert.equal(result.stdout, 'from the host\nro-refused\n');
+  assert.equal(await readFile(join(rw, 'out.txt'), 'utf8'), 'written\n');
+  assert.equal(existsSync(join(ro, 'nope')), false);
+});
+
+test('network mode none gives a netns with loopback only; host mode shares the host stack', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const none = await runToExit(runtime, await specFor({ args: ['/bin/ls', '/sys/class/net'], networkMode: 'none' }));
+  assert.equal(none.stdout.trim(), 'lo');
+  const hostInterfaces = (await execa('ls', ['/sys/class/net'])).stdout.split('\n').sort().join(' ');
+  const host = await runToExit(runtime, await specFor({ args: ['/bin/ls', '/sys/class/net'], networkMode: 'host' }));
+  assert.equal(host.stdout.trim().split(/\s+/).sort().join(' '), hostInterfaces);
+});
+
+test('a memory limit lands in config.json and in the container cgroup', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const limit = 64 * 1024 * 1024;
+  const spec = await specFor({
+    args: ['/bin/sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'],
+    resources: { Memory: limit, PidsLimit: 50 },
+  });
+  const result = await runToExit(runtime, spec);
+  const config = JSON.parse(await readFile(join(spec.stateDir, 'bundle', 'config.json'), 'utf8'));
+  assert.equal(config.linux.resources.memory.limit, limit);
+  assert.equal(config.linux.resources.pids.limit, 50);
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.stdout.trim(), String(limit));
+});
+
+test('prestart hooks run on the host in order, with the container state on stdin', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const marker = join(dir, `hook-marker-${count + 1}`);
+  const spec = await specFor({
+    args: ['/bin/true'],
+    annotations: { 'io.hookd.plugin': 'test' },
+    prestartHooks: [
+      { path: '/bin/sh', args: ['sh', '-c', `echo "first $WHO" >> ${marker}`], env: ['WHO=plugin'] },
+      { path: '/bin/sh', args: ['sh', '-c', `cat >> ${marker}`], env: [], timeoutSeconds: 10 },
+    ],
+  });
+  assert.equal((await runToExit(runtime, spec)).exitCode, 0);
+  const [first, stateJson] = (await readFile(marker, 'utf8')).split('\n');
+  assert.equal(first, 'first plugin');
+  const state = JSON.parse(stateJson ?? '');
+  assert.equal(state.id, spec.id);
+  assert.ok(state.pid > 0);
+  assert.deepEqual(state.annotations, { 'io.hookd.plugin': 'test' });
+});
+
+test('a failing prestart hook aborts the start with the error recorded in the exit file', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const marker = join(dir, `never-${count + 1}`);
+  const spec = await specFor({
+    args: ['/bin/touch', '/tmp/ran'],
+    prestartHooks: [{ path: '/bin/sh', args: ['sh', '-c', 'echo denied by policy >&2; exit 3'], env: [] }, { path: '/bin/touch', args: ['touch', marker], env: [] }],
+  });
+  await assert.rejects(runtime.start(spec), (e) => isRuntimeError(e, 'ERR_RUNTIME_HOOK_FAILED') && /hook/.test(e.message));
+  const status = await runtime.waitExit(spec.id, spec.stateDir);
+  assert.match(status.error ?? '', /hook/);
+  assert.notEqual(status.exitCode, 0);
+  assert.equal(existsSync(marker), false, 'the later hook did not run');
+  assert.equal(existsSync(join(spec.rootfs, 'tmp', 'ran')), false, 'the process did not run');
+});
+
+test('kill stops a running container; state reports running then stopped; a new runtime instance can wait on it', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sleep', '300'] });
+  const { pid } = await runtime.start(spec);
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  const restarted = new RuncRuntime({ root: runcRoot }); // a daemon restart: nothing in memory
+  const waiting = restarted.waitExit(spec.id, spec.stateDir);
+  await restarted.kill(spec.id, 'SIGKILL');
+  assert.equal((await waiting).exitCode, 137);
+  assert.deepEqual(await restarted.state(spec.id, spec.stateDir), { status: 'stopped' });
+  await restarted.kill(spec.id, 'SIGKILL'); // already gone: not an error
+});
+
+test('exec runs a second process inside the running container', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sleep', '300'], hostname: 'exec-box' });
+  await runtime.start(spec);
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['/bin/sh', '-c', 'hostname; echo $X; pwd'], env: ['X=from-exec'], cwd: '/tmp', user: '', tty: false });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  assert.equal(code, 0);
+  assert.equal(out, 'exec-box\nfrom-exec\n/tmp\n');
+  await runtime.delete(spec.id, spec.stateDir);
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'unknown', 'deleted: runc and the state dir know nothing of it');
+  assert.equal(existsSync(join(spec.stateDir, 'bundle')), false);
+});
