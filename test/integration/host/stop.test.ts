@@ -72,8 +72,25 @@ describe('stopping plugins', { timeout: 60_000 }, () => {
   });
 });
 
-describe('a host killed with SIGKILL', { timeout: 60_000 }, () => {
-  it('leaves no plugin process alive within 2 s', async () => {
+describe('an embedding process', { timeout: 60_000 }, () => {
+  it('exits by itself once the host is stopped: nothing keeps the event loop alive', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts', '--stop-and-exit'], {
+      cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    after(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    const exited = once(child, 'exit');
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const { pids, states } = JSON.parse(line) as { pids: number[]; states: string[] };
+    assert.deepEqual(states, ['ready', 'ready']);
+    const settledAt = Date.now();
+    assert.deepEqual(await exited, [0, null]);
+    assert.ok(Date.now() - settledAt < 5_000, `the process lingered ${Date.now() - settledAt} ms after stop()`);
+    assert.ok(pids.every((pid) => !isAlive(pid)), 'its plugins are gone too');
+  });
+
+  it('killed with SIGKILL, leaves no plugin process alive within 2 s', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts'], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     });
