@@ -10,7 +10,8 @@ import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import type { HookName } from '../../../src/host/hooks.ts';
 import type { HookInput, HookInvoker, InvokeOptions, InvokeResult } from '../../../src/host/types.ts';
-import type { ImageRecord, ImageStore } from '../../../src/daemon/images/image-store.ts';
+import type { Readable } from 'node:stream';
+import type { ImageRecord, ImageStore, ImportOptions } from '../../../src/daemon/images/image-store.ts';
 import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeState } from '../../../src/daemon/runtime/runtime.ts';
 import type { RecordStore } from '../../../src/daemon/store/record-store.ts';
 
@@ -171,14 +172,16 @@ export class FakeImageStore implements ImageStore {
     }];
   }
 
-  async importRootfs(): Promise<ImageRecord> { throw new Error('not in this fake'); }
-  async load(): Promise<ImageRecord[]> { throw new Error('not in this fake'); }
+  async importRootfs(_tarball: Readable, _options: ImportOptions): Promise<ImageRecord> { throw new Error('not in this fake'); }
+  async load(_tarball: Readable): Promise<ImageRecord[]> { throw new Error('not in this fake'); }
   list(): ImageRecord[] { return this.images; }
   resolve(reference: string): ImageRecord | undefined {
     return this.images.find((image) => image.Id === reference || image.RepoTags.includes(reference) || image.RepoTags.includes(`${reference}:latest`));
   }
-  async tag(): Promise<void> {}
-  async remove(): Promise<{ untagged: string[]; deleted: string[] }> { return { untagged: [], deleted: [] }; }
+  async tag(_reference: string, _repoTag: string): Promise<void> {}
+  async remove(_reference: string, _options: { force: boolean; isInUse: (imageId: string) => boolean }): Promise<{ untagged: string[]; deleted: string[] }> {
+    return { untagged: [], deleted: [] };
+  }
   async prepareRootfs(_image: ImageRecord, targetDir: string): Promise<void> {
     await mkdir(join(targetDir, 'etc'), { recursive: true });
     await writeFile(join(targetDir, 'etc', 'hostname'), 'fake\n');
