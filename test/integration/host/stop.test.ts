@@ -1,6 +1,6 @@
 // Stopping plugins, and what happens when the host cannot stop them: a plugin that ignores
 // Shutdown and SIGTERM is SIGKILLed within the grace period, a flood of output does not stall the
-// host, and a host killed with SIGKILL leaves no plugin behind.
+// host, an embedder exits by itself after stop(), and one killed with SIGKILL leaves no plugin behind.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
