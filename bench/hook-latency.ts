@@ -20,7 +20,8 @@ import { pino } from 'pino';
 import { measureBreakdown } from './breakdown.ts';
 import { CREATE_CONFIG } from './fixtures/create-config.ts';
 import { measureModes } from './measure.ts';
-import { attachHost, hasExited, launchPool, type PluginPool } from './plugin-pool.ts';
+import type { PluginHost } from '../src/host/index.ts';
+import { attachHost, hasExited, launchPool, stopAll, type PluginPool } from './plugin-pool.ts';
 import { RawPluginClient } from './raw-client.ts';
 import { breakdownTable, concurrencyTable, latencyTable, machineLines, type RowResult } from './report.ts';
 import { hostOperation, inProcessOperation, orderOf, rawOperation, ROWS, type Row } from './scenarios.ts';
@@ -69,7 +70,7 @@ function readSettings(): Settings {
   return {
     iterations,
     warmup: count('warmup', values.warmup, values.quick ? 10 : 50),
-    rounds: count('rounds', values.rounds, values.quick ? 2 : 5),
+    rounds: count('rounds', values.rounds, values.quick ? 2 : 8),
     rowBudgetMs: count('row-budget-s', values['row-budget-s'], values.quick ? 3 : 9) * 1000,
     rows: wanted ? ROWS.filter((row) => wanted.includes(row.id)) : ROWS,
   };
@@ -87,9 +88,11 @@ async function checkRow(row: Row, host: Awaited<ReturnType<typeof attachHost>>, 
   await raw();
 }
 
-async function measureRow(pool: PluginPool, row: Row, settings: Settings, logger: pino.Logger): Promise<RowResult> {
+/** Leaves the row's host attached (see stopAll in plugin-pool.ts); it goes into `rowHosts`. */
+async function measureRow(pool: PluginPool, row: Row, settings: Settings, logger: pino.Logger, rowHosts: PluginHost[]): Promise<RowResult> {
   const names = pool.names.slice(0, row.plugins);
   const host = await attachHost(pool, names.map((name, i) => ({ name, order: orderOf(row, i), config: row.config(i) })), logger);
+  rowHosts.push(host);
   const clients = names.map((name) => new RawPluginClient(pool.address(name)));
   try {
     const operations = { host: hostOperation(host), raw: rawOperation(row, clients, RAW_TIMEOUT_MS), inProcess: inProcessOperation(row) };
@@ -100,7 +103,6 @@ async function measureRow(pool: PluginPool, row: Row, settings: Settings, logger
     return { row, iterations: modes.host.samplesNs.length, modes };
   } finally {
     for (const client of clients) client.close();
-    await host.stop('bench row done');
   }
 }
 
@@ -122,14 +124,15 @@ async function main(): Promise<void> {
   progress(`launching ${POOL_SIZE} bench plugins`);
   const pool = await launchPool(POOL_SIZE, logger);
   const results: RowResult[] = [];
+  const rowHosts: PluginHost[] = [];
   try {
     progress('plugins ready');
     for (const row of settings.rows) {
-      results.push(await measureRow(pool, row, settings, logger));
+      results.push(await measureRow(pool, row, settings, logger, rowHosts));
       progress(`measured: ${row.label}`);
     }
   } finally {
-    await pool.stop();
+    await stopAll(pool, rowHosts);
     const leftovers = pool.pids().filter((pid) => !hasExited(pid));
     progress(leftovers.length === 0 ? `stopped; all ${pool.pids().length} plugin processes have exited` : `WARNING: plugin processes still running: ${leftovers.join(', ')}`);
   }

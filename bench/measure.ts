@@ -19,9 +19,9 @@ export interface MeasurePlan {
   /** Requests in flight at once: 1 = one after the other; more = that many closed-loop workers. */
   concurrency: number;
   /**
-   * No new round starts once the row has run this long, so a loaded machine shortens a row
-   * instead of stretching the run; every mode still gets the same rounds. The tables print the
-   * requests actually measured.
+   * No new round starts once the row has run this long (warm-up included), so a loaded machine
+   * shortens a row instead of stretching the run; every mode still gets the same rounds, and at
+   * least one. The tables print the requests actually measured.
    */
   budgetMs: number;
 }

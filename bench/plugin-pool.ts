@@ -8,7 +8,10 @@
 //                  with the row's `order` and `config`. The row's Configure sets the plugin's
 //                  behaviour, and the measured calls take the very same path as for a launched
 //                  plugin (grpc-client.ts over a unix socket, supervisor, dispatch, merge).
-// Stopping an attaching host only disconnects; stopping the pool sends Shutdown and the processes exit.
+//   stopAll        a host that stops sends Shutdown to its sidecars too (attempt.ts), and an SDK
+//                  plugin exits on Shutdown, so row hosts stay attached, idle, until the run ends;
+//                  then the pool and every row host stop together, the pool first so that none
+//                  of its plugins is restarted when a row host's Shutdown makes it exit.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -110,4 +113,11 @@ export function hasExited(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** Stops the pool and the row hosts at once and resolves when every plugin process is gone. */
+export async function stopAll(pool: PluginPool, rowHosts: readonly PluginHost[]): Promise<void> {
+  // pool.stop() marks its supervisors stopping synchronously, before any Shutdown is sent.
+  const stopping = [pool.stop(), ...rowHosts.map((host) => host.stop('bench finished'))];
+  await Promise.all(stopping);
 }
