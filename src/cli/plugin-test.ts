@@ -72,7 +72,7 @@ export async function runPluginTestCommand(argv: string[], io: CommandIo = STDIO
   io.out(`${formatHeader(options.target)}\n`);
   const run = await runConformance(options, undefined, (result) => io.out(formatResult(result)));
   const exitCode = exitCodeOf(run.results, strict);
-  io.out(`\n${formatSummary(run.results, run.plugin, exitCode)}`);
+  io.out(`\n${formatSummary(options.target, run.results, run.plugin, exitCode)}`);
   return exitCode;
 }
 

@@ -106,12 +106,12 @@ export const HOOK_PROBES: Readonly<Record<HookName, HookProbe>> = {
   'container.postUpdate': {
     calls: (scratchDir) => [{
       label: '',
-      request: { context: context(), container_id: inputs.CONTAINER_ID, rootfs: `${scratchDir}/rootfs`, env: inputs.updatedEnv() },
+      request: { context: context(), container_id: inputs.CONTAINER_ID, rootfs: inputs.rootfsPath(scratchDir), env: inputs.updatedEnv() },
     }],
     judge: judgeNothing,
   },
   'daemon.preStart': {
-    calls: (scratchDir) => [{ label: '', request: { daemon_version: '0.1.0', data_root: `${scratchDir}/data-root` } }],
+    calls: (scratchDir) => [{ label: '', request: { daemon_version: '0.1.0', data_root: inputs.dataRootPath(scratchDir) } }],
     judge: judgeNothing,
   },
   'daemon.preStop': {

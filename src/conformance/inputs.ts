@@ -3,9 +3,27 @@
 // Engine / PouchContainer API (docs/protocol.md §7); paths that a plugin may write to (rootfs,
 // BaseFS) point into the kit's scratch directory.
 
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const CONTAINER_ID = '4f2b7d0c9a1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d';
+
+/** The container's root filesystem (PostUpdate's rootfs, PreStart's BaseFS), with the /etc a real one has. */
+export function rootfsPath(scratchDir: string): string {
+  return join(scratchDir, 'rootfs');
+}
+
+/** The daemon's data directory, as DaemonPreStart sends it. */
+export function dataRootPath(scratchDir: string): string {
+  return join(scratchDir, 'data-root');
+}
+
+/** Creates the directories the inputs point to, so a plugin that writes there finds them as it would. */
+export async function prepareScratch(scratchDir: string): Promise<void> {
+  await mkdir(join(rootfsPath(scratchDir), 'etc'), { recursive: true });
+  await mkdir(join(rootfsPath(scratchDir), 'tmp'), { recursive: true });
+  await mkdir(dataRootPath(scratchDir), { recursive: true });
+}
 
 /** A ContainerCreateConfig as POST /containers/create carries it (docker run -m 512m -e ... busybox). */
 export function containerCreateConfig(): Record<string, unknown> {
@@ -70,7 +88,7 @@ export function containerInspect(scratchDir: string): Record<string, unknown> {
     HostConfig: hostConfig,
     NetworkSettings: { Networks: { bridge: { IPAddress: '', Gateway: '', MacAddress: '' } } },
     Mounts: [{ Type: 'bind', Source: '/var/lib/app-data', Destination: '/data', Mode: 'rw', RW: true }],
-    BaseFS: join(scratchDir, 'basefs'),
+    BaseFS: rootfsPath(scratchDir),
   };
 }
 

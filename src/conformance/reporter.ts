@@ -23,13 +23,13 @@ export function formatResult(result: ReportedResult): string {
   return lines.join('\n');
 }
 
-export function formatSummary(results: readonly ReportedResult[], plugin: { name: string; version: string } | undefined, exitCode: number): string {
+export function formatSummary(target: Target, results: readonly ReportedResult[], plugin: { name: string; version: string } | undefined, exitCode: number): string {
   const count = (status: CheckStatus) => results.filter((result) => result.status === status).length;
-  const who = plugin ? `${plugin.name} ${plugin.version}`.trim() : 'the plugin';
+  const who = plugin ? `${plugin.name} ${plugin.version}`.trim() : target.name;
   const verdict = exitCode === 0 ? 'PASS' : 'FAIL';
   return `${verdict}: ${who}: ${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warning(s), ${count('skip')} skipped`;
 }
 
 export function formatReport(target: Target, results: readonly ReportedResult[], plugin: { name: string; version: string } | undefined, exitCode: number): string {
-  return [formatHeader(target), '', ...results.map(formatResult), '', formatSummary(results, plugin, exitCode)].join('\n');
+  return [formatHeader(target), '', ...results.map(formatResult), '', formatSummary(target, results, plugin, exitCode)].join('\n');
 }

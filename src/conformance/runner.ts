@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { createRuntimeDir } from '../host/launcher.ts';
 import { CHECKS } from './checks.ts';
+import { prepareScratch } from './inputs.ts';
 import type { Check, ConformanceOptions, ReportedResult, Session } from './types.ts';
 
 export interface ConformanceRun {
@@ -19,6 +20,7 @@ export interface ConformanceRun {
 export async function runConformance(options: ConformanceOptions, checks: readonly Check[] = CHECKS, onResult?: (result: ReportedResult) => void): Promise<ConformanceRun> {
   const { dir: runtimeDir } = await createRuntimeDir();
   const scratchDir = await mkdtemp(join(tmpdir(), 'hookd-conformance-'));
+  await prepareScratch(scratchDir);
   const session: Session = {
     options, runtimeDir, scratchDir, strays: [],
     facts: { subscribed: [], isReachable: false },
