@@ -144,6 +144,8 @@ async function configurePlugin(options: HandshakeOptions, protocolVersion: strin
   };
   try {
     await callUnary(options.clients.plugin, 'Configure', request, {
+      // Within the start timeout, but a plugin whose Describe came in at the last moment still
+      // gets a second to take its config, rather than failing a start it all but finished.
       deadline: Math.max(deadline, Date.now() + 1_000), signal: options.signal, plugin: options.plugin, hook: 'Configure',
     });
   } catch (error) {
