@@ -49,6 +49,8 @@ export class ContainerManager {
   readonly #restarts: RestartScheduler;
   /** Containers the user stopped: their next exit does not trigger the restart policy. */
   readonly #manualStops = new Set<string>();
+  /** Names taken by creates in progress (see CreateDeps.claimName). */
+  readonly #claimedNames = new Set<string>();
   readonly lifecycle = new ContainerLifecycle();
 
   constructor(options: ContainerManagerOptions) {
@@ -77,19 +79,29 @@ export class ContainerManager {
   }
 
   async create(body: Record<string, unknown>, name: string): Promise<ContainerRecord> {
-    const record = await createContainer({
-      invoker: this.#o.invoker, images: this.#o.images, volumes: this.#o.volumes, dataRoot: this.#o.dataRoot,
-      holderOfName: (n) => [...this.#records.values()].find((r) => r.Name === n), nameInUse,
-    }, body, name);
+    const claimed: string[] = [];
     try {
-      await this.#o.store.put(record.Id, record);
-    } catch (error) {
-      await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
-      throw error;
+      const record = await createContainer({
+        invoker: this.#o.invoker, images: this.#o.images, volumes: this.#o.volumes, dataRoot: this.#o.dataRoot,
+        isNameTaken: (n) => this.#isNameTaken(n),
+        claimName: (n) => {
+          if (this.#isNameTaken(n)) throw nameInUse(n, this.#recordNamed(n)?.Id);
+          this.#claimedNames.add(n);
+          claimed.push(n);
+        },
+      }, body, name);
+      try {
+        await this.#o.store.put(record.Id, record);
+      } catch (error) {
+        await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
+        throw error;
+      }
+      this.#records.set(record.Id, record);
+      this.#publish(record, 'create');
+      return record;
+    } finally {
+      for (const n of claimed) this.#claimedNames.delete(n);
     }
-    this.#records.set(record.Id, record);
-    this.#publish(record, 'create');
-    return record;
   }
 
   async start(reference: string): Promise<void> {
@@ -156,8 +168,8 @@ export class ContainerManager {
     const record = this.get(reference);
     const name = normalizeName(newName);
     await this.#withLock(record.Id, async () => {
-      const holder = [...this.#records.values()].find((r) => r.Name === name);
-      if (holder && holder !== record) throw nameInUse(name, holder);
+      const holder = this.#recordNamed(name);
+      if ((holder && holder !== record) || this.#claimedNames.has(name)) throw nameInUse(name, holder?.Id);
       const oldName = record.Name;
       record.Name = name;
       try {
@@ -319,6 +331,14 @@ export class ContainerManager {
 
   #nextExit(id: string): Promise<number> {
     return this.lifecycle.next(id, ['exit', 'destroy']);
+  }
+
+  #recordNamed(name: string): ContainerRecord | undefined {
+    return [...this.#records.values()].find((r) => r.Name === name);
+  }
+
+  #isNameTaken(name: string): boolean {
+    return this.#recordNamed(name) !== undefined || this.#claimedNames.has(name);
   }
 
   async #persist(record: ContainerRecord): Promise<void> {

@@ -20,9 +20,13 @@ export interface CreateDeps {
   images: ImageStore;
   volumes: VolumeManager;
   dataRoot: string;
-  /** The record holding `name`, if any (names are unique). */
-  holderOfName(name: string): ContainerRecord | undefined;
-  nameInUse(name: string, holder: ContainerRecord): Error;
+  /** Whether a container has or is being created with `name`. */
+  isNameTaken(name: string): boolean;
+  /**
+   * Claims `name` until the manager has stored the record (or the create failed), so that two
+   * concurrent creates cannot both take it; throws 409 when it is taken.
+   */
+  claimName(name: string): void;
 }
 
 export function containerDirOf(dataRoot: string, id: string): string {
@@ -42,9 +46,8 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
   const image = deps.images.resolve(containerConfig.Image);
   if (!image) throw notFound(`No such image: ${containerConfig.Image}`);
 
-  const name = requestedName ? normalizeName(requestedName) : generateName((n) => deps.holderOfName(n) !== undefined);
-  const holder = deps.holderOfName(name);
-  if (holder) throw deps.nameInUse(name, holder);
+  const name = requestedName ? normalizeName(requestedName) : generateName((n) => deps.isNameTaken(n));
+  deps.claimName(name);
   if (hostConfig.AutoRemove && hostConfig.RestartPolicy?.Name && hostConfig.RestartPolicy.Name !== 'no') {
     throw badRequest('conflicting options: cannot specify both --restart and --rm');
   }

@@ -29,8 +29,10 @@ export function generateName(isTaken: (name: string) => boolean): string {
   }
 }
 
-export function nameInUse(name: string, holder: ContainerRecord): Error {
-  return conflict(`Conflict. The container name "${name}" is already in use by container "${holder.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+/** `holderId` is the id of the container with the name, or undefined while that one is still being created. */
+export function nameInUse(name: string, holderId: string | undefined): Error {
+  const holder = holderId ? `container "${holderId}"` : 'a container that is being created';
+  return conflict(`Conflict. The container name "${name}" is already in use by ${holder}. You have to remove (or rename) that container to be able to reuse that name.`);
 }
 
 /** Full id, name (with or without "/"), or a unique id prefix; 404 like Docker otherwise. */

@@ -90,3 +90,12 @@ test('named volumes in Binds are created through volume.preCreate and mounted', 
   assert.deepEqual(volumes.list().map((v) => v.Name), ['data']);
   assert.deepEqual(manager.usersOfVolume('data'), [record.Id]);
 });
+
+test('two concurrent creates with one name: one wins, the other is a 409', async () => {
+  const { manager } = await makeManager();
+  const results = await Promise.allSettled([manager.create({ Image: 'busybox' }, 'race'), manager.create({ Image: 'busybox' }, 'race')]);
+  assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+  const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  assert.equal(rejected.reason.status, 409);
+  assert.equal(manager.list({ all: true, filters: {} }).length, 1);
+});
