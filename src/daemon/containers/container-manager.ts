@@ -130,7 +130,9 @@ export class ContainerManager {
     const seconds = timeoutSeconds ?? record.Config.StopTimeout ?? 10;
     if (seconds >= 0 && !(await settlesWithin(exited, seconds * 1000))) {
       this.#publish(record, 'kill', { signal: 'SIGKILL' });
-      await this.#o.runtime.kill(record.Id, 'SIGKILL');
+      // A process that exited just now cannot be signalled; its exit is what we wait for anyway.
+      await this.#o.runtime.kill(record.Id, 'SIGKILL')
+        .catch((error: unknown) => this.#o.logger.warn({ err: error, container: record.Id }, 'SIGKILL failed'));
     }
     await exited;
     this.#publish(record, 'stop');
