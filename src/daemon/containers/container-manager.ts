@@ -123,9 +123,10 @@ export class ContainerManager {
       return;
     }
     if (!record.State.Running) throw notModified();
+    const stopSignal = parseSignal(record.Config.StopSignal || 'SIGTERM');
     this.#manualStops.add(record.Id);
     const exited = this.#nextExit(record.Id);
-    await this.#o.runtime.kill(record.Id, parseSignal(record.Config.StopSignal || 'SIGTERM'))
+    await this.#o.runtime.kill(record.Id, stopSignal)
       .catch((error: unknown) => this.#o.logger.warn({ err: error, container: record.Id }, 'stop signal failed'));
     const seconds = timeoutSeconds ?? record.Config.StopTimeout ?? 10;
     if (seconds >= 0 && !(await settlesWithin(exited, seconds * 1000))) {
