@@ -3,6 +3,7 @@
 
 import { badRequest } from '../api/errors.ts';
 import type { CreateConfig } from './container-record.ts';
+import { parseSignal } from './signals.ts';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -71,6 +72,13 @@ export function validateCreateConfig(value: unknown, where = 'invalid create con
       const [source = '', target = ''] = bind.split(':');
       if (!source || !target.startsWith('/')) fail(`HostConfig.Binds[${i}]`, `must be "source:/container/path[:ro]", got ${describe(bind)}`);
     });
+  }
+  if (typeof value.StopSignal === 'string' && value.StopSignal !== '') {
+    try {
+      parseSignal(value.StopSignal);
+    } catch {
+      fail('StopSignal', `is not a signal: ${describe(value.StopSignal)}`);
+    }
   }
   (value.Env as string[] | undefined ?? []).forEach((entry, i) => {
     if (entry.startsWith('=') || entry === '') fail(`Env[${i}]`, `must be "NAME=value", got ${describe(entry)}`);

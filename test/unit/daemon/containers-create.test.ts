@@ -99,3 +99,9 @@ test('two concurrent creates with one name: one wins, the other is a 409', async
   assert.equal(rejected.reason.status, 409);
   assert.equal(manager.list({ all: true, filters: {} }).length, 1);
 });
+
+test('an unknown StopSignal is refused at create, not at the first stop', async () => {
+  const { manager } = await makeManager();
+  await assert.rejects(manager.create({ Image: 'busybox', StopSignal: 'SIGNOPE' }, ''), /invalid create config: StopSignal is not a signal: "SIGNOPE"/);
+  await manager.create({ Image: 'busybox', StopSignal: 'QUIT' }, '');
+});
