@@ -1,0 +1,253 @@
+// The daemon's image store on local disk:
+//
+//   <root>/<hex>/rootfs     an image's unpacked root filesystem (read only by convention)
+//   <root>/records/<hex>.json  its ImageRecord (json-store: atomic, survives crashes)
+//   <root>/tmp-*            work dirs of imports in progress (removed at open after a crash)
+//
+// Unpacking happens in a work dir; the image appears by one rename of its rootfs, then its record
+// is written. A crash between the two leaves a dir without a record, removed at the next open.
+// Tag and record changes are serialised through one queue, so a tag names exactly one image.
+
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { ImageConfig, ImageRecord, ImageStore, ImportOptions } from './image-store.ts';
+import { JsonStore } from '../store/json-store.ts';
+import { applyChanges } from './image-changes.ts';
+import { ImageError } from './image-errors.ts';
+import { FULL_ID, ID_PREFIX, normalizeRepoTag, requireRepoTag } from './image-reference.ts';
+import { readDockerArchive } from './docker-archive.ts';
+import { applyLayer } from './layer-apply.ts';
+import { assertSafeMembers, extractArchive, listMembers, saveStream } from './tar-archive.ts';
+
+export interface ImageStoreLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+export interface LocalImageStoreOptions {
+  /** Directory the store owns, e.g. <dataRoot>/images. */
+  root: string;
+  logger?: ImageStoreLogger;
+}
+
+const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
+
+export class LocalImageStore implements ImageStore {
+  readonly #root: string;
+  readonly #records: JsonStore<ImageRecord>;
+  /** hex → record; the in-memory truth, always equal to what is on disk once #queue drains. */
+  readonly #images = new Map<string, ImageRecord>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(options: LocalImageStoreOptions) {
+    this.#root = options.root;
+    this.#records = new JsonStore<ImageRecord>(join(options.root, 'records'));
+  }
+
+  /** Loads the records and removes what a crashed import left behind. */
+  static async open(options: LocalImageStoreOptions): Promise<LocalImageStore> {
+    const store = new LocalImageStore(options);
+    await mkdir(options.root, { recursive: true, mode: 0o700 });
+    const { records, corrupt } = await store.#records.load();
+    for (const { file, reason } of corrupt) options.logger?.warn({ file, reason }, 'image record is corrupt and was skipped');
+    for (const [hex, record] of records) store.#images.set(hex, record);
+    for (const entry of await readdir(options.root)) {
+      const orphan = entry.startsWith('tmp-') || (/^[0-9a-f]{64}$/.test(entry) && !records.has(entry));
+      if (orphan) await rm(join(options.root, entry), { recursive: true, force: true });
+    }
+    return store;
+  }
+
+  async importRootfs(tarball: Readable, options: ImportOptions): Promise<ImageRecord> {
+    // Validate what the caller said before reading a possibly large body.
+    const repoTag = options.repoTag ? requireRepoTag(options.repoTag) : undefined;
+    const config = applyChanges({}, options.changes ?? []);
+    return this.#inWorkDir(async (work) => {
+      const tarPath = join(work, 'rootfs.tar');
+      const { sha256 } = await saveStream(tarball, tarPath);
+      assertSafeMembers(await listMembers(tarPath, 'the imported tarball'), 'the imported tarball');
+      const base = { architecture: architecture(), os: 'linux', comment: options.message ?? '', config };
+      // Deterministic id: the same tarball with the same changes is the same image (re-tagged).
+      const hex = sha256Hex(JSON.stringify({ ...base, rootfs: { type: 'layers', diff_ids: [`sha256:${sha256}`] } }));
+      const rootfs = join(work, 'rootfs');
+      if (!this.#images.has(hex)) {
+        await mkdir(rootfs);
+        await extractArchive(tarPath, rootfs, 'the imported tarball');
+      }
+      return this.#commit(hex, rootfs, {
+        Created: new Date().toISOString(), Architecture: base.architecture, Os: base.os, Comment: base.comment, Config: config,
+      }, repoTag ? [repoTag] : []);
+    });
+  }
+
+  async load(tarball: Readable): Promise<ImageRecord[]> {
+    return this.#inWorkDir(async (work) => {
+      const tarPath = join(work, 'archive.tar');
+      await saveStream(tarball, tarPath);
+      assertSafeMembers(await listMembers(tarPath, 'the loaded tarball'), 'the loaded tarball');
+      const archiveDir = join(work, 'archive');
+      await mkdir(archiveDir);
+      await extractArchive(tarPath, archiveDir, 'the loaded tarball');
+      const loaded: ImageRecord[] = [];
+      for (const [index, image] of (await readDockerArchive(archiveDir)).entries()) {
+        const tags = image.repoTags.map((tag) => {
+          const normal = normalizeRepoTag(tag);
+          if (!normal) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `manifest.json entry ${index}: invalid RepoTag "${tag}"`);
+          return normal;
+        });
+        const rootfs = join(work, `rootfs-${index}`);
+        if (!this.#images.has(image.hex)) {
+          await mkdir(rootfs);
+          for (const [n, layer] of image.layers.entries()) {
+            await applyLayer(rootfs, layer, `layer ${n + 1}/${image.layers.length} of image ${tags[0] ?? image.hex.slice(0, 12)}`);
+          }
+        }
+        loaded.push(await this.#commit(image.hex, rootfs, {
+          Created: image.created, Architecture: image.architecture, Os: image.os, Comment: image.comment, Config: image.config,
+        }, tags));
+      }
+      return loaded;
+    });
+  }
+
+  list(): ImageRecord[] {
+    return [...this.#images.values()];
+  }
+
+  /** Tag first ("name:tag", "name" = name:latest), then full id, then a unique id prefix. */
+  resolve(reference: string): ImageRecord | undefined {
+    const repoTag = normalizeRepoTag(reference);
+    if (repoTag) {
+      for (const image of this.#images.values()) if (image.RepoTags.includes(repoTag)) return image;
+    }
+    const full = FULL_ID.exec(reference);
+    if (full) return this.#images.get(full[1]!);
+    const prefix = ID_PREFIX.exec(reference);
+    if (!prefix) return undefined;
+    const matches = [...this.#images.keys()].filter((hex) => hex.startsWith(prefix[1]!));
+    return matches.length === 1 ? this.#images.get(matches[0]!) : undefined; // ambiguous = not found
+  }
+
+  tag(reference: string, repoTag: string): Promise<void> {
+    const normal = requireRepoTag(repoTag);
+    return this.#serial(async () => {
+      const image = this.#require(reference);
+      await this.#moveTags(image, [normal]);
+    });
+  }
+
+  /**
+   * Docker's rules. By tag: untag; the image goes when its last tag goes. By id: the image goes
+   * with all its tags. Without force, refuses (ERR_IMAGE_IN_USE, 409) when a container uses the
+   * image (`isInUse` gets the full "sha256:<hex>" id) and the image would go, or when an id names
+   * an image that has several tags.
+   */
+  remove(reference: string, options: { force: boolean; isInUse: (imageId: string) => boolean }): Promise<{ untagged: string[]; deleted: string[] }> {
+    return this.#serial(async () => {
+      const image = this.#require(reference);
+      const repoTag = normalizeRepoTag(reference);
+      const byTag = repoTag !== undefined && image.RepoTags.includes(repoTag);
+      const short = image.Id.slice('sha256:'.length, 'sha256:'.length + 12);
+      if (byTag && image.RepoTags.length > 1) {
+        await this.#save({ ...image, RepoTags: image.RepoTags.filter((t) => t !== repoTag) });
+        return { untagged: [repoTag], deleted: [] };
+      }
+      if (!options.force && options.isInUse(image.Id)) {
+        throw new ImageError('ERR_IMAGE_IN_USE', byTag
+          ? `conflict: unable to remove repository reference "${reference}" (must force) - a container is using its referenced image ${short}`
+          : `conflict: unable to delete ${short} (must be forced) - image is being used by a container`);
+      }
+      if (!options.force && !byTag && image.RepoTags.length > 1) {
+        throw new ImageError('ERR_IMAGE_IN_USE', `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
+      }
+      const hex = hexOf(image);
+      await this.#records.delete(hex); // the point of no return: without a record the dir is an orphan
+      this.#images.delete(hex);
+      await rm(join(this.#root, hex), { recursive: true, force: true });
+      return { untagged: [...image.RepoTags], deleted: [image.Id] };
+    });
+  }
+
+  /** `cp -a`: modes, owners, symlinks, hard links and timestamps as in the image. */
+  async prepareRootfs(image: ImageRecord, targetDir: string): Promise<void> {
+    await mkdir(targetDir, { recursive: true });
+    const result = await execa('cp', ['-a', '--', `${image.rootfsDir}/.`, targetDir], { reject: false, stdin: 'ignore' });
+    if (result.exitCode !== 0) {
+      throw new Error(`could not prepare a rootfs from image ${image.Id} in ${targetDir}: cp exited ${result.exitCode ?? '?'}: ${result.stderr.trim() || result.shortMessage}`);
+    }
+  }
+
+  /** Makes an unpacked rootfs an image (or re-tags the existing one with that id). */
+  #commit(hex: string, unpacked: string, fields: Omit<ImageRecord, 'Id' | 'RepoTags' | 'Size' | 'rootfsDir' | 'Config'> & { Config: ImageConfig }, tags: string[]): Promise<ImageRecord> {
+    return this.#serial(async () => {
+      const existing = this.#images.get(hex);
+      if (existing) return this.#moveTags(existing, tags);
+      const dir = join(this.#root, hex);
+      await mkdir(dir, { recursive: true });
+      await rename(unpacked, join(dir, 'rootfs'));
+      const record: ImageRecord = { Id: `sha256:${hex}`, RepoTags: [], Size: await diskUsage(join(dir, 'rootfs')), rootfsDir: join(dir, 'rootfs'), ...fields };
+      await this.#save(record);
+      return this.#moveTags(record, tags);
+    });
+  }
+
+  /** Adds tags to `image`, taking each from whichever image had it (that one keeps its id). */
+  async #moveTags(image: ImageRecord, tags: string[]): Promise<ImageRecord> {
+    const fresh = tags.filter((tag) => !image.RepoTags.includes(tag));
+    if (fresh.length === 0) return image;
+    for (const other of this.#images.values()) {
+      if (other.Id !== image.Id && other.RepoTags.some((tag) => fresh.includes(tag))) {
+        await this.#save({ ...other, RepoTags: other.RepoTags.filter((tag) => !fresh.includes(tag)) });
+      }
+    }
+    const updated = { ...image, RepoTags: [...image.RepoTags, ...fresh] };
+    await this.#save(updated);
+    return updated;
+  }
+
+  async #save(record: ImageRecord): Promise<void> {
+    await this.#records.put(hexOf(record), record);
+    this.#images.set(hexOf(record), record);
+  }
+
+  #require(reference: string): ImageRecord {
+    const image = this.resolve(reference);
+    if (!image) throw new ImageError('ERR_IMAGE_NOT_FOUND', `No such image: ${reference}`);
+    return image;
+  }
+
+  #serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.#queue.catch(() => undefined).then(step);
+    this.#queue = next;
+    return next;
+  }
+
+  async #inWorkDir<T>(run: (work: string) => Promise<T>): Promise<T> {
+    const work = await mkdtemp(join(this.#root, 'tmp-'));
+    try {
+      return await run(work);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+}
+
+function hexOf(record: ImageRecord): string {
+  return record.Id.slice('sha256:'.length);
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function architecture(): string {
+  return ARCHITECTURES[process.arch] ?? process.arch;
+}
+
+/** Apparent size in bytes (what Docker's Size approximates), from GNU du. */
+async function diskUsage(dir: string): Promise<number> {
+  const result = await execa('du', ['-sb', dir], { reject: false });
+  return result.exitCode === 0 ? Number.parseInt(result.stdout, 10) || 0 : 0;
+}
