@@ -101,6 +101,7 @@ export function createRouter(routes: readonly RouteSpec[], options: RouterOption
       }
       const answer = await runInRequest(requestId, () => found.spec.handler(ctx));
       if (answer) writeResponse(res, answer, method === 'HEAD');
+      logger.debug({ status: answer?.status ?? res.statusCode }, 'request served');
     } catch (error) {
       const { status, message } = describeError(error);
       if (status >= 500) logger.error({ err: error }, 'request failed');

@@ -210,3 +210,20 @@ test('docker run -i: stdin sent on the attach connection reaches the container o
   assert.equal(Buffer.concat(chunks).toString(), 'typed before start\nand after\n');
   runtime.exit(id, 0);
 });
+
+test('attach without an upgrade answers 200 and streams the output in the body until the container exits', async () => {
+  const { Id: id } = (await call(socketPath, 'POST', '/containers/create?name=plain-attach', JSON.stringify({ Image: 'busybox', Tty: true }))).json() as { Id: string };
+  await docker.getContainer(id).start();
+  const { request } = await import('node:http');
+  const answer = new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+    const req = request({ socketPath, method: 'POST', path: `/containers/${id}/attach?stream=1&stdout=1` }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks).toString() }));
+      void runtime.log(id, 'raw tty output\n').then(() => runtime.exit(id, 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.deepEqual(await answer, { status: 200, type: 'application/vnd.docker.raw-stream', body: 'raw tty output\n' });
+});
