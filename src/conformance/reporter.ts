@@ -14,7 +14,7 @@ export function formatHeader(target: Target): string {
 }
 
 export function formatResult(result: ReportedResult): string {
-  const lines = [`${MARKS[result.status]} ${result.id.padEnd(ID_WIDTH)} ${result.summary}`];
+  const lines = [`${MARKS[result.status]} ${result.id.padEnd(ID_WIDTH)}  ${result.summary}`];
   for (const detail of result.details ?? []) lines.push(`    · ${detail}`);
   if (result.status === 'fail' || result.status === 'warn') {
     if (result.fix) lines.push(`    fix: ${result.fix}`);
