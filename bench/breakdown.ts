@@ -1,13 +1,18 @@
 // Where the time of one hook call goes, measured piece by piece on the same 2 KB document: the
-// steps the host and the SDK do around every call, without any I/O. Printed under the latency
-// table so the ratios can be read against them (docs/performance.md explains the sums).
+// steps the host and the SDK do around every call, without any I/O, and the host's whole dispatch
+// path (dispatch.ts: selection, groups, deadline guards, reply decoding, diff and merge) over
+// in-memory plugin handles that answer at once. Printed under the latency table so the ratios can
+// be read against them (docs/performance.md explains the sums).
 
 import { decodeDocument, encodeDocumentReply } from '../plugin-sdk/node/src/documents.ts';
+import { dispatchHook } from '../src/host/dispatch.ts';
 import { hookSpec } from '../src/host/hooks.ts';
+import { parseManifest } from '../src/host/manifest.ts';
 import { mergeGroup } from '../src/host/merge.ts';
 import { decodeReplyDocument } from '../src/host/reply-decode.ts';
+import type { PluginHandle, PluginStatus } from '../src/host/types.ts';
 import { CREATE_CONFIG, CREATE_CONFIG_BYTES } from './fixtures/create-config.ts';
-import { timeSync } from './measure.ts';
+import { timeAsync, timeSync } from './measure.ts';
 import { loadPluginDefinition } from './raw-client.ts';
 
 export interface CostLine {
@@ -45,4 +50,34 @@ export function measureBreakdown(iterations: number): CostLine[] {
     ['diff + merge, 4 changed replies', 'host, per group', () => mergeGroup(CREATE_CONFIG, fourReplies, group)],
   ];
   return lines.map(([step, where, operation]) => ({ step, where, meanNs: timeSync(operation, iterations) }));
+}
+
+/**
+ * A ready plugin that answers ContainerPreCreate at once with a prepared reply, in the shape
+ * grpc-client.ts decodes (`config: null` = unchanged). What is left is the host's own work.
+ */
+function inMemoryHandle(name: string, order: number, setEnv: string | undefined): PluginHandle {
+  const manifest = parseManifest({ name, attach: { address: `unix:///nonexistent/${name}.sock` }, order }, '<inline>');
+  const reply = setEnv === undefined
+    ? { config: null }
+    : { config: { json: Buffer.from(JSON.stringify({ ...CREATE_CONFIG, Env: [...(CREATE_CONFIG.Env ?? []), setEnv] })) } };
+  const subscriptions = new Map([['container.preCreate' as const, { hook: 'container.preCreate' as const }]]);
+  const status: PluginStatus = { name, kind: 'attached', state: 'ready', hooks: ['container.preCreate'], restarts: 0, consecutiveFailures: 0, since: new Date().toISOString() };
+  return { name, manifest, state: 'ready', subscriptions: () => subscriptions, call: async () => reply, status: () => status };
+}
+
+export async function measureDispatchOnly(iterations: number): Promise<CostLine[]> {
+  const cases: Array<[string, PluginHandle[]]> = [
+    ['1 no-op', [inMemoryHandle('p01', 0, undefined)]],
+    ['16 no-op, parallel', Array.from({ length: 16 }, (_, i) => inMemoryHandle(`p${i}`, 0, undefined))],
+    ['16 no-op, 16 groups', Array.from({ length: 16 }, (_, i) => inMemoryHandle(`p${i}`, i, undefined))],
+    ['4 set 1 env var each, parallel', Array.from({ length: 4 }, (_, i) => inMemoryHandle(`p${i}`, 0, `BENCH_PLUGIN_${i + 1}=1`))],
+    ['4 set 1 env var each, 4 groups', Array.from({ length: 4 }, (_, i) => inMemoryHandle(`p${i}`, i, `BENCH_PLUGIN_${i + 1}=1`))],
+  ];
+  const lines: CostLine[] = [];
+  for (const [label, handles] of cases) {
+    const meanNs = await timeAsync(() => dispatchHook(handles, 'container.preCreate', { document: CREATE_CONFIG }), iterations);
+    lines.push({ step: `dispatch with in-memory plugins: ${label}`, where: 'host, per request (no gRPC)', meanNs });
+  }
+  return lines;
 }

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 
 import { pino } from 'pino';
 
-import { measureBreakdown } from './breakdown.ts';
+import { measureBreakdown, measureDispatchOnly } from './breakdown.ts';
 import { CREATE_CONFIG } from './fixtures/create-config.ts';
 import { measureModes } from './measure.ts';
 import type { PluginHost } from '../src/host/index.ts';
@@ -142,7 +142,8 @@ async function main(): Promise<void> {
     process.stdout.write(`## Concurrent requests\n\n${concurrencyTable(results)}\n\n`);
   }
   progress('measuring the cost breakdown');
-  const breakdown = measureBreakdown(settings.iterations < 100 ? 2_000 : 20_000);
+  const breakdownIterations = settings.iterations < 100 ? 2_000 : 20_000;
+  const breakdown = [...measureBreakdown(breakdownIterations), ...await measureDispatchOnly(breakdownIterations / 4)];
   process.stdout.write(`## Where the time goes (no I/O, mean per step)\n\n${breakdownTable(breakdown)}\n\n`);
   process.stdout.write(`total run time ${seconds()} s\n`);
 }

@@ -64,3 +64,11 @@ export function timeSync(operation: () => unknown, iterations: number): number {
   for (let i = 0; i < iterations; i += 1) operation();
   return Number(process.hrtime.bigint() - start) / iterations;
 }
+
+/** Mean ns per call of an asynchronous operation, one call at a time, for the cost breakdown. */
+export async function timeAsync(operation: Operation, iterations: number): Promise<number> {
+  for (let i = 0; i < Math.min(200, iterations); i += 1) await operation();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i += 1) await operation();
+  return Number(process.hrtime.bigint() - start) / iterations;
+}
