@@ -141,7 +141,11 @@ export function toForwarded(ctx: RouteContext): ForwardedHttpRequest {
   };
 }
 
-/** A BEFORE plugin may change the query, headers and body; the route (and its params) stay. */
+/**
+ * A BEFORE plugin may change the query, headers and body; the route (and its params) stay. Routes
+ * that stream their request body (attach, image import/load) read it from the connection, so a
+ * changed body does not reach them.
+ */
 function applyForwarded(ctx: RouteContext, request: ForwardedHttpRequest): void {
   ctx.query = new URLSearchParams(request.query);
   ctx.body = Buffer.from(request.body ?? Buffer.alloc(0));
