@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,7 +94,9 @@ describe('an embedding process', { timeout: 60_000 }, () => {
   });
 
   it('killed with SIGKILL, leaves no plugin process alive within 2 s', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts'], {
+    const runtimeDir = await mkdtemp(join(tmpdir(), 'hookd-killed-'));
+    after(() => rm(runtimeDir, { recursive: true, force: true })); // a SIGKILLed host cannot clean up
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts', '--runtime-dir', runtimeDir], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     });
     after(() => {
