@@ -136,7 +136,10 @@ function buildTarget(values: TargetValues, command: string[], manifest: PluginMa
     return { mode: 'attach', address, ...(tls ? { tls } : {}), name: givenName ?? 'sidecar', isNameGiven: givenName !== undefined };
   }
   const launch = manifest?.launch;
-  const [commandName, ...args] = command.length > 0 ? command : launch ? [launch.command, ...launch.args] : [];
+  // A command typed after `--` is relative to where the user is, unlike the manifest's
+  // launch.command, which is relative to launch.cwd (docs/configuration.md).
+  const typed = command.length > 0 ? [command[0]!.includes('/') ? resolve(command[0]!) : command[0]!, ...command.slice(1)] : undefined;
+  const [commandName, ...args] = typed ?? (launch ? [launch.command, ...launch.args] : []);
   if (commandName === undefined) throw new UsageError('nothing to test: give -- <command> [args...], --address, or a --manifest with launch or attach');
   return {
     mode: 'launch',
@@ -144,14 +147,24 @@ function buildTarget(values: TargetValues, command: string[], manifest: PluginMa
     args,
     env: launch?.env ?? {},
     cwd: launch?.cwd ?? process.cwd(),
-    name: givenName ?? nameFromCommand(commandName),
+    name: givenName ?? nameFromCommand(commandName, args),
     isNameGiven: givenName !== undefined,
   };
 }
 
-/** A socket-safe stand-in name when neither --name nor a manifest gives one. */
-function nameFromCommand(command: string): string {
-  const name = basename(command).toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '');
+const INTERPRETERS = /^(node|nodejs|bun|deno|python[0-9.]*|ruby|perl|java|dotnet|php|tsx)$/;
+
+/**
+ * A socket-safe stand-in name when neither --name nor a manifest gives one: the binary's name, or
+ * for an interpreter the script or module it runs (`python -m disk_quota` → "disk-quota").
+ */
+function nameFromCommand(command: string, args: readonly string[]): string {
+  let source = basename(command);
+  if (INTERPRETERS.test(source)) {
+    const script = args.filter((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--import' && args[i - 1] !== '-r').at(-1);
+    if (script) source = basename(script).replace(/\.[a-z]+$/, '');
+  }
+  const name = source.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+/, '');
   return name.length > 0 ? name.slice(0, 64) : 'plugin';
 }
 

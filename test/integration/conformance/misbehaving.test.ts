@@ -51,6 +51,11 @@ const ROWS: Row[] = [
     expect: { 'run-by-hand': '✖', start: '✔' }, exitCode: 1,
   },
   {
+    title: 'fails configure-null for a plugin that crashes on a null config instead of refusing it',
+    fixture: 'test/fixtures/conformance/crashes-on-null-config.ts', args: ['--config', '{"mode":"strict"}'],
+    expect: { 'configure-null': '✖' }, exitCode: 1,
+  },
+  {
     title: 'warns about stdout output and passes without --strict',
     fixture: 'test/fixtures/conformance/prints-to-stdout.ts', expect: { stdout: '⚠' }, exitCode: 0,
   },
