@@ -77,7 +77,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   volumes.setUsageLookup((name) => containers.usersOfVolume(name));
   const deps: RouteDeps = {
     containers, volumes, images, events, runtime,
-    execs: new ExecSessions(containers, runtime),
+    execs: new ExecSessions(containers, runtime, events),
     daemon: {
       version: config.version ?? '0.1.0',
       dataRoot: config.dataRoot,

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { badRequest, conflict, notFound } from '../api/errors.ts';
+import type { EventBus } from '../events.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { ContainerManager } from './container-manager.ts';
 import { mergeEnv } from './image-defaults.ts';
@@ -30,10 +31,18 @@ export class ExecSessions {
   readonly #sessions = new Map<string, ExecSession>();
   readonly #containers: ContainerManager;
   readonly #runtime: ContainerRuntime;
+  readonly #events: EventBus | undefined;
 
-  constructor(containers: ContainerManager, runtime: ContainerRuntime) {
+  constructor(containers: ContainerManager, runtime: ContainerRuntime, events?: EventBus) {
     this.#containers = containers;
     this.#runtime = runtime;
+    this.#events = events;
+  }
+
+  /** Docker's container events "exec_create: <cmd>", "exec_start: <cmd>" and "exec_die". */
+  #publish(session: ExecSession, action: 'exec_create' | 'exec_start' | 'exec_die', extra: Record<string, string> = {}): void {
+    const command = [session.ProcessConfig.entrypoint, ...session.ProcessConfig.arguments].join(' ');
+    this.#events?.publish('container', action === 'exec_die' ? action : `${action}: ${command}`, session.ContainerID, { execID: session.ID, ...extra });
   }
 
   create(containerReference: string, body: Record<string, unknown>): ExecSession {
@@ -61,6 +70,7 @@ export class ExecSessions {
       workingDir: typeof body.WorkingDir === 'string' && body.WorkingDir ? body.WorkingDir : record.Config.WorkingDir || '/',
     };
     this.#sessions.set(session.ID, session);
+    this.#publish(session, 'exec_create');
     return session;
   }
 
@@ -94,10 +104,12 @@ export class ExecSessions {
       throw error;
     }
     session.Pid = child.pid ?? 0;
+    this.#publish(session, 'exec_start');
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (!session.Running) return;
       session.Running = false;
       session.ExitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 126);
+      this.#publish(session, 'exec_die', { exitCode: String(session.ExitCode) });
       setTimeout(() => this.#sessions.delete(id), KEEP_ENDED_MS).unref();
     };
     child.once('exit', finish);

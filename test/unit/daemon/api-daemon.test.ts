@@ -137,6 +137,8 @@ test('exec runs in the container and streams its output through the hijacked con
   const inspect = await exec.inspect();
   assert.equal(inspect.ExitCode, 0);
   assert.equal(inspect.Running, false);
+  const actions = daemon.events.since(0).filter((e) => e.Actor.Attributes.execID === inspect.ID).map((e) => e.Action);
+  assert.deepEqual(actions, ['exec_create: echo from exec', 'exec_start: echo from exec', 'exec_die']);
 });
 
 test('volumes: create with an empty body defaults the name, inspect and remove work', async () => {
