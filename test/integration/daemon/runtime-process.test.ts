@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ProcessRuntime } from '../../../src/daemon/runtime/process-runtime.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
+import { onShimGone } from '../../../src/daemon/runtime/exit-file.ts';
 
 let root: string;
 let count = 0;
@@ -167,6 +168,8 @@ test('stdin reaches the process through the fifo when openStdin is set', async (
   stdin.end('typed line\n');
   assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
   assert.deepEqual((await logLines(spec.logPath)).map((l) => l.log), ['typed line\n']);
+  // The exit file comes just before the shim exits; wait for the exit itself (EOF on shim.alive).
+  await new Promise<void>((resolve) => onShimGone(join(spec.stateDir, 'shim.alive'), new AbortController().signal, resolve));
   assert.equal(await runtime.openStdin(spec.id, spec.stateDir), undefined, 'no reader once the shim is gone');
 });
 
