@@ -94,7 +94,7 @@ export const HOOK_PROBES: Readonly<Record<HookName, HookProbe>> = {
   'container.preCreateEndpoint': documentProbe('container.preCreateEndpoint', () => {
     const value = inputs.endpoint();
     return ['ENDPOINT_PHASE_CREATE', 'ENDPOINT_PHASE_REMOVE'].map((phase) => ({
-      label: `phase ${phase.slice('ENDPOINT_PHASE_'.length)}`,
+      label: phase.slice('ENDPOINT_PHASE_'.length),
       request: { context: context(), container_id: inputs.CONTAINER_ID, env: inputs.endpointEnv(), endpoint_json: json(value), phase },
       inputDocument: value,
     }));

@@ -4,7 +4,7 @@
 import type { CheckStatus, ReportedResult, Target } from './types.ts';
 
 const MARKS: Record<CheckStatus, string> = { pass: '✔', fail: '✖', warn: '⚠', skip: '-' };
-const ID_WIDTH = 36;
+const ID_WIDTH = 41;
 
 export function formatHeader(target: Target): string {
   const where = target.mode === 'launch'
