@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { ProcessRuntime } from '../../../src/daemon/runtime/process-runtime.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
@@ -141,6 +142,24 @@ test('a new runtime instance (a restarted daemon) waits for, inspects and kills 
   const waiting = second.waitExit(spec.id, spec.stateDir);
   await second.kill(spec.id, 'SIGKILL');
   assert.equal((await waiting).exitCode, 137);
+});
+
+test('a container outlives the daemon process that started it, which exits on its own once start resolves', async () => {
+  const spec = await specFor({ args: ['sleep', '60'] });
+  const runtimeUrl = new URL('../../../src/daemon/runtime/process-runtime.ts', import.meta.url).href;
+  // A separate "daemon" process: starts the container, prints the pid, and must then exit by
+  // itself (nothing of the shim may keep its event loop alive).
+  const daemon = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `const { ProcessRuntime } = await import(${JSON.stringify(runtimeUrl)});
+     const { pid } = await new ProcessRuntime().start(JSON.parse(process.argv[1]));
+     console.log(pid);`, JSON.stringify(spec)], { cwd: process.cwd() });
+  const pid = Number(daemon.stdout.trim());
+  const runtime = new ProcessRuntime();
+  started.push({ runtime, spec });
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGTERM');
+  assert.equal((await waiting).exitCode, 128 + 15);
 });
 
 test('waitExit can be aborted, and resolves for a shim killed before it recorded an exit', async () => {

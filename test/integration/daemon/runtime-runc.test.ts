@@ -183,6 +183,22 @@ test('kill stops a running container; state reports running then stopped; a new 
   await restarted.kill(spec.id, 'SIGKILL'); // already gone: not an error
 });
 
+test('a container outlives the daemon process that started it', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const spec = await specFor({ args: ['/bin/sleep', '300'] });
+  const runtimeUrl = new URL('../../../src/daemon/runtime/runc-runtime.ts', import.meta.url).href;
+  const daemon = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `const { RuncRuntime } = await import(${JSON.stringify(runtimeUrl)});
+     const { pid } = await new RuncRuntime({ root: process.argv[2] }).start(JSON.parse(process.argv[1]));
+     console.log(pid);`, JSON.stringify(spec), runcRoot]);
+  const pid = Number(daemon.stdout.trim());
+  const runtime = new RuncRuntime({ root: runcRoot });
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGKILL');
+  assert.equal((await waiting).exitCode, 137);
+});
+
 test('exec runs a second process inside the running container', async (t) => {
   if (skipUnlessReady(t)) return;
   const runtime = new RuncRuntime({ root: runcRoot });
