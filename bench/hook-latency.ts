@@ -10,7 +10,7 @@
 //
 // Flags: --iterations N (requests per mode for a weight-1 row; default 400), --quick (a short run
 // while developing: 40 iterations, fewer rounds), --warmup N, --rounds N, --row-budget-s N (no new
-// round after a row has run this long; default 9), --only id,id.
+// round after a row has run this long; default 8), --only id,id.
 
 import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -71,7 +71,7 @@ function readSettings(): Settings {
     iterations,
     warmup: count('warmup', values.warmup, values.quick ? 10 : 50),
     rounds: count('rounds', values.rounds, values.quick ? 2 : 8),
-    rowBudgetMs: count('row-budget-s', values['row-budget-s'], values.quick ? 3 : 9) * 1000,
+    rowBudgetMs: count('row-budget-s', values['row-budget-s'], values.quick ? 3 : 8) * 1000,
     rows: wanted ? ROWS.filter((row) => wanted.includes(row.id)) : ROWS,
   };
 }
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     process.stdout.write(`## Concurrent requests\n\n${concurrencyTable(results)}\n\n`);
   }
   progress('measuring the cost breakdown');
-  const breakdownIterations = settings.iterations < 100 ? 2_000 : 20_000;
+  const breakdownIterations = settings.iterations < 100 ? 1_000 : 5_000;
   const breakdown = [...measureBreakdown(breakdownIterations), ...await measureDispatchOnly(breakdownIterations / 4)];
   process.stdout.write(`## Where the time goes (no I/O, mean per step)\n\n${breakdownTable(breakdown)}\n\n`);
   process.stdout.write(`total run time ${seconds()} s\n`);
