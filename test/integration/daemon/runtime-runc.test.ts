@@ -183,6 +183,18 @@ test('kill stops a running container; state reports running then stopped; a new 
   await restarted.kill(spec.id, 'SIGKILL'); // already gone: not an error
 });
 
+test('stdin reaches the container through the fifo when openStdin is set', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sh', '-c', 'read line; echo "got $line"'], openStdin: true });
+  await runtime.start(spec);
+  const stdin = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(stdin);
+  stdin.end('typed\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.match(await readFile(spec.logPath, 'utf8'), /"log":"got typed\\n","stream":"stdout"/);
+});
+
 test('a container outlives the daemon process that started it', async (t) => {
   if (skipUnlessReady(t)) return;
   const spec = await specFor({ args: ['/bin/sleep', '300'] });
