@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import type { RuntimeHook } from './runtime.ts';
+import { envListToRecord } from './env-list.ts';
 
 export interface OciState {
   ociVersion: string;
@@ -31,7 +32,7 @@ function runHook(hook: RuntimeHook, index: number, stateJson: string): Promise<v
   return new Promise((resolve, reject) => {
     const child = spawn(hook.path, hook.args.slice(1), {
       argv0: hook.args[0] ?? hook.path,
-      env: Object.fromEntries(hook.env.map((entry) => splitEnv(entry))),
+      env: envListToRecord(hook.env), // exactly the hook's env, as runc does: nothing inherited
       stdio: ['pipe', 'ignore', 'pipe'],
       timeout: hook.timeoutSeconds ? hook.timeoutSeconds * 1000 : undefined,
       killSignal: 'SIGKILL',
@@ -53,9 +54,4 @@ function runHook(hook: RuntimeHook, index: number, stateJson: string): Promise<v
       reject(new PrestartHookError(`${label} ${how}${tail ? `: ${tail}` : ''}`));
     });
   });
-}
-
-function splitEnv(entry: string): [string, string] {
-  const eq = entry.indexOf('=');
-  return eq === -1 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
 }

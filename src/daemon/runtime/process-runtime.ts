@@ -12,7 +12,8 @@ import { RuntimeError } from './errors.ts';
 import { readExitFile, waitForExitFile } from './exit-file.ts';
 import { launchShim, resetShimState } from './shim-launch.ts';
 import { isProcessAlive, readPidFile, readShimConfig, removeShimState, shimPaths, type ShimConfig } from './shim-files.ts';
-import { readUserDatabase, resolveUser } from './user.ts';
+import { envListToRecord, withHostPath } from './env-list.ts';
+import { resolveContainerUser } from './user.ts';
 
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process' as const;
@@ -26,7 +27,7 @@ export class ProcessRuntime implements ContainerRuntime {
   async start(spec: RuntimeContainerSpec): Promise<{ pid: number }> {
     this.#stateDirs.set(spec.id, spec.stateDir);
     await resetShimState(spec.stateDir, spec.exitPath);
-    const user = spec.user === '' ? undefined : await resolveOrFail(spec.id, spec.user, spec.rootfs);
+    const user = spec.user === '' ? undefined : await resolveContainerUser(spec.id, spec.user, spec.rootfs);
     return launchShim(spec.stateDir, {
       mode: 'process', id: spec.id, rootfs: spec.rootfs, logPath: spec.logPath, exitPath: spec.exitPath,
       openStdin: spec.openStdin, args: spec.args, env: spec.env, cwd: spec.cwd,
@@ -94,12 +95,11 @@ export class ProcessRuntime implements ContainerRuntime {
     const config = await requireConfig(id, stateDir);
     const [command, ...args] = spec.args;
     if (command === undefined) throw new RuntimeError('ERR_RUNTIME_START_FAILED', `exec in container ${id}: no command`, id);
-    const user = spec.user === '' || process.getuid?.() !== 0 ? undefined : await resolveOrFail(id, spec.user, config.rootfs);
+    const user = spec.user === '' || process.getuid?.() !== 0 ? undefined : await resolveContainerUser(id, spec.user, config.rootfs);
     const inRootfs = join(config.rootfs, spec.cwd || config.cwd);
-    const env = spec.env.some((e) => e.startsWith('PATH=')) ? spec.env : [...spec.env, `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`];
     return spawn(command, args, {
       cwd: existsSync(inRootfs) ? inRootfs : config.rootfs,
-      env: Object.fromEntries(env.map((e) => { const i = e.indexOf('='); return i === -1 ? [e, ''] : [e.slice(0, i), e.slice(i + 1)]; })),
+      env: envListToRecord(withHostPath(spec.env)),
       stdio: 'pipe',
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
@@ -115,12 +115,4 @@ async function requireConfig(id: string, stateDir: string): Promise<ShimConfig> 
   const config = await readShimConfig(stateDir);
   if (!config) throw new RuntimeError('ERR_RUNTIME_UNKNOWN_CONTAINER', `no runtime state for container ${id} in ${stateDir}`, id);
   return config;
-}
-
-export async function resolveOrFail(id: string, user: string, rootfs: string) {
-  try {
-    return resolveUser(user, await readUserDatabase(rootfs));
-  } catch (error) {
-    throw new RuntimeError('ERR_RUNTIME_START_FAILED', `container ${id}: ${(error as Error).message}`, id, { cause: error });
-  }
 }

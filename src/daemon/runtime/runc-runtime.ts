@@ -14,10 +14,10 @@ import { openStdinWriter } from './attach-stdin.ts';
 import { RuntimeError } from './errors.ts';
 import { readExitFile, waitForExitFile } from './exit-file.ts';
 import { buildOciSpec, buildProcess } from './oci-spec.ts';
-import { resolveOrFail } from './process-runtime.ts';
 import { commandFailed, isNotExistError, isNotRunningError, runRunc, type RuncOptions } from './runc-cli.ts';
 import { launchShim, resetShimState } from './shim-launch.ts';
 import { isProcessAlive, readPidFile, readShimConfig, removeShimState, shimPaths } from './shim-files.ts';
+import { resolveContainerUser } from './user.ts';
 
 export const DEFAULT_RUNC_ROOT = '/run/hookd/runc';
 
@@ -34,7 +34,7 @@ export class RuncRuntime implements ContainerRuntime {
     await resetShimState(spec.stateDir, spec.exitPath);
     // A container of this id left in runc's state by a crash would make `runc run` refuse.
     await runRunc(this.#runc, ['delete', '--force', spec.id]);
-    const user = await resolveOrFail(spec.id, spec.user, spec.rootfs);
+    const user = await resolveContainerUser(spec.id, spec.user, spec.rootfs);
     const bundle = shimPaths(spec.stateDir).bundle;
     await mkdir(bundle, { recursive: true, mode: 0o700 });
     await writeFileAtomic(join(bundle, 'config.json'), `${JSON.stringify(buildOciSpec(spec, user), null, 2)}\n`);
@@ -91,7 +91,7 @@ export class RuncRuntime implements ContainerRuntime {
   async exec(id: string, stateDir: string, spec: ExecSpec): Promise<ChildProcess> {
     const config = await readShimConfig(stateDir);
     if (!config) throw new RuntimeError('ERR_RUNTIME_UNKNOWN_CONTAINER', `no runtime state for container ${id} in ${stateDir}`, id);
-    const user = await resolveOrFail(id, spec.user, config.rootfs);
+    const user = await resolveContainerUser(id, spec.user, config.rootfs);
     const processFile = join(stateDir, `exec-${randomBytes(6).toString('hex')}.json`);
     const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || config.cwd, resources: {} }, user);
     await writeFileAtomic(processFile, JSON.stringify(oci));

@@ -16,6 +16,7 @@ import { closeSync, constants, existsSync, openSync, watch, writeSync } from 'no
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { constants as osConstants } from 'node:os';
+import { envListToRecord, withHostPath } from './env-list.ts';
 import { JsonLogWriter } from './json-log.ts';
 import { writeExitFile } from './exit-file.ts';
 import { PrestartHookError, runPrestartHooks } from './prestart-hooks.ts';
@@ -99,11 +100,10 @@ async function startProcess(config: ShimConfig, stateDir: string, stdinFd: numbe
   const [command, ...args] = config.args;
   if (command === undefined) throw new StartError('no command to run (empty Entrypoint and Cmd)', 127);
   const inRootfs = join(config.rootfs, config.cwd);
-  const env = config.env.some((e) => e.startsWith('PATH=')) ? config.env : [...config.env, `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`];
   const asRoot = process.getuid?.() === 0;
   const child = spawn(command, args, {
     cwd: existsSync(inRootfs) ? inRootfs : config.rootfs,
-    env: Object.fromEntries(env.map((e) => { const i = e.indexOf('='); return i === -1 ? [e, ''] : [e.slice(0, i), e.slice(i + 1)]; })),
+    env: envListToRecord(withHostPath(config.env)),
     // Its own process group: kill() signals the whole group, like a signal to a pid namespace.
     detached: true,
     stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'],

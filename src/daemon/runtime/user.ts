@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RuntimeError } from './errors.ts';
 
 export interface ResolvedUser {
   uid: number;
@@ -66,4 +67,13 @@ export async function readUserDatabase(rootfs: string): Promise<UserDatabase> {
 function parseColonFile(text: string | undefined): string[][] {
   if (text === undefined) return [];
   return text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).map((line) => line.split(':'));
+}
+
+/** resolveUser against the container's own files; a failure fails the start (or exec) naming the container. */
+export async function resolveContainerUser(id: string, user: string, rootfs: string): Promise<ResolvedUser> {
+  try {
+    return resolveUser(user, await readUserDatabase(rootfs));
+  } catch (error) {
+    throw new RuntimeError('ERR_RUNTIME_START_FAILED', `container ${id}: ${(error as Error).message}`, id, { cause: error });
+  }
 }
