@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 
 import { isHookdError } from '../../../src/host/errors.ts';
 import { PluginHost } from '../../../src/host/plugin-host.ts';
@@ -42,13 +42,13 @@ function makePki(dir: string) {
 }
 
 /** Runs the well-behaved fixture ourselves, as a sidecar would run, serving `address`. */
-function runSidecar(address: string): ChildProcess {
+function runSidecar(t: TestContext, address: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES_DIR}well-behaved.ts`], {
     cwd: REPO_ROOT,
     env: { ...process.env, HOOKD_PLUGIN_ADDRESS: address, HOOKD_PLUGIN_NAME: 'sidecar' },
     stdio: ['pipe', 'ignore', 'inherit'],
   });
-  after(() => {
+  t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return child;
@@ -59,14 +59,14 @@ function pull(handle: PluginHandle, imageRef: string) {
 }
 
 describe('attached plugins', { timeout: 60_000 }, () => {
-  it('dials a sidecar, redials after it goes away and comes back, serves calls again, and sends it Shutdown on stop', async () => {
+  it('dials a sidecar, redials after it goes away and comes back, serves calls again, and sends it Shutdown on stop', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'hookd-sidecar-'));
-    after(() => rm(dir, { recursive: true, force: true }));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const address = `unix://${join(dir, 'sidecar.sock')}`;
-    let sidecar = runSidecar(address);
+    let sidecar = runSidecar(t, address);
 
     const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
-    after(() => host.stop('test over'));
+    t.after(() => host.stop('test over'));
     const states = recordStates(host);
     const [status] = await host.start([attachedManifest('sidecar', address, { config: { snapshotters: ['overlay-extra'] } })]);
     assert.equal(status?.state, 'ready');
@@ -82,7 +82,7 @@ describe('attached plugins', { timeout: 60_000 }, () => {
     assert.match((await restarting).reason ?? '', /the connection was lost/);
     await assert.rejects(pull(handle, 'while-away'), (error: unknown) => isHookdError(error, 'ERR_PLUGIN_UNAVAILABLE'));
 
-    sidecar = runSidecar(address);
+    sidecar = runSidecar(t, address);
     await readyAgain;
     // Configure ran again on the new sidecar: the echo includes the manifest's config.
     assert.deepEqual(await pull(handle, 'second'), { snapshotters: ['second', 'overlay-extra'] });
@@ -94,21 +94,21 @@ describe('attached plugins', { timeout: 60_000 }, () => {
     assert.deepEqual(await exited, [0, null]);
   });
 
-  it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async () => {
+  it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'hookd-tls-'));
-    after(() => rm(dir, { recursive: true, force: true }));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const pki = makePki(dir);
     const sidecar = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES_DIR}well-behaved.ts`], {
       cwd: REPO_ROOT,
       env: { ...process.env, HOOKD_PLUGIN_ADDRESS: '127.0.0.1:0', HOOKD_PLUGIN_NAME: 'secure', FIXTURE_TLS_CERT: pki.serverCert, FIXTURE_TLS_KEY: pki.serverKey, FIXTURE_TLS_CA: pki.ca },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    after(() => sidecar.kill('SIGKILL'));
+    t.after(() => sidecar.kill('SIGKILL'));
     const [line] = (await once(createInterface({ input: sidecar.stdout! }), 'line')) as [string];
     const address = `127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
 
     const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
-    after(() => host.stop('test over'));
+    t.after(() => host.stop('test over'));
     const [secure, anonymous] = await host.start([
       attachedManifest('secure', address, { attach: { address, tls: { caFile: pki.ca, certFile: pki.clientCert, keyFile: pki.clientKey, serverName: 'localhost' } } }),
       attachedManifest('anonymous', address, { attach: { address, tls: { caFile: pki.ca, serverName: 'localhost' } }, startTimeoutMs: 1_500, restart: { maxFailures: 1 } }),
@@ -119,9 +119,9 @@ describe('attached plugins', { timeout: 60_000 }, () => {
     assert.match(anonymous?.lastError?.message ?? '', /did not become ready within 1500 ms/);
   });
 
-  it('refuses a TCP address without TLS, naming the plugin', async () => {
+  it('refuses a TCP address without TLS, naming the plugin', async (t) => {
     const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
-    after(() => host.stop('test over'));
+    t.after(() => host.stop('test over'));
     const states = recordStates(host);
     const [status] = await host.start([attachedManifest('plaintext', '127.0.0.1:1')]);
     assert.deepEqual(states, ['starting', 'failed'], 'parked at once: retrying cannot fix a manifest');

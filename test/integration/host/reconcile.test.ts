@@ -2,7 +2,7 @@
 // plugins, and reconcile() adds, removes and replaces plugins without touching the others.
 
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 
 import { isHookdError } from '../../../src/host/errors.ts';
 import { PluginHost } from '../../../src/host/plugin-host.ts';
@@ -10,15 +10,15 @@ import type { StateChange } from '../../../src/host/plugin-state.ts';
 import { capturedLogger, launchedManifest } from './fixture-manifest.ts';
 import { isAlive } from './observe.ts';
 
-function newHost(): PluginHost {
+function newHost(t: TestContext): PluginHost {
   const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 2_000 });
-  after(() => host.stop('test over'));
+  t.after(() => host.stop('test over'));
   return host;
 }
 
 describe('PluginHost', { timeout: 90_000 }, () => {
-  it('invokes a hook over its plugins and returns the merged document', async () => {
-    const host = newHost();
+  it('invokes a hook over its plugins and returns the merged document', async (t) => {
+    const host = newHost(t);
     await host.start([
       launchedManifest('env', 'well-behaved', { env: { FIXTURE_SET_ENV: 'FROM_PLUGIN=1' } }),
       launchedManifest('memory', 'well-behaved', { env: { FIXTURE_SET_MEMORY: '1048576' }, order: 10 }),
@@ -29,8 +29,8 @@ describe('PluginHost', { timeout: 90_000 }, () => {
     assert.equal(result.changed, true);
   });
 
-  it('fails a hook when conflicting twins set the same path differently, naming both', async () => {
-    const host = newHost();
+  it('fails a hook when conflicting twins set the same path differently, naming both', async (t) => {
+    const host = newHost(t);
     await host.start([
       launchedManifest('quota', 'well-behaved', { env: { FIXTURE_SET_MEMORY: '1048576' } }),
       launchedManifest('netprio', 'well-behaved', { env: { FIXTURE_SET_MEMORY: '2097152' } }),
@@ -39,8 +39,8 @@ describe('PluginHost', { timeout: 90_000 }, () => {
       isHookdError(error, 'ERR_MERGE_CONFLICT') && /"(quota|netprio)" and "(quota|netprio)" both tried to set HostConfig.Memory/.test(error.message));
   });
 
-  it('reconciles added, removed and changed plugins without disturbing a call in flight to another', async () => {
-    const host = newHost();
+  it('reconciles added, removed and changed plugins without disturbing a call in flight to another', async (t) => {
+    const host = newHost(t);
     await host.start([
       launchedManifest('steady', 'slow-hook'),
       launchedManifest('leaving', 'well-behaved'),
@@ -68,9 +68,10 @@ describe('PluginHost', { timeout: 90_000 }, () => {
     assert.deepEqual(reply, { snapshotters: ['x', 'new'] }, 'the replacement was configured with the new manifest');
   });
 
-  it('stops plugins that are still starting without waiting for their start timeout, and kills them', async () => {
+  it('stops plugins that are still starting without waiting for their start timeout, and kills them', async (t) => {
     const log = capturedLogger();
     const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 2_000 });
+    t.after(() => host.stop('test over')); // in case an assertion fails before the stop under test
     const starting = host.start([launchedManifest('sleepy', 'hangs-before-ready', { startTimeoutMs: 30_000 })]);
     await new Promise((resolve) => host.once('state', resolve));
     const startedAt = Date.now();

@@ -2,22 +2,22 @@
 // wrong ends in a clear, parked state instead of a hang.
 
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 
 import { PluginHost } from '../../../src/host/plugin-host.ts';
 import { capturedLogger, launchedManifest } from './fixture-manifest.ts';
 import { isAlive, recordStates, waitForState } from './observe.ts';
 
-function newHost() {
+function newHost(t: TestContext) {
   const log = capturedLogger();
   const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 2_000 });
-  after(() => host.stop('test over'));
+  t.after(() => host.stop('test over'));
   return { host, log };
 }
 
 describe('plugin start-up', { timeout: 60_000 }, () => {
-  it('becomes ready on the first Describe even when the plugin prints to stdout first', async () => {
-    const { host, log } = newHost();
+  it('becomes ready on the first Describe even when the plugin prints to stdout first', async (t) => {
+    const { host, log } = newHost(t);
     const states = recordStates(host);
     const [status] = await host.start([launchedManifest('chatty', 'well-behaved', { env: { FIXTURE_PRINT_STDOUT: '1' } })]);
     assert.equal(status?.state, 'ready');
@@ -36,8 +36,8 @@ describe('plugin start-up', { timeout: 60_000 }, () => {
     assert.ok(log.records.some((record) => record.level === 40 && /hook 99, which this host does not know/.test(String(record.msg))));
   });
 
-  it('restarts a plugin that exits before ready, then parks it as failed with its stderr in status', async () => {
-    const { host } = newHost();
+  it('restarts a plugin that exits before ready, then parks it as failed with its stderr in status', async (t) => {
+    const { host } = newHost(t);
     const states = recordStates(host);
     const [status] = await host.start([launchedManifest('doomed', 'exits-before-ready', { restart: { maxFailures: 3 } })]);
     assert.deepEqual(states, ['starting', 'restarting', 'starting', 'restarting', 'starting', 'failed']);
@@ -49,8 +49,8 @@ describe('plugin start-up', { timeout: 60_000 }, () => {
     assert.match(status?.lastError?.message ?? '', /exited with code 3 before it was ready; last stderr: fixture: cannot read \/nonexistent/);
   });
 
-  it('gives up on a plugin that hangs before ready with ERR_PLUGIN_START_TIMEOUT and kills it', async () => {
-    const { host, log } = newHost();
+  it('gives up on a plugin that hangs before ready with ERR_PLUGIN_START_TIMEOUT and kills it', async (t) => {
+    const { host, log } = newHost(t);
     const startTimeoutMs = 1_500;
     const starting = waitForState(host, 'starting');
     const failed = waitForState(host, 'failed');
@@ -67,8 +67,8 @@ describe('plugin start-up', { timeout: 60_000 }, () => {
     assert.equal(isAlive(Number(launched.pid)), false, 'the hung plugin is killed');
   });
 
-  it('refuses a plugin with no common protocol version, naming both sides, and does not restart it', async () => {
-    const { host } = newHost();
+  it('refuses a plugin with no common protocol version, naming both sides, and does not restart it', async (t) => {
+    const { host } = newHost(t);
     const states = recordStates(host);
     const [status] = await host.start([launchedManifest('future', 'wrong-protocol')]);
     assert.deepEqual(states, ['starting', 'failed']);
@@ -77,8 +77,8 @@ describe('plugin start-up', { timeout: 60_000 }, () => {
     assert.equal(status?.restarts, 0);
   });
 
-  it('parks a plugin that rejects its configuration, with the plugin\'s own message', async () => {
-    const { host } = newHost();
+  it('parks a plugin that rejects its configuration, with the plugin\'s own message', async (t) => {
+    const { host } = newHost(t);
     const states = recordStates(host);
     const [status] = await host.start([launchedManifest('picky', 'well-behaved', { config: { reject: 'quota.limit must be a number' } })]);
     assert.deepEqual(states, ['starting', 'failed']);
@@ -86,8 +86,8 @@ describe('plugin start-up', { timeout: 60_000 }, () => {
     assert.equal(status?.lastError?.message, 'plugin "picky" rejected its configuration: quota.limit must be a number');
   });
 
-  it('parks a plugin whose command cannot be spawned, saying why', async () => {
-    const { host } = newHost();
+  it('parks a plugin whose command cannot be spawned, saying why', async (t) => {
+    const { host } = newHost(t);
     const manifest = launchedManifest('ghost', 'well-behaved', { restart: { maxFailures: 2 } });
     manifest.launch!.command = '/nonexistent/hookd-plugin-binary';
     const [status] = await host.start([manifest]);
@@ -95,8 +95,8 @@ describe('plugin start-up', { timeout: 60_000 }, () => {
     assert.match(status?.lastError?.message ?? '', /plugin "ghost" could not be started: .*ENOENT/);
   });
 
-  it('starts several plugins in parallel and settles each one, ready or failed', async () => {
-    const { host } = newHost();
+  it('starts several plugins in parallel and settles each one, ready or failed', async (t) => {
+    const { host } = newHost(t);
     const statuses = await host.start([
       launchedManifest('good', 'well-behaved'),
       launchedManifest('future', 'wrong-protocol'),

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { PluginHost } from '../../../src/host/plugin-host.ts';
@@ -18,10 +18,11 @@ import { capturedLogger, launchedManifest, REPO_ROOT } from './fixture-manifest.
 import { isAlive, recordStates } from './observe.ts';
 
 describe('stopping plugins', { timeout: 60_000 }, () => {
-  it('stops a well-behaved plugin through Shutdown and removes its socket and runtime directory', async () => {
+  it('stops a well-behaved plugin through Shutdown and removes its socket and runtime directory', async (t) => {
     const log = capturedLogger();
     // SIGTERM would come after half the grace period (5 s): finishing well before proves it was not needed.
     const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 10_000 });
+    t.after(() => host.stop('test over')); // in case an assertion fails before the stop under test
     const states = recordStates(host);
     const [status] = await host.start([launchedManifest('polite', 'well-behaved')]);
     const launched = log.records.find((record) => record.msg === 'plugin polite launched');
@@ -38,10 +39,11 @@ describe('stopping plugins', { timeout: 60_000 }, () => {
     assert.ok(!log.records.some((record) => /SIGKILLed|SIGTERMed/.test(String(record.msg))));
   });
 
-  it('SIGKILLs a plugin that ignores Shutdown and SIGTERM within the grace period, and stop() resolves', async () => {
+  it('SIGKILLs a plugin that ignores Shutdown and SIGTERM within the grace period, and stop() resolves', async (t) => {
     const log = capturedLogger();
     const stopGraceMs = 1_000;
     const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs });
+    t.after(() => host.stop('test over')); // in case an assertion fails before the stop under test
     const [status] = await host.start([launchedManifest('stubborn', 'ignores-shutdown')]);
     const startedAt = Date.now();
     await host.stop('daemon stopping');
@@ -52,10 +54,10 @@ describe('stopping plugins', { timeout: 60_000 }, () => {
     assert.ok(log.records.some((record) => record.outcome === 'killed' && /stubborn did not exit after Shutdown; it was SIGKILLed/.test(String(record.msg))));
   });
 
-  it('stays responsive and keeps serving while a plugin floods stdout and stderr', async () => {
+  it('stays responsive and keeps serving while a plugin floods stdout and stderr', async (t) => {
     const log = capturedLogger(500);
     const host = new PluginHost({ logger: log.logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 2_000 });
-    after(() => host.stop('test over'));
+    t.after(() => host.stop('test over'));
     const [status] = await host.start([launchedManifest('loud', 'floods-output')]);
     assert.equal(status?.state, 'ready');
     const handle = host.plugins()[0]!;
@@ -76,11 +78,11 @@ describe('stopping plugins', { timeout: 60_000 }, () => {
 });
 
 describe('an embedding process', { timeout: 60_000 }, () => {
-  it('exits by itself once the host is stopped: nothing keeps the event loop alive', async () => {
+  it('exits by itself once the host is stopped: nothing keeps the event loop alive', async (t) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts', '--stop-and-exit'], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     });
-    after(() => {
+    t.after(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     const exited = once(child, 'exit');
@@ -93,13 +95,13 @@ describe('an embedding process', { timeout: 60_000 }, () => {
     assert.ok(pids.every((pid) => !isAlive(pid)), 'its plugins are gone too');
   });
 
-  it('killed with SIGKILL, leaves no plugin process alive within 2 s', async () => {
+  it('killed with SIGKILL, leaves no plugin process alive within 2 s', async (t) => {
     const runtimeDir = await mkdtemp(join(tmpdir(), 'hookd-killed-'));
-    after(() => rm(runtimeDir, { recursive: true, force: true })); // a SIGKILLed host cannot clean up
+    t.after(() => rm(runtimeDir, { recursive: true, force: true })); // a SIGKILLed host cannot clean up
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts', '--runtime-dir', runtimeDir], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     });
-    after(() => {
+    t.after(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];

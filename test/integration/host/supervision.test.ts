@@ -2,7 +2,7 @@
 // restart, and the crash-loop count forgets failures after a stable stretch.
 
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { isHookdError } from '../../../src/host/errors.ts';
@@ -11,9 +11,9 @@ import type { PluginHandle, PluginManifest } from '../../../src/host/types.ts';
 import { capturedLogger, launchedManifest } from './fixture-manifest.ts';
 import { isAlive, recordStates, waitForState } from './observe.ts';
 
-async function startOne(manifest: PluginManifest): Promise<{ host: PluginHost; handle: PluginHandle; states: string[] }> {
+async function startOne(t: TestContext, manifest: PluginManifest): Promise<{ host: PluginHost; handle: PluginHandle; states: string[] }> {
   const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0', stopGraceMs: 2_000 });
-  after(() => host.stop('test over'));
+  t.after(() => host.stop('test over'));
   const states = recordStates(host);
   const [status] = await host.start([manifest]);
   assert.equal(status?.state, 'ready');
@@ -30,8 +30,8 @@ function setHealth(handle: PluginHandle, how: string) {
 }
 
 describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
-  it('restarts a plugin that crashes after ready, with backoff, and serves again', async () => {
-    const { host, handle, states } = await startOne(launchedManifest('crashy', 'crashes-after-ready', {
+  it('restarts a plugin that crashes after ready, with backoff, and serves again', async (t) => {
+    const { host, handle, states } = await startOne(t, launchedManifest('crashy', 'crashes-after-ready', {
       restart: { initialBackoffMs: 400, maxBackoffMs: 400 },
     }));
     const firstPid = handle.status().pid!;
@@ -54,8 +54,8 @@ describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
     assert.equal(isAlive(firstPid), false);
   });
 
-  it('forgets earlier crashes once the plugin has stayed ready for resetAfterMs', async () => {
-    const { host, handle, states } = await startOne(launchedManifest('recovering', 'crashes-after-ready', {
+  it('forgets earlier crashes once the plugin has stayed ready for resetAfterMs', async (t) => {
+    const { host, handle, states } = await startOne(t, launchedManifest('recovering', 'crashes-after-ready', {
       restart: { maxFailures: 2, resetAfterMs: 200 },
     }));
     let readyAgain = waitForState(host, 'ready');
@@ -71,8 +71,8 @@ describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
     assert.deepEqual(states, ['starting', 'ready', 'restarting', 'starting', 'ready', 'restarting', 'starting', 'ready']);
   });
 
-  it('marks a plugin degraded after failureThreshold failed health checks and ready when they pass again', async () => {
-    const { host, handle, states } = await startOne(launchedManifest('wobbly', 'well-behaved', {
+  it('marks a plugin degraded after failureThreshold failed health checks and ready when they pass again', async (t) => {
+    const { host, handle, states } = await startOne(t, launchedManifest('wobbly', 'well-behaved', {
       health: { intervalMs: 150, failureThreshold: 2 },
     }));
     const degraded = waitForState(host, 'degraded');
@@ -84,8 +84,8 @@ describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
     assert.deepEqual(states, ['starting', 'ready', 'degraded', 'ready']);
   });
 
-  it('restarts a plugin whose next health check fails too once it is degraded', async () => {
-    const { host, handle, states } = await startOne(launchedManifest('sick', 'well-behaved', {
+  it('restarts a plugin whose next health check fails too once it is degraded', async (t) => {
+    const { host, handle, states } = await startOne(t, launchedManifest('sick', 'well-behaved', {
       health: { intervalMs: 100, failureThreshold: 2 },
     }));
     const restarting = waitForState(host, 'restarting');
@@ -97,9 +97,9 @@ describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
     assert.equal(handle.status().lastError?.code, 'ERR_HOOK_TRANSPORT');
   });
 
-  it('refuses calls with ERR_PLUGIN_UNAVAILABLE while the plugin is not ready', async () => {
+  it('refuses calls with ERR_PLUGIN_UNAVAILABLE while the plugin is not ready', async (t) => {
     const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
-    after(() => host.stop('test over'));
+    t.after(() => host.stop('test over'));
     await host.start([launchedManifest('future', 'wrong-protocol')]);
     const handle = host.plugins()[0]!;
     await assert.rejects(pull(handle), (error: unknown) => isHookdError(error, 'ERR_PLUGIN_UNAVAILABLE')
