@@ -52,7 +52,8 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
   /**
    * Starts every enabled plugin in parallel. Resolves with their status once each one is ready or
    * failed (a failed plugin does not fail start(): its hooks apply their failure policy). Never hangs:
-   * every start is bounded by the plugin's start timeout and restart policy.
+   * every start is bounded by the plugin's start timeout and restart policy. It is reconcile() from
+   * what runs now, so calling it again with other manifests stops the plugins no longer listed.
    */
   async start(manifests: readonly PluginManifest[]): Promise<PluginStatus[]> {
     await this.reconcile(manifests);
