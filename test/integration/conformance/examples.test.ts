@@ -54,7 +54,8 @@ describe('every example passes hookd plugin test in launch mode', () => {
         assert.equal(build.status, 0, `${example}/build.sh failed:\n${build.stdout}${build.stderr}`);
       }
       const manifestFile = join(dir, 'manifest.json');
-      const args = ['--manifest', manifestFile, '--timeout-ms', '30000'];
+      // Bounds generous enough for a loaded CI machine: this test is about conformance, not speed.
+      const args = ['--manifest', manifestFile, '--timeout-ms', '30000', '--call-timeout-ms', '5000', '--grace-ms', '5000'];
       if (language === 'python') {
         // The manifest says python3; the interpreter that has the SDK's dependencies stands in for it.
         const launch = (JSON.parse(readFileSync(manifestFile, 'utf8')) as { launch: { args: string[] } }).launch;

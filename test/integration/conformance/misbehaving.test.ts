@@ -20,7 +20,9 @@ interface Row {
   exitCode: number;
 }
 
-const FAST = ['--grace-ms', '1500', '--timeout-ms', '8000'];
+// Generous for a loaded CI machine; rows about slowness set their own tighter bounds after these.
+const BASE = ['--timeout-ms', '20000', '--call-timeout-ms', '5000'];
+const SHORT_GRACE = ['--grace-ms', '1500'];
 
 const ROWS: Row[] = [
   {
@@ -39,7 +41,7 @@ const ROWS: Row[] = [
   },
   {
     title: 'fails Shutdown and stdin-close for a plugin that answers Shutdown and keeps running',
-    fixture: 'test/fixtures/plugins/ignores-shutdown.ts', expect: { shutdown: '✖', 'stdin-close': '✖' }, exitCode: 1,
+    fixture: 'test/fixtures/plugins/ignores-shutdown.ts', args: SHORT_GRACE, expect: { shutdown: '✖', 'stdin-close': '✖' }, exitCode: 1,
   },
   {
     title: 'fails stdin-close alone for a plugin that exits on Shutdown but never watches stdin',
@@ -47,13 +49,37 @@ const ROWS: Row[] = [
   },
   {
     title: 'fails run-by-hand for a plugin that serves somewhere of its own without HOOKD_* variables',
-    fixture: 'test/fixtures/conformance/serves-without-hookd-env.ts', args: ['--timeout-ms', '3000'],
+    fixture: 'test/fixtures/conformance/serves-without-hookd-env.ts', args: ['--timeout-ms', '10000'],
     expect: { 'run-by-hand': '✖', start: '✔' }, exitCode: 1,
   },
   {
     title: 'fails configure-null for a plugin that crashes on a null config instead of refusing it',
     fixture: 'test/fixtures/conformance/crashes-on-null-config.ts', args: ['--config', '{"mode":"strict"}'],
     expect: { 'configure-null': '✖' }, exitCode: 1,
+  },
+  {
+    title: 'passes an API plugin whose routes are well-formed and answered by HandleHttp',
+    fixture: 'test/fixtures/conformance/claims-routes.ts',
+    expect: { 'hook api.updateHandler': '✔', 'hook api.updateHandler/HandleHttp': '✔' }, exitCode: 0,
+  },
+  {
+    title: 'fails HandleHttp when a route the plugin added is answered without a response',
+    fixture: 'test/fixtures/conformance/claims-routes.ts', env: { FIXTURE_ROUTES: 'no-response' },
+    expect: { 'hook api.updateHandler': '✔', 'hook api.updateHandler/HandleHttp': '✖' }, exitCode: 1,
+  },
+  {
+    title: 'fails ApiUpdateHandler when an added route is not a path',
+    fixture: 'test/fixtures/conformance/claims-routes.ts', env: { FIXTURE_ROUTES: 'bad-route' },
+    expect: { 'hook api.updateHandler': '✖' }, exitCode: 1,
+  },
+  {
+    title: 'fails ApiUpdateHandler when it wraps a route the daemon does not have',
+    fixture: 'test/fixtures/conformance/claims-routes.ts', env: { FIXTURE_ROUTES: 'missing-wrap' },
+    expect: { 'hook api.updateHandler': '✖' }, exitCode: 1,
+  },
+  {
+    title: 'fails ContainerPreStart when an OCI hook path is not absolute',
+    fixture: 'test/fixtures/conformance/returns-relative-oci-hook.ts', expect: { 'hook container.preStart': '✖' }, exitCode: 1,
   },
   {
     title: 'warns about stdout output and passes without --strict',
@@ -100,7 +126,7 @@ describe('hookd plugin test fails misbehaving plugins, naming the check', () => 
       const [command, ...args] = fixtureCommand(row.fixture);
       const manifest = join(dir, `fixture-${index}.json`);
       await writeFile(manifest, JSON.stringify({ name: 'fixture', launch: { command, args, env: row.env ?? {}, cwd: ROOT } }));
-      const run = await runKit(['--manifest', manifest, ...FAST, ...(row.args ?? [])]);
+      const run = await runKit(['--manifest', manifest, ...BASE, ...(row.args ?? [])]);
       for (const [id, mark] of Object.entries(row.expect)) {
         assert.equal(run.marks.get(id), mark, `check "${id}" should be ${mark}:\n${run.report}`);
       }
