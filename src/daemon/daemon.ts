@@ -47,6 +47,8 @@ export interface DaemonOptions {
   metrics?: () => Promise<MetricsBody>;
   /** Plugin counts for /info. */
   plugins?: () => { total: number; ready: number };
+  /** Routes of the embedder (main's GET /hookd/plugins), appended to the defaults before API plugins see the table. */
+  routes?: readonly RouteSpec[];
 }
 
 export interface Daemon {
@@ -86,7 +88,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
-  let routes: RouteSpec[] = defaultRoutes(deps);
+  let routes: RouteSpec[] = [...defaultRoutes(deps), ...(options.routes ?? [])];
   let server: ApiServer | undefined;
 
   async function applyApiPlugins(): Promise<void> {
