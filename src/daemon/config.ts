@@ -1,0 +1,133 @@
+// The daemon's config file (docs/daemon.md "Configuration" is the user-facing reference). One JSON
+// file; parsing is strict like the plugin manifests': unknown fields and bad values are errors
+// naming the file and the field, because a typo in a socket path must not silently fall back to a
+// default. Relative paths resolve against the config file's directory, so a config that ships in
+// a repository works from any working directory.
+
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, ConfigFields } from './config-fields.ts';
+
+export const RUNTIMES = ['auto', 'runc', 'process'] as const;
+export type RuntimeChoice = (typeof RUNTIMES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_SOCKET_NAME = 'hookd.sock';
+export const DEFAULT_SOCKET_MODE = 0o660;
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const MAX_BODY_LIMIT_BYTES = 1024 * 1024 * 1024;
+/** sockaddr_un.sun_path is 108 bytes on Linux, one of them the terminating NUL. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+export interface TcpListenConfig {
+  host: string;
+  port: number;
+  tls?: { certFile: string; keyFile: string; caFile?: string };
+  /** Plain HTTP on TCP; refused unless said explicitly. */
+  insecure: boolean;
+}
+
+/** The config with every default filled in and every path absolute: what `hookd config` prints. */
+export interface EffectiveConfig {
+  /** The file this came from (absolute). */
+  file: string;
+  dataRoot: string;
+  listen: {
+    /** false = no unix socket (TCP only). */
+    socket: { path: string; mode: string } | false;
+    tcp?: TcpListenConfig;
+  };
+  pluginsDir: string;
+  runtime: RuntimeChoice;
+  /** runc's --root (its state); default /run/hookd/runc. */
+  runcRoot?: string;
+  /** Where launched plugins' sockets live (a 0700 dir); default: a fresh dir under the system's temp dir. */
+  runtimeDir?: string;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+}
+
+const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes'] as const;
+
+/** Reads and validates a config file. Errors are ConfigError (ERR_CONFIG_INVALID). */
+export async function loadDaemonConfig(file: string): Promise<EffectiveConfig> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, undefined, `cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, undefined, `is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return parseDaemonConfig(json, path);
+}
+
+/** Validates a parsed config; `file` names it in errors and is the base of its relative paths. */
+export function parseDaemonConfig(json: unknown, file: string): EffectiveConfig {
+  const path = resolve(file);
+  const fields = new ConfigFields(path, dirname(path));
+  const raw = fields.object('', json, TOP_LEVEL);
+  const dataRoot = fields.path('dataRoot', raw.dataRoot);
+  const config: EffectiveConfig = {
+    file: path,
+    dataRoot,
+    listen: parseListen(fields, raw.listen, dataRoot),
+    pluginsDir: fields.path('pluginsDir', raw.pluginsDir),
+    runtime: raw.runtime === undefined ? 'auto' : fields.oneOf('runtime', raw.runtime, RUNTIMES),
+    logLevel: raw.logLevel === undefined ? 'info' : fields.oneOf('logLevel', raw.logLevel, LOG_LEVELS),
+    bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULT_BODY_LIMIT_BYTES : fields.integer('bodyLimitBytes', raw.bodyLimitBytes, 1024, MAX_BODY_LIMIT_BYTES),
+  };
+  if (raw.runcRoot !== undefined) config.runcRoot = fields.path('runcRoot', raw.runcRoot);
+  if (raw.runtimeDir !== undefined) config.runtimeDir = fields.path('runtimeDir', raw.runtimeDir);
+  if (config.runtime === 'process' && raw.runcRoot !== undefined) throw fields.invalid('runcRoot', 'applies only to the runc runtime, but "runtime" is "process"');
+  return config;
+}
+
+function parseListen(fields: ConfigFields, value: unknown, dataRoot: string): EffectiveConfig['listen'] {
+  const listen = value === undefined ? {} : fields.object('listen', value, ['socket', 'tcp']);
+  const socket = parseSocket(fields, listen.socket, dataRoot);
+  const tcp = listen.tcp === undefined ? undefined : parseTcp(fields, listen.tcp);
+  if (socket === false && tcp === undefined) throw fields.invalid('listen', 'must listen somewhere: "socket" is false and there is no "tcp"');
+  return tcp === undefined ? { socket } : { socket, tcp };
+}
+
+function parseSocket(fields: ConfigFields, value: unknown, dataRoot: string): EffectiveConfig['listen']['socket'] {
+  if (value === false) return false;
+  const socket = value === undefined ? {} : fields.object('listen.socket', value, ['path', 'mode']);
+  const path = socket.path === undefined ? join(dataRoot, DEFAULT_SOCKET_NAME) : fields.path('listen.socket.path', socket.path);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw fields.invalid(socket.path === undefined ? 'dataRoot' : 'listen.socket.path', `gives the socket path ${path}, which is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a unix socket path may have; choose a shorter path`);
+  }
+  const mode = socket.mode === undefined ? DEFAULT_SOCKET_MODE : fields.fileMode('listen.socket.mode', socket.mode);
+  return { path, mode: `0${mode.toString(8)}` };
+}
+
+function parseTcp(fields: ConfigFields, value: unknown): TcpListenConfig {
+  const tcp = fields.object('listen.tcp', value, ['host', 'port', 'tls', 'insecure']);
+  const out: TcpListenConfig = {
+    host: tcp.host === undefined ? '127.0.0.1' : fields.string('listen.tcp.host', tcp.host),
+    port: fields.integer('listen.tcp.port', tcp.port, 0, 65535),
+    insecure: tcp.insecure === undefined ? false : fields.boolean('listen.tcp.insecure', tcp.insecure),
+  };
+  if (tcp.tls !== undefined) {
+    const tls = fields.object('listen.tcp.tls', tcp.tls, ['certFile', 'keyFile', 'caFile']);
+    out.tls = { certFile: fields.path('listen.tcp.tls.certFile', tls.certFile), keyFile: fields.path('listen.tcp.tls.keyFile', tls.keyFile) };
+    if (tls.caFile !== undefined) out.tls.caFile = fields.path('listen.tcp.tls.caFile', tls.caFile);
+  }
+  if (out.tls === undefined && !out.insecure) {
+    throw fields.invalid('listen.tcp.tls', 'is required: the API controls containers as root, so TCP needs TLS (set "insecure": true only on a trusted network)');
+  }
+  if (out.tls !== undefined && out.insecure) throw fields.invalid('listen.tcp.insecure', 'cannot be true together with "tls"');
+  return out;
+}
+
+/** The effective config as the JSON `hookd config` prints. */
+export function formatEffectiveConfig(config: EffectiveConfig): string {
+  return JSON.stringify(config, null, 2);
+}

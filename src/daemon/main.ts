@@ -1,0 +1,199 @@
+// The daemon process, step by step (`hookd daemon --config file`):
+//   config → logger → plugin host + manifests → daemon.preStart → runtime, stores, images →
+//   API (with API plugins' routes) → listen → banner → hot reload → wait for a signal →
+//   daemon.preStop → close the API → stop the plugins.
+// daemon.preStart runs before anything listens (PouchContainer: before the managers and servers
+// are built); its failure ends the process with the plugin's message and a non-zero status.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { PluginHost } from '../host/index.ts';
+import { loadDaemonConfig, type EffectiveConfig } from './config.ts';
+import { createDaemon, type Daemon } from './daemon.ts';
+import { LocalImageStore } from './images/local-image-store.ts';
+import { DaemonMetrics } from './metrics.ts';
+import { createForwardHttp } from './plugin-http.ts';
+import { pluginRoutes } from './plugin-routes.ts';
+import { PluginReloader } from './reload.ts';
+import { selectRuntime } from './runtime/select-runtime.ts';
+import { JsonStore } from './store/json-store.ts';
+import type { ContainerRecord } from './containers/container-record.ts';
+import type { VolumeRecord } from './volumes/volume-record.ts';
+
+export interface DaemonIo {
+  /** Human-readable lines (the banner); the log goes to stdout as JSON lines. */
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const STDIO: DaemonIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/** Runs the daemon until SIGTERM/SIGINT; resolves with the process's exit status. */
+export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promise<number> {
+  let config: EffectiveConfig;
+  try {
+    config = await loadDaemonConfig(configFile);
+  } catch (error) {
+    io.err(`hookd: ${(error as Error).message}`);
+    return 2;
+  }
+  const logger = pino({ name: 'hookd', level: config.logLevel });
+  const version = await readVersion();
+  const host = new PluginHost({ logger: logger.child({ part: 'plugins' }), hostName: 'hookd', hostVersion: version, ...(config.runtimeDir ? { runtimeDir: config.runtimeDir } : {}) });
+  const metrics = new DaemonMetrics();
+  metrics.observe(host);
+  const invoker = metrics.wrap(host);
+  const reloader = new PluginReloader({ dir: config.pluginsDir, reconcile: (manifests) => host.reconcile(manifests), logger: logger.child({ part: 'reload' }) });
+
+  let daemon: Daemon | undefined;
+  try {
+    await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
+    const statuses = await host.start(await reloader.loadInitial());
+    logger.info({ plugins: statuses.map(({ name, state, version: pluginVersion, hooks }) => ({ name, state, version: pluginVersion, hooks })) }, 'plugins started');
+    try {
+      await invoker.invoke('daemon.preStart', { fields: { daemon_version: version, data_root: config.dataRoot } });
+    } catch (error) {
+      throw new StartError(`daemon.preStart failed, so the daemon does not start: ${(error as Error).message}`, { cause: error });
+    }
+    daemon = await buildDaemon(config, { logger, version, host, metrics, invoker, reloader });
+    const address = await daemon.listen();
+    printBanner(io, version, address, daemon, host);
+  } catch (error) {
+    io.err(`hookd: ${(error as Error).message}`);
+    logger.error({ err: error }, 'the daemon could not start');
+    await daemon?.close().catch(() => undefined); // best effort: the start error is the one to report
+    await host.stop('daemon start failed');
+    return 1;
+  }
+
+  reloader.watch();
+  const onHangup = (): void => { void reloader.reload('SIGHUP'); };
+  process.on('SIGHUP', onHangup);
+  const signal = await waitForStopSignal(logger);
+  process.off('SIGHUP', onHangup);
+  await stop(signal, { logger, reloader, invoker, daemon, host });
+  return 0;
+}
+
+class StartError extends Error {}
+
+interface Parts {
+  logger: Logger;
+  version: string;
+  host: PluginHost;
+  metrics: DaemonMetrics;
+  invoker: ReturnType<DaemonMetrics['wrap']>;
+  reloader: PluginReloader;
+}
+
+async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemon> {
+  const { logger, host, metrics, reloader } = parts;
+  const runtime = selectRuntime({
+    logger: logger.child({ part: 'runtime' }),
+    ...(config.runtime === 'auto' ? {} : { preferred: config.runtime }),
+    ...(config.runcRoot ? { runcRoot: config.runcRoot } : {}),
+  });
+  const images = await LocalImageStore.open({ root: join(config.dataRoot, 'images'), logger: logger.child({ part: 'images' }) });
+  const stores = {
+    containers: new JsonStore<ContainerRecord>(join(config.dataRoot, 'records', 'containers')),
+    volumes: new JsonStore<VolumeRecord>(join(config.dataRoot, 'records', 'volumes')),
+  };
+  const { socket, tcp } = config.listen;
+  return createDaemon({
+    config: {
+      dataRoot: config.dataRoot,
+      version: parts.version,
+      id: await daemonId(config.dataRoot),
+      bodyLimitBytes: config.bodyLimitBytes,
+      listen: {
+        ...(socket ? { socketPath: socket.path, socketMode: Number.parseInt(socket.mode, 8) } : {}),
+        ...(tcp ? { tcp: { host: tcp.host, port: tcp.port, insecure: tcp.insecure, ...(tcp.tls ? { tls: tcp.tls } : {}) } } : {}),
+      },
+    },
+    invoker: parts.invoker,
+    runtime, images, stores,
+    logger: logger.child({ part: 'daemon' }),
+    forwardHttp: createForwardHttp({ plugins: () => host.plugins(), onCall: (plugin, seconds, code) => metrics.recordCall(plugin, 'api.handleHttp', seconds, code) }),
+    metrics: async () => ({ contentType: metrics.contentType, body: metrics.render() }),
+    plugins: () => {
+      const statuses = host.status();
+      return { total: statuses.length, ready: statuses.filter((status) => status.state === 'ready').length };
+    },
+    routes: pluginRoutes({ manifests: () => reloader.manifests(), status: () => host.status(), lastReload: () => reloader.lastReload() }),
+  });
+}
+
+function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
+      // A second signal while stopping: the operator wants out now.
+      for (const name of STOP_SIGNALS) {
+        process.once(name, () => {
+          logger.warn({ signal: name }, 'second stop signal: exiting without a graceful stop');
+          process.exit(1);
+        });
+      }
+      logger.info({ signal }, 'stopping');
+      resolve(signal);
+    };
+    for (const name of STOP_SIGNALS) process.on(name, onSignal);
+  });
+}
+
+async function stop(signal: string, parts: Pick<Parts, 'logger' | 'reloader' | 'invoker' | 'host'> & { daemon: Daemon }): Promise<void> {
+  const { logger, reloader, invoker, daemon, host } = parts;
+  await reloader.close();
+  try {
+    await invoker.invoke('daemon.preStop', { fields: { reason: signal } });
+  } catch (error) {
+    // Not fatal (PouchContainer logs "stop prehook execute error" and goes on).
+    logger.error({ err: (error as Error).message }, 'daemon.preStop failed; stopping anyway');
+  }
+  await daemon.close();
+  await host.stop(`daemon stopping (${signal})`);
+  logger.info('stopped; containers keep running under their shims');
+}
+
+function printBanner(io: DaemonIo, version: string, address: { socketPath?: string; tcp?: { host: string; port: number } }, daemon: Daemon, host: PluginHost): void {
+  const statuses = host.status();
+  const ready = statuses.filter((status) => status.state === 'ready').length;
+  const plugins = daemon.routes.filter((route) => route.plugin !== undefined).length;
+  const where = [address.socketPath ? `unix://${address.socketPath}` : undefined, address.tcp ? `tcp://${address.tcp.host}:${address.tcp.port}` : undefined].filter(Boolean).join(' and ');
+  const lines = [`hookd ${version} is listening on ${where} (${ready} of ${statuses.length} plugins ready${plugins > 0 ? `, ${plugins} routes served or wrapped by plugins` : ''})`];
+  if (address.socketPath) {
+    lines.push(
+      `  docker -H unix://${address.socketPath} ps`,
+      `  curl --unix-socket ${address.socketPath} http://localhost/hookd/plugins`,
+      `  curl --unix-socket ${address.socketPath} http://localhost/metrics`,
+      `  node bin/hookd.js plugins --host unix://${address.socketPath}`,
+    );
+  }
+  io.out(lines.join('\n'));
+}
+
+/** /info's ID, kept in <dataRoot>/daemon-id so that it survives restarts like Docker's. */
+async function daemonId(dataRoot: string): Promise<string> {
+  const file = join(dataRoot, 'daemon-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (/^[0-9a-f]{32}$/.test(id)) return id;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const id = randomBytes(16).toString('hex');
+  await writeFile(file, `${id}\n`);
+  return id;
+}
+
+async function readVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
