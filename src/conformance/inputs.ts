@@ -148,7 +148,11 @@ export function criSandbox(): Record<string, unknown> {
   };
 }
 
-/** The daemon's default route table (src/daemon/api/default-routes.ts), as ApiUpdateHandler sends it. */
+/**
+ * The daemon's default route table (src/daemon/api/default-routes.ts), as ApiUpdateHandler sends
+ * it. A copy, so the kit needs no daemon; test/integration/conformance/inputs.test.ts fails when
+ * the two drift apart.
+ */
 export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/_ping' }, { method: 'HEAD', path: '/_ping' }, { method: 'GET', path: '/version' },
   { method: 'GET', path: '/info' }, { method: 'GET', path: '/events' }, { method: 'GET', path: '/metrics' },
@@ -157,11 +161,12 @@ export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'POST', path: '/containers/{name}/start' }, { method: 'POST', path: '/containers/{name}/stop' },
   { method: 'POST', path: '/containers/{name}/restart' }, { method: 'POST', path: '/containers/{name}/kill' },
   { method: 'POST', path: '/containers/{name}/update' }, { method: 'POST', path: '/containers/{name}/rename' },
-  { method: 'DELETE', path: '/containers/{name}' }, { method: 'POST', path: '/containers/{name}/resize' },
+  { method: 'DELETE', path: '/containers/{name}' }, { method: 'POST', path: '/containers/prune' }, { method: 'POST', path: '/containers/{name}/resize' },
   { method: 'POST', path: '/containers/{name}/wait' }, { method: 'GET', path: '/containers/{name}/logs' },
   { method: 'POST', path: '/containers/{name}/attach' }, { method: 'POST', path: '/containers/{name}/exec' },
   { method: 'POST', path: '/exec/{id}/start' }, { method: 'GET', path: '/exec/{id}/json' }, { method: 'POST', path: '/exec/{id}/resize' },
-  { method: 'GET', path: '/volumes' }, { method: 'POST', path: '/volumes/create' }, { method: 'GET', path: '/volumes/{name}' },
+  { method: 'GET', path: '/volumes' }, { method: 'POST', path: '/volumes/create' }, { method: 'POST', path: '/volumes/prune' },
+  { method: 'GET', path: '/volumes/{name}' },
   { method: 'DELETE', path: '/volumes/{name}' },
   { method: 'POST', path: '/images/create' }, { method: 'POST', path: '/images/load' }, { method: 'GET', path: '/images/json' },
   { method: 'GET', path: '/images/{name}/json' }, { method: 'POST', path: '/images/{name}/tag' }, { method: 'DELETE', path: '/images/{name}' },

@@ -1,0 +1,13 @@
+// The kit's realistic inputs stay what the daemon really sends.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+import { defaultRoutes } from '../../../src/daemon/api/default-routes.ts';
+import type { RouteDeps } from '../../../src/daemon/api/route-deps.ts';
+import { DEFAULT_ROUTES } from '../../../src/conformance/inputs.ts';
+
+it('sends ApiUpdateHandler the daemon\'s own default route table', () => {
+  // Building the table only closes over its dependencies; no handler runs, so none is needed.
+  const daemonRoutes = defaultRoutes({} as RouteDeps).map((route) => ({ method: route.method, path: route.path }));
+  assert.deepEqual([...DEFAULT_ROUTES], daemonRoutes, 'update DEFAULT_ROUTES in src/conformance/inputs.ts to match src/daemon/api/default-routes.ts');
+});
