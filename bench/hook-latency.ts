@@ -77,7 +77,7 @@ function readSettings(): Settings {
 }
 
 /** One request of each mode, checked, so a misconfigured row fails loudly instead of timing the wrong thing. */
-async function checkRow(row: Row, host: Awaited<ReturnType<typeof attachHost>>, raw: () => Promise<unknown>): Promise<void> {
+async function checkRow(row: Row, host: PluginHost, raw: () => Promise<unknown>): Promise<void> {
   const result = await host.invoke('container.preCreate', { document: CREATE_CONFIG });
   const changes = Array.from({ length: row.plugins }, (_, i) => row.config(i)).filter((config) => config.setEnv !== undefined).length;
   const problems: string[] = [];
