@@ -11,6 +11,7 @@
 //   return InvokeResult
 
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { callWithDeadline } from './dispatch-call.ts';
 import {
@@ -65,6 +66,9 @@ class Skips {
 async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<{ outcomes: CallOutcome[]; firstFatal?: HookdError }> {
   const groupAbort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
+  // Each call of the group listens on this one signal; a group may hold any number of plugins, so
+  // Node's default of 10 listeners would warn on every request past ten plugins in one group.
+  setMaxListeners(group.length + 10, signal);
   const startedAt = Date.now();
   let firstFatal: HookdError | undefined;
   const settled = await Promise.allSettled(group.map(async (participant) => {
