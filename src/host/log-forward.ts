@@ -33,7 +33,9 @@ const TAIL_LINE_CHARS = 300;
 const PINO_LEVELS: ReadonlyArray<[number, Level]> = [[60, 'fatal'], [50, 'error'], [40, 'warn'], [30, 'info'], [20, 'debug'], [10, 'trace']];
 const NAMED_LEVELS = new Set<string>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 // Keys of a pino/bunyan line that the daemon's own logger sets again.
-const DROPPED_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'message', 'v']);
+// `plugin` and `stream` are dropped because the child logger already binds them: the manifest's
+// name is the one operators know, and pino would otherwise print the key twice.
+const DROPPED_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'message', 'v', 'plugin', 'stream']);
 
 /** Starts forwarding `readable` to `logger.child({plugin, stream})`; runs until the stream ends. */
 export function forwardOutput(readable: Readable, logger: Logger, plugin: string, options: ForwardOptions): OutputForwarder {

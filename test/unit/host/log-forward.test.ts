@@ -40,6 +40,18 @@ describe('forwardOutput', () => {
     assert.deepEqual(out.records.map((r) => [r.level, r.msg, r.requestId]), [[50, 'bad', 'r1'], [20, 'fine', undefined]]);
   });
 
+  it('names a JSON line by the manifest name once, even when the plugin names itself', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(chunk.toString('utf8')); done(); } });
+    const stream = new PassThrough();
+    forwardOutput(stream, pino({ level: 'info' }, sink), 'p', { stream: 'stderr' });
+    stream.end(`${JSON.stringify({ level: 'info', msg: 'hi', plugin: 'self-name', stream: 'x' })}\n`);
+    await new Promise((resolve) => stream.on('end', resolve));
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.match(/"plugin":/g)?.length, 1, lines[0]);
+    assert.equal((JSON.parse(lines[0]!) as Record<string, unknown>).plugin, 'p');
+  });
+
   it('cuts long lines and marks them truncated', async () => {
     const out = await forward([`${'x'.repeat(50)}\nshort\n`], { stream: 'stdout', maxLineChars: 10 });
     assert.deepEqual(out.records.map((r) => [r.msg, r.truncated]), [['x'.repeat(10), true], ['short', undefined]]);
