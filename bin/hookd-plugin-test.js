@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Standalone `hookd plugin test` until the main `hookd` CLI delegates to it. The TypeScript runs
-// through tsx's loader, registered here so that no build step is needed.
+// Standalone `hookd plugin test` (the main CLI, bin/hookd.js, delegates `plugin test` to the same
+// function). The TypeScript runs through tsx's loader, registered here so no build step is needed.
 import process from 'node:process';
 
 import { register } from 'tsx/esm/api';
