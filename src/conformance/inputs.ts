@@ -149,8 +149,8 @@ export function criSandbox(): Record<string, unknown> {
 }
 
 /**
- * The daemon's default route table (src/daemon/api/default-routes.ts), as ApiUpdateHandler sends
- * it. A copy, so the kit needs no daemon; test/integration/conformance/inputs.test.ts fails when
+ * The route table `hookd daemon` sends in ApiUpdateHandler: the defaults of
+ * src/daemon/api/default-routes.ts, then the daemon's own src/daemon/plugin-routes.ts. A copy, so the kit needs no daemon; test/integration/conformance/inputs.test.ts fails when
  * the two drift apart.
  */
 export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
@@ -170,6 +170,8 @@ export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'DELETE', path: '/volumes/{name}' },
   { method: 'POST', path: '/images/create' }, { method: 'POST', path: '/images/load' }, { method: 'GET', path: '/images/json' },
   { method: 'GET', path: '/images/{name}/json' }, { method: 'POST', path: '/images/{name}/tag' }, { method: 'DELETE', path: '/images/{name}' },
+  // Appended by `hookd daemon` (src/daemon/plugin-routes.ts) before API plugins see the table.
+  { method: 'GET', path: '/hookd/plugins' },
 ];
 
 /** GET /images/busybox:latest/json, as ImagePostPull sends it. */
