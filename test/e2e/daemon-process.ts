@@ -1,0 +1,190 @@
+// The real daemon as a child process for the e2e tests: `node --import tsx src/cli/main.ts daemon
+// --config <temp config>`, on a temp data dir and socket, with real plugin processes from temp
+// manifests. Its JSON log lines are parsed as they arrive so that tests wait on them (a reload, a
+// state change), never on sleeps.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import Docker from 'dockerode';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const FIXTURES = join(REPO, 'test/e2e/fixtures/plugins');
+
+export interface CliResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+/** A manifest for a fixture plugin under test/e2e/fixtures/plugins (launched with tsx). */
+export function fixtureManifest(name: string, script: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, launch: { command: process.execPath, args: ['--import', 'tsx', join(FIXTURES, script)], cwd: REPO }, startTimeoutMs: 30_000, ...extra };
+}
+
+/** A scratch dir with a short path (unix socket paths are limited to 107 bytes). */
+export async function makeWorkDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'hookd-e2e-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface DaemonSetup {
+  /** Directory for config, data and plugins.d; reuse one to restart a daemon on the same data. */
+  dir: string;
+  /** File name (in plugins.d) → manifest JSON. */
+  manifests?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+export class DaemonProcess {
+  readonly dir: string;
+  readonly configFile: string;
+  readonly pluginsDir: string;
+  readonly dataRoot: string;
+  readonly socketPath: string;
+  readonly logs: LogLine[] = [];
+  /** Lines that were not JSON (the banner, stray output). */
+  readonly text: string[] = [];
+  stderr = '';
+  child: ChildProcess | undefined;
+  /** Set when the current process has exited. */
+  exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: null, signal: null });
+  readonly #waiters = new Set<() => void>();
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.configFile = join(dir, 'hookd.json');
+    this.pluginsDir = join(dir, 'plugins.d');
+    this.dataRoot = join(dir, 'data');
+    this.socketPath = join(dir, 'data', 'hookd.sock');
+  }
+
+  /** Writes the config and manifests (first start only) and starts the daemon; resolves once it listens. */
+  static async start(setup: DaemonSetup): Promise<DaemonProcess> {
+    const daemon = new DaemonProcess(setup.dir);
+    await mkdir(daemon.pluginsDir, { recursive: true });
+    await writeFile(daemon.configFile, JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', runcRoot: 'runc', logLevel: 'debug', ...setup.config }, null, 2));
+    for (const [file, manifest] of Object.entries(setup.manifests ?? {})) await daemon.writeManifest(file, manifest);
+    await daemon.spawn();
+    await daemon.listening();
+    return daemon;
+  }
+
+  /** Starts the process (again) on the same config and data. */
+  async spawn(): Promise<void> {
+    this.logs.length = 0;
+    this.text.length = 0;
+    this.stderr = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'daemon', '--config', this.configFile], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.exitInfo = undefined;
+    this.exited = once(child, 'exit').then(([code, signal]) => {
+      this.exitInfo = { code: code as number | null, signal: signal as NodeJS.Signals | null };
+      this.#wake();
+      return this.exitInfo;
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); this.#wake(); });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        this.logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        this.text.push(line);
+      }
+      this.#wake();
+    });
+  }
+
+  /** Resolves once the banner is printed; rejects with the daemon's stderr if it exits first. */
+  async listening(): Promise<void> {
+    await this.waitFor(() => this.text.some((line) => line.includes('is listening on')), 'the daemon to listen');
+  }
+
+  /**
+   * Resolves with the first log line from index `from` on that matches; rejects if the daemon exits
+   * first. Each new line (or exit) re-checks: no polling, no sleeps.
+   */
+  async waitForLog(match: (line: LogLine) => boolean, from = 0, what = 'a log line'): Promise<LogLine> {
+    let found: LogLine | undefined;
+    await this.waitFor(() => (found = this.logs.slice(from).find(match)) !== undefined, what);
+    return found!;
+  }
+
+  async waitFor(condition: () => boolean, what: string): Promise<void> {
+    while (!condition()) {
+      if (this.exitInfo) throw new Error(`the daemon exited while waiting for ${what}; stderr:\n${this.stderr}\nlast log lines:\n${this.logs.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`);
+      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    }
+  }
+
+  #wake(): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** Writes a manifest atomically (temp dotfile, then rename), so a watcher never sees half a file. */
+  async writeManifest(file: string, manifest: unknown): Promise<void> {
+    const temp = join(this.pluginsDir, `.${file}.tmp`);
+    await writeFile(temp, typeof manifest === 'string' ? manifest : JSON.stringify(manifest, null, 2));
+    await rename(temp, join(this.pluginsDir, file));
+  }
+
+  async removeManifest(file: string): Promise<void> {
+    await rm(join(this.pluginsDir, file));
+  }
+
+  /** Waits for the next reload report (after log index `from`) of `trigger`. */
+  waitForReload(from: number, trigger: 'watch' | 'SIGHUP', isWanted: (line: LogLine) => boolean = () => true): Promise<LogLine> {
+    return this.waitForLog((line) => line.part === 'reload' && line.trigger === trigger && isWanted(line), from, `a ${trigger} reload`);
+  }
+
+  /** SIGHUP and wait for that reload's report. */
+  async reloadNow(): Promise<LogLine> {
+    const from = this.logs.length;
+    this.child!.kill('SIGHUP');
+    return this.waitForReload(from, 'SIGHUP');
+  }
+
+  docker(): Docker {
+    return new Docker({ socketPath: this.socketPath });
+  }
+
+  /** `docker -H unix://<socket> ...args`, never throwing: the test reads exitCode/stdout/stderr. */
+  async cli(args: string[], options: { input?: string } = {}): Promise<CliResult> {
+    const result = await execa('docker', ['-H', `unix://${this.socketPath}`, ...args], { reject: false, timeout: 60_000, ...(options.input !== undefined ? { input: options.input } : {}) });
+    return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  /** One HTTP request to the socket: status and body. */
+  http(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+    return new Promise((resolvePromise, reject) => {
+      const req = request({ socketPath: this.socketPath, method, path, headers: { Host: 'docker', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** SIGTERM (graceful: daemon.preStop) and wait for the exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Why the docker CLI cannot be used here, or undefined. */
+export async function dockerCliMissingReason(): Promise<string | undefined> {
+  const result = await execa('docker', ['--version'], { reject: false });
+  return result.exitCode === 0 ? undefined : 'the docker CLI is not on PATH';
+}
