@@ -8,7 +8,7 @@ import type { HookInvoker } from '../../host/types.ts';
 import type { ContainerRuntime, RuntimeContainerSpec } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { createEndpoints, networkModeOf, releaseEndpoints } from './endpoints.ts';
-import { commandOf } from './image-defaults.ts';
+import { commandOf, mergeEnv } from './image-defaults.ts';
 import { toRuntimeMounts } from './mounts.ts';
 import { collectPrestartHooks, toRuntimeHooks } from './prestart-hooks.ts';
 import { RESOURCE_FIELDS } from './update-config.ts';
@@ -45,7 +45,7 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
     logPath: record.LogPath,
     exitPath: record.hookd.exitPath,
     args: commandOf(config),
-    env: config.Env ?? [],
+    env: processEnv(record),
     cwd: config.WorkingDir || '/',
     user: config.User ?? '',
     hostname: config.Hostname ?? record.Id.slice(0, 12),
@@ -58,4 +58,10 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
     prestartHooks,
     annotations: config.SpecAnnotation ?? {},
   };
+}
+
+/** Like Docker: HOSTNAME (and TERM for a TTY) for the process, unless the container's Env sets them. */
+function processEnv(record: ContainerRecord): string[] {
+  const base = [`HOSTNAME=${record.Config.Hostname ?? record.Id.slice(0, 12)}`, ...(record.Config.Tty ? ['TERM=xterm'] : [])];
+  return mergeEnv(base, record.Config.Env ?? []);
 }

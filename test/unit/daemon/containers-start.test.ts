@@ -33,6 +33,7 @@ test('start passes each endpoint through container.preCreateEndpoint, then conta
   assert.equal(containerJson.Id, record.Id);
   assert.equal(containerJson.BaseFS, record.hookd.rootfs);
   assert.equal(runtime.started.length, 1);
+  assert.deepEqual(runtime.started[0]?.env, [`HOSTNAME=${record.Id.slice(0, 12)}`, 'PATH=/bin', 'FROM_IMAGE=1', 'E=1']);
   assert.equal(manager.get('web').State.Running, true);
 });
 
