@@ -71,7 +71,9 @@ export class DaemonProcess {
   static async start(setup: DaemonSetup): Promise<DaemonProcess> {
     const daemon = new DaemonProcess(setup.dir);
     await mkdir(daemon.pluginsDir, { recursive: true });
-    await writeFile(daemon.configFile, JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', runcRoot: 'runc', logLevel: 'debug', ...setup.config }, null, 2));
+    // runc's state stays inside the test's dir (runcRoot), except where the test chose the process runtime.
+    const runc = setup.config?.runtime === 'process' ? {} : { runcRoot: 'runc' };
+    await writeFile(daemon.configFile, JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', logLevel: 'debug', ...runc, ...setup.config }, null, 2));
     for (const [file, manifest] of Object.entries(setup.manifests ?? {})) await daemon.writeManifest(file, manifest);
     await daemon.spawn();
     await daemon.listening();
