@@ -52,6 +52,9 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
   const invoker = metrics.wrap(host);
   const reloader = new PluginReloader({ dir: config.pluginsDir, reconcile: (manifests) => host.reconcile(manifests), logger: logger.child({ part: 'reload' }) });
 
+  // Listening for stop signals from the start: a SIGTERM during start-up stops the daemon cleanly
+  // once it is up, instead of killing it with plugins half started.
+  const stopSignal = waitForStopSignal(logger);
   let daemon: Daemon | undefined;
   try {
     await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
@@ -70,13 +73,14 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     logger.error({ err: error }, 'the daemon could not start');
     await daemon?.close().catch(() => undefined); // best effort: the start error is the one to report
     await host.stop('daemon start failed');
+    stopSignal.cancel();
     return 1;
   }
 
   reloader.watch();
   const onHangup = (): void => { void reloader.reload('SIGHUP'); };
   process.on('SIGHUP', onHangup);
-  const signal = await waitForStopSignal(logger);
+  const signal = await stopSignal.signal;
   process.off('SIGHUP', onHangup);
   await stop(signal, { logger, reloader, invoker, daemon, host });
   return 0;
@@ -130,10 +134,13 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
   });
 }
 
-function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      for (const name of STOP_SIGNALS) process.off(name, onSignal);
+/** Resolves with the first SIGTERM/SIGINT; `cancel` stops listening (a start that failed). */
+function waitForStopSignal(logger: Logger): { signal: Promise<NodeJS.Signals>; cancel: () => void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const cancel = (): void => { for (const name of STOP_SIGNALS) process.off(name, onSignal); };
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (received) => {
+      cancel();
       // A second signal while stopping: the operator wants out now.
       for (const name of STOP_SIGNALS) {
         process.once(name, () => {
@@ -141,11 +148,12 @@ function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
           process.exit(1);
         });
       }
-      logger.info({ signal }, 'stopping');
-      resolve(signal);
+      logger.info({ signal: received }, 'stopping');
+      resolve(received);
     };
     for (const name of STOP_SIGNALS) process.on(name, onSignal);
   });
+  return { signal, cancel };
 }
 
 async function stop(signal: string, parts: Pick<Parts, 'logger' | 'reloader' | 'invoker' | 'host'> & { daemon: Daemon }): Promise<void> {
