@@ -31,8 +31,9 @@ export class ConfigFields {
   /** `file` names the config in errors; `baseDir` is where relative paths resolve from. */
   constructor(readonly file: string, readonly baseDir: string) {}
 
+  /** `field` undefined or "" = the document itself. */
   invalid(field: string | undefined, reason: string): ConfigError {
-    return new ConfigError(this.file, field, reason);
+    return new ConfigError(this.file, field === '' ? undefined : field, reason);
   }
 
   #expected(field: string, what: string, value: unknown): ConfigError {

@@ -1,0 +1,78 @@
+// The daemon config file: defaults, relative paths, and strict refusals that name file and field.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError } from '../../../src/daemon/config-fields.ts';
+import { formatEffectiveConfig, loadDaemonConfig, parseDaemonConfig } from '../../../src/daemon/config.ts';
+
+const FILE = '/etc/hookd/hookd.json';
+
+test('fills every default and resolves relative paths against the config file\'s directory', () => {
+  const config = parseDaemonConfig({ dataRoot: '../var/hookd', pluginsDir: 'plugins.d' }, FILE);
+  assert.deepEqual(config, {
+    file: FILE,
+    dataRoot: '/etc/var/hookd',
+    listen: { socket: { path: '/etc/var/hookd/hookd.sock', mode: '0660' } },
+    pluginsDir: '/etc/hookd/plugins.d',
+    runtime: 'auto',
+    logLevel: 'info',
+    bodyLimitBytes: 1024 * 1024,
+  });
+  assert.equal(JSON.parse(formatEffectiveConfig(config)).dataRoot, '/etc/var/hookd');
+});
+
+test('takes every field it knows', () => {
+  const config = parseDaemonConfig({
+    dataRoot: '/var/lib/hookd', pluginsDir: '/etc/hookd/plugins.d', runtime: 'runc', runcRoot: '/run/x', runtimeDir: 'run', logLevel: 'debug', bodyLimitBytes: 4096,
+    listen: { socket: { path: '/run/hookd.sock', mode: '0600' }, tcp: { host: '0.0.0.0', port: 2376, tls: { certFile: 'tls/cert.pem', keyFile: 'tls/key.pem', caFile: 'tls/ca.pem' } } },
+  }, FILE);
+  assert.deepEqual(config.listen, {
+    socket: { path: '/run/hookd.sock', mode: '0600' },
+    tcp: { host: '0.0.0.0', port: 2376, insecure: false, tls: { certFile: '/etc/hookd/tls/cert.pem', keyFile: '/etc/hookd/tls/key.pem', caFile: '/etc/hookd/tls/ca.pem' } },
+  });
+  assert.equal(config.runtimeDir, '/etc/hookd/run');
+  assert.equal(config.runcRoot, '/run/x');
+  assert.equal(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', listen: { socket: false, tcp: { port: 2375, insecure: true } } }, FILE).listen.socket, false);
+});
+
+const REFUSALS: Array<[string, unknown, RegExp]> = [
+  ['an unknown top-level field', { dataRoot: '/d', pluginsDir: '/p', pluginDir: '/p' }, /field "pluginDir" is not a known field \(known: dataRoot, listen/],
+  ['an unknown nested field', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: { pth: 'x' } } }, /field "listen\.socket\.pth" is not a known field/],
+  ['a missing dataRoot', { pluginsDir: '/p' }, /field "dataRoot" must be a non-empty string, got nothing/],
+  ['a runtime it does not have', { dataRoot: '/d', pluginsDir: '/p', runtime: 'kata' }, /field "runtime" must be one of "auto", "runc", "process", got "kata"/],
+  ['a port out of range', { dataRoot: '/d', pluginsDir: '/p', listen: { tcp: { port: 70000, insecure: true } } }, /field "listen\.tcp\.port" must be an integer from 0 to 65535, got 70000/],
+  ['TCP without TLS', { dataRoot: '/d', pluginsDir: '/p', listen: { tcp: { port: 2375 } } }, /field "listen\.tcp\.tls" is required/],
+  ['a numeric socket mode', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: { mode: 660 } } }, /field "listen\.socket\.mode" must be an octal mode string such as "0660", got 660/],
+  ['a log level pino does not have', { dataRoot: '/d', pluginsDir: '/p', logLevel: 'verbose' }, /field "logLevel" must be one of/],
+  ['a body limit below 1 KiB', { dataRoot: '/d', pluginsDir: '/p', bodyLimitBytes: 10 }, /field "bodyLimitBytes" must be an integer from 1024/],
+  ['nowhere to listen', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: false } }, /field "listen" must listen somewhere/],
+  ['a socket path too long for a unix socket', { dataRoot: `/${'d'.repeat(120)}`, pluginsDir: '/p' }, /field "dataRoot" gives the socket path .* longer than the 107 bytes/],
+  ['runcRoot with the process runtime', { dataRoot: '/d', pluginsDir: '/p', runtime: 'process', runcRoot: '/r' }, /field "runcRoot" applies only to the runc runtime/],
+  ['an array', [], /hookd\.json: must be an object, got \[\]$/],
+];
+
+for (const [what, json, message] of REFUSALS) {
+  test(`refuses ${what}, naming the file and the field`, () => {
+    assert.throws(() => parseDaemonConfig(json, FILE), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.code, 'ERR_CONFIG_INVALID');
+      assert.match(error.message, /^config \/etc\/hookd\/hookd\.json: /);
+      assert.match(error.message, message);
+      return true;
+    });
+  });
+}
+
+test('a file that is not JSON, or missing, is refused naming the file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hookd-config-'));
+  try {
+    await writeFile(join(dir, 'bad.json'), '{"dataRoot": ');
+    await assert.rejects(loadDaemonConfig(join(dir, 'bad.json')), new RegExp(`^ConfigError: config ${dir}/bad\\.json: is not JSON`));
+    await assert.rejects(loadDaemonConfig(join(dir, 'missing.json')), /missing\.json: cannot be read/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
