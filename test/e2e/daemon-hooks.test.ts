@@ -15,17 +15,17 @@ before(async () => { work = await makeWorkDir(); });
 after(async () => { await work?.remove(); });
 
 test('a plugin that refuses daemon.preStart makes the daemon exit non-zero with the plugin\'s message, before the API listens', async () => {
-  const daemon = new DaemonProcess(join(work.dir, 'refused'));
-  await assert.rejects(DaemonProcess.start({
-    dir: daemon.dir,
+  const daemon = await DaemonProcess.create({
+    dir: join(work.dir, 'refused'),
     config: { runtime: 'process' },
     manifests: { 'gate.json': fixtureManifest('gate', 'daemon-hooks.ts', { config: { failStart: 'license server unreachable' } }) },
-  }), (error: Error) => {
-    assert.match(error.message, /daemon exited while waiting for the daemon to listen/);
-    assert.match(error.message, /daemon\.preStart failed, so the daemon does not start: plugin "gate" rejected daemon\.preStart: license server unreachable/);
-    return true;
   });
-  await assert.rejects(access(daemon.socketPath), 'the API never listened');
+  await daemon.spawn();
+  await assert.rejects(daemon.listening(), /daemon exited while waiting for the daemon to listen/);
+  assert.equal((await daemon.exited).code, 1);
+  assert.match(daemon.stderr, /^hookd: daemon\.preStart failed, so the daemon does not start: plugin "gate" rejected daemon\.preStart: license server unreachable$/m);
+  assert.ok(!daemon.logs.some((line) => line.msg === 'API listening'), 'the API never listened');
+  await assert.rejects(access(daemon.socketPath));
 });
 
 test('SIGTERM calls daemon.preStop, then the daemon exits 0', async () => {
@@ -40,6 +40,18 @@ test('SIGTERM calls daemon.preStop, then the daemon exits 0', async () => {
   assert.equal(await readFile(marker, 'utf8'), 'preStop SIGTERM\n');
   assert.ok(daemon.logs.some((line) => line.msg === 'stopped; containers keep running under their shims'));
   await assert.rejects(access(daemon.socketPath), 'the socket is removed on a clean stop');
+});
+
+test('an invalid manifest at start-up makes the daemon exit 1 naming the manifest file and field', async () => {
+  const daemon = await DaemonProcess.create({
+    dir: join(work.dir, 'bad-manifest'),
+    config: { runtime: 'process' },
+    manifests: { 'typo.json': fixtureManifest('typo', 'daemon-hooks.ts', { failurePolicy: 'sometimes' }) },
+  });
+  await daemon.spawn();
+  await assert.rejects(daemon.listening());
+  assert.equal((await daemon.exited).code, 1);
+  assert.match(daemon.stderr, new RegExp(`hookd: manifest ${daemon.pluginsDir}/typo\\.json: field "failurePolicy" must be one of "fail", "ignore", got "sometimes"`));
 });
 
 test('a config with an unknown field exits 2 naming the file and the field; `hookd config` prints the effective config', async () => {

@@ -67,16 +67,22 @@ export class DaemonProcess {
     this.socketPath = join(dir, 'data', 'hookd.sock');
   }
 
-  /** Writes the config and manifests (first start only) and starts the daemon; resolves once it listens. */
+  /** Writes the config and manifests and starts the daemon; resolves once it listens. */
   static async start(setup: DaemonSetup): Promise<DaemonProcess> {
+    const daemon = await DaemonProcess.create(setup);
+    await daemon.spawn();
+    await daemon.listening();
+    return daemon;
+  }
+
+  /** Writes the config and manifests, without starting anything. */
+  static async create(setup: DaemonSetup): Promise<DaemonProcess> {
     const daemon = new DaemonProcess(setup.dir);
     await mkdir(daemon.pluginsDir, { recursive: true });
     // runc's state stays inside the test's dir (runcRoot), except where the test chose the process runtime.
     const runc = setup.config?.runtime === 'process' ? {} : { runcRoot: 'runc' };
     await writeFile(daemon.configFile, JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', logLevel: 'debug', ...runc, ...setup.config }, null, 2));
     for (const [file, manifest] of Object.entries(setup.manifests ?? {})) await daemon.writeManifest(file, manifest);
-    await daemon.spawn();
-    await daemon.listening();
     return daemon;
   }
 

@@ -4,6 +4,7 @@
 // create with a clear error and store nothing.
 
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { PluginListing } from '../../src/daemon/plugin-routes.ts';
@@ -23,7 +24,7 @@ before(async () => {
   daemon = await DaemonProcess.start({
     dir: join(work.dir, 'd'),
     config: { runtime: 'process' },
-    manifests: { '10-base.json': labelPlugin('base', 'base', 'yes') },
+    manifests: { '10-base.json': labelPlugin('base', 'base', 'yes'), '90-api.json': fixtureManifest('api-routes', 'api-routes.ts') },
   });
   const tarball = await buildTinyRootfsTarball(work.dir);
   const { createReadStream } = await import('node:fs');
@@ -62,7 +63,7 @@ test('a manifest added to pluginsDir starts its plugin, whose hook applies to th
   const from = daemon.logs.length;
   await daemon.writeManifest('20-extra.json', labelPlugin('extra', 'extra', 'added'));
   const reload = await daemon.waitForReload(from, 'watch', (line) => (line.added as string[] | undefined)?.includes('extra') === true);
-  assert.deepEqual(reload.unchanged, ['base'], 'the plugin already running was not touched');
+  assert.deepEqual(reload.unchanged, ['base', 'api-routes'], 'the plugins already running were not touched');
   assert.deepEqual(await labelsOfNewContainer('after-add'), { base: 'yes', extra: 'added' });
   const extra = (await listing()).Plugins.find((plugin) => plugin.name === 'extra');
   assert.equal(extra?.state, 'ready');
@@ -73,7 +74,7 @@ test('a manifest removed from pluginsDir stops its plugin and its hook no longer
   await daemon.removeManifest('20-extra.json');
   await daemon.waitForReload(from, 'watch', (line) => (line.removed as string[] | undefined)?.includes('extra') === true);
   assert.deepEqual(await labelsOfNewContainer('after-remove'), { base: 'yes' });
-  assert.deepEqual((await listing()).Plugins.map((plugin) => plugin.name), ['base']);
+  assert.deepEqual((await listing()).Plugins.map((plugin) => plugin.name), ['base', 'api-routes']);
 });
 
 test('an invalid manifest is reported naming its file and field, and the set in force stays', async () => {
@@ -84,7 +85,7 @@ test('an invalid manifest is reported naming its file and field, and the set in 
   assert.match(String(refused.msg), /30-typo\.json: field "timeoutMS" is not a known field/);
   assert.match(String(refused.msg), /previous set stays in force/);
   const { Plugins, LastReload } = await listing();
-  assert.deepEqual(Plugins.map((plugin) => [plugin.name, plugin.state]), [['base', 'ready']]);
+  assert.deepEqual(Plugins.map((plugin) => [plugin.name, plugin.state]), [['base', 'ready'], ['api-routes', 'ready']]);
   assert.equal(LastReload?.ok, false);
   assert.match(LastReload?.error ?? '', /30-typo\.json/);
   assert.deepEqual(await labelsOfNewContainer('during-typo'), { base: 'yes' }, 'the old set still applies');
@@ -92,7 +93,7 @@ test('an invalid manifest is reported naming its file and field, and the set in 
   const fixed = daemon.logs.length;
   await daemon.removeManifest('30-typo.json');
   const report = await daemon.waitForReload(fixed, 'watch', (line) => line.msg === 'plugin manifests reloaded');
-  assert.deepEqual(report.unchanged, ['base']);
+  assert.deepEqual(report.unchanged, ['base', 'api-routes']);
   assert.equal((await listing()).LastReload?.ok, true);
 });
 
@@ -115,7 +116,30 @@ test('two plugins of one order setting one label differently fail the create nam
   await daemon.removeManifest('40-red.json');
   await daemon.removeManifest('41-blue.json');
   await daemon.reloadNow();
-  assert.deepEqual((await listing()).Plugins.map((plugin) => plugin.name), ['base']);
+  assert.deepEqual((await listing()).Plugins.map((plugin) => plugin.name), ['base', 'api-routes']);
+});
+
+test('a create in flight is not disturbed by a reload that adds a plugin meanwhile', async () => {
+  const release = join(work.dir, 'release-the-create');
+  await daemon.writeManifest('60-hold.json', fixtureManifest('slow-create', 'slow-create.ts', { timeoutMs: 30_000, config: { releaseFile: release } }));
+  await daemon.reloadNow();
+  const from = daemon.logs.length;
+  const pending = daemon.http('POST', '/v1.43/containers/create?name=held', JSON.stringify({ Image: IMAGE, Cmd: ['/bin/hello'] }));
+  await daemon.waitForLog((line) => line.plugin === 'slow-create' && line.msg === 'holding the create', from, 'the create to reach slow-create');
+
+  const reloadFrom = daemon.logs.length;
+  await daemon.writeManifest('20-late.json', labelPlugin('late', 'late', 'yes'));
+  const reload = await daemon.waitForReload(reloadFrom, 'watch', (line) => (line.added as string[] | undefined)?.includes('late') === true);
+  assert.ok((reload.unchanged as string[]).includes('slow-create'), 'the plugin serving the create was left alone');
+  await writeFile(release, 'go');
+  const answer = await pending;
+  assert.equal(answer.status, 201, answer.body);
+  assert.deepEqual((await daemon.docker().getContainer('held').inspect()).Config.Labels, { base: 'yes' }, 'the create finished with the plugins it started with');
+  assert.deepEqual(await labelsOfNewContainer('after-late'), { base: 'yes', late: 'yes' }, 'the next create sees the new plugin');
+
+  await daemon.removeManifest('60-hold.json');
+  await daemon.removeManifest('20-late.json');
+  await daemon.reloadNow();
 });
 
 test('a plugin that does not answer within its timeout fails the create with a clear error in time; nothing is stored', async () => {
@@ -132,4 +156,16 @@ test('a plugin that does not answer within its timeout fails the create with a c
   const metrics = (await daemon.http('GET', '/metrics')).body;
   assert.match(metrics, /^hookd_plugin_call_timeouts_total\{plugin="slow-create",hook="container.preCreate"\} 1$/m);
   assert.match(metrics, /^hookd_plugin_call_errors_total\{plugin="slow-create",hook="container.preCreate",code="ERR_HOOK_TIMEOUT"\} 1$/m);
+});
+
+test('a route served by an API plugin whose manifest was removed answers 503 naming the plugin', async () => {
+  assert.equal((await daemon.http('GET', '/e2e/hello/again')).body, 'hello again');
+  await daemon.removeManifest('90-api.json');
+  const reload = await daemon.reloadNow();
+  assert.deepEqual(reload.removed, ['api-routes']);
+  const answer = await daemon.http('GET', '/e2e/hello/again');
+  assert.equal(answer.status, 503);
+  assert.match((JSON.parse(answer.body) as { message: string }).message, /plugin "api-routes" serves this route but is no longer loaded/);
+  const version = await daemon.http('GET', '/version');
+  assert.equal(version.status, 503, 'the route it wrapped fails the same way until the daemon restarts');
 });
