@@ -41,6 +41,8 @@ copy_path() {
   local root=$1 path=$2 real named
   real=$(readlink -f "$path")
   named=$(readlink -f "$(dirname "$path")")/$(basename "$path")
+  # A busybox applet link at that path gives way to the real program.
+  [ -L "$root$real" ] && rm "$root$real"
   if [ ! -e "$root$real" ]; then
     mkdir -p "$root$(dirname "$real")"
     cp "$real" "$root$real"
@@ -101,7 +103,8 @@ build_node() {
   local tag=hookd-base-node:local root=$work/node stage=$work/node-modules dir
   needs_build "$tag" || return 0
   new_rootfs "$root"
-  copy_with_libs "$root" "$(command -v node)"
+  # The daemon runs GNU tar (--quoting-style), cp -a, du -sb and mkfifo: the real ones, not busybox's.
+  copy_with_libs "$root" "$(command -v node)" "$(command -v tar)" "$(command -v cp)" "$(command -v du)" "$(command -v mkfifo)"
   # node may be a tarball install elsewhere (/usr/local/lib/nodejs/...): put it on PATH as /usr/bin/node.
   [ -e "$root/usr/bin/node" ] || ln -s "$(readlink -f "$(command -v node)")" "$root/usr/bin/node"
   # The production dependencies of the workspace, installed from the lockfile (npm's cache first).
