@@ -37,7 +37,8 @@ export class PluginReloader {
   #manifests: readonly PluginManifest[] = [];
   #last: ReloadReport | undefined;
   #running: Promise<ReloadReport> | undefined;
-  #queued: { promise: Promise<ReloadReport>; trigger: ReloadTrigger } | undefined;
+  #queued: Promise<ReloadReport> | undefined;
+  #queuedTrigger: ReloadTrigger | undefined;
   #watcher: FSWatcher | undefined;
   #debounce: NodeJS.Timeout | undefined;
   #isClosed = false;
@@ -67,24 +68,20 @@ export class PluginReloader {
 
   /** Reloads now (after any reload in progress). Never rejects: the report says what happened. */
   reload(trigger: ReloadTrigger): Promise<ReloadReport> {
-    if (!this.#running) {
-      this.#running = this.#reload(trigger).finally(() => { this.#running = undefined; this.#runQueued(); });
-      return this.#running;
+    if (this.#running) {
+      // One more run after the current one covers every trigger that arrives meanwhile; it is
+      // reported under an explicit trigger (SIGHUP) rather than the watcher's, if there was one.
+      if (this.#queuedTrigger === undefined || trigger !== 'watch') this.#queuedTrigger = trigger;
+      this.#queued ??= this.#running.then(() => {
+        const queuedTrigger = this.#queuedTrigger ?? trigger;
+        this.#queued = undefined;
+        this.#queuedTrigger = undefined;
+        return this.#isClosed ? this.#last! : this.reload(queuedTrigger);
+      });
+      return this.#queued;
     }
-    // One more run after the current one covers every trigger that arrives meanwhile.
-    this.#queued ??= { trigger, promise: new Promise<ReloadReport>((resolve) => { this.#resolveQueued = resolve; }) };
-    return this.#queued.promise;
-  }
-
-  #resolveQueued: ((report: ReloadReport) => void) | undefined;
-
-  #runQueued(): void {
-    const queued = this.#queued;
-    const resolve = this.#resolveQueued;
-    this.#queued = undefined;
-    this.#resolveQueued = undefined;
-    if (!queued || !resolve || this.#isClosed) return;
-    void this.reload(queued.trigger).then(resolve);
+    this.#running = this.#reload(trigger).finally(() => { this.#running = undefined; });
+    return this.#running;
   }
 
   /** Watches the directory; changes reload after `debounceMs` of quiet. */
