@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The compose integration test, start to finish (docs/integration-testing.md). Run by .ci/run and
+# by test/compose/compose.test.ts:
+#
+#   1. a Docker engine: installs docker.io + docker-compose from Debian and starts dockerd when
+#      they are missing and we are root; otherwise exits 77 with the reason (a skip, not a pass)
+#   2. the local base images (scripts/compose/build-base-images.sh, offline) and the TLS material
+#      (scripts/compose/gen-certs.sh)
+#   3. `docker-compose up --build --exit-code-from tests`: every sidecar's effect
+#   4. resilience, against the same stack brought up again:
+#        stop go-endpoint-params (failurePolicy ignore) → starts skip it, with a warning in the log
+#        stop legacy-env (required)                     → creates fail closed naming it
+#        start both                                      → every effect is back (redialled)
+#        restart volume-defaults                         → every effect is back
+#   5. `docker-compose down -v`, always
+#
+# Environment: HOOKD_COMPOSE_PUBLIC_IMAGES=1 builds on the public base images instead of the local
+# ones (needs a registry); HOOKD_COMPOSE_PROJECT names the compose project (default: one per run).
+# Exit status: 0 passed, 1 failed, 77 skipped.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SKIPPED=77
+ENGINE_START_TIMEOUT_S=60
+project=${HOOKD_COMPOSE_PROJECT:-hookd-it-$$}
+logs=$(mktemp -d /tmp/hookd-compose-test.XXXXXX)
+started=$(date +%s)
+
+say() { echo "compose-test [$(( $(date +%s) - started ))s] $*"; }
+skip() { echo "compose-test: SKIP: $*"; exit "$SKIPPED"; }
+fail() { echo "compose-test: FAIL: $*" >&2; exit 1; }
+
+# --- 1. the engine ------------------------------------------------------------------------------
+install_engine() {
+  [ "$(id -u)" = 0 ] || skip "docker or docker-compose is missing and we are not root to install them (apt-get install docker.io docker-compose busybox-static)"
+  command -v apt-get >/dev/null || skip "docker or docker-compose is missing and there is no apt-get to install them"
+  say "installing docker.io, docker-compose and busybox-static from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >"$logs/apt.log" 2>&1 || skip "apt-get update failed: $(tail -3 "$logs/apt.log")"
+  apt-get install -y -qq docker.io docker-compose busybox-static >>"$logs/apt.log" 2>&1 || skip "apt-get install failed: $(tail -3 "$logs/apt.log")"
+}
+
+start_engine() {
+  docker info >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || skip "the Docker engine is not running and we are not root to start it"
+  command -v dockerd >/dev/null || skip "the Docker engine is not running and dockerd is not installed"
+  say "starting dockerd (log: /var/log/hookd-dockerd.log)"
+  # setsid: dockerd outlives this script (the next run reuses it) and is not in our process group.
+  setsid dockerd >>/var/log/hookd-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq "$ENGINE_START_TIMEOUT_S"); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  skip "dockerd did not come up within ${ENGINE_START_TIMEOUT_S}s: $(tail -3 /var/log/hookd-dockerd.log)"
+}
+
+needs_install=0
+command -v docker >/dev/null || needs_install=1
+command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || needs_install=1
+[ -x /bin/busybox ] || needs_install=1 # the base images' shell
+[ "$needs_install" = 0 ] || install_engine
+start_engine
+if command -v docker-compose >/dev/null; then compose=(docker-compose); else compose=(docker compose); fi
+dc() { "${compose[@]}" -p "$project" --ansi never "$@"; }
+
+# --- 2. images and keys -------------------------------------------------------------------------
+if [ "${HOOKD_COMPOSE_PUBLIC_IMAGES:-0}" != 1 ]; then
+  say "building the local base images"
+  bash scripts/compose/build-base-images.sh
+  export HOOKD_NODE_IMAGE=hookd-base-node:local HOOKD_PYTHON_IMAGE=hookd-base-python:local
+  export HOOKD_GO_IMAGE=hookd-base-go:local HOOKD_STATIC_IMAGE=hookd-base-static:local
+fi
+bash scripts/compose/gen-certs.sh
+
+cleanup() {
+  local status=$?
+  if [ "$status" != 0 ] && [ "$status" != "$SKIPPED" ]; then
+    echo "--- last daemon and sidecar logs (all of them: $logs) ---" >&2
+    dc logs --no-color --tail 40 >"$logs/compose.log" 2>&1 || true
+    tail -120 "$logs/compose.log" >&2 || true
+  fi
+  dc down -v --remove-orphans --timeout 5 >/dev/null 2>&1 || true
+  say "torn down (exit $status)"
+}
+trap cleanup EXIT
+
+say "building the daemon, plugin and tests images"
+dc build >"$logs/build.log" 2>&1 || { tail -40 "$logs/build.log" >&2; fail "docker-compose build failed"; }
+
+# --- 3. the integration test as a plugin author runs it ---------------------------------------
+say "docker-compose up --exit-code-from tests"
+status=0
+dc up --exit-code-from tests >"$logs/up.log" 2>&1 || status=$?
+sed -n 's/^tests[-_]1 *| //p' "$logs/up.log"
+[ "$status" = 0 ] || { tail -60 "$logs/up.log" >&2; fail "the tests service exited with $status"; }
+
+# --- 4. resilience --------------------------------------------------------------------------------
+run_tests() { dc run --rm --no-deps tests "$@" 2>"$logs/run.err" || { cat "$logs/run.err" >&2; fail "tests $*"; }; }
+
+say "bringing the stack up again for the resilience checks"
+dc up -d daemon legacy-env go-endpoint-params go-env-files volume-defaults >"$logs/up-d.log" 2>&1 \
+  || { cat "$logs/up-d.log" >&2; fail "docker-compose up -d"; }
+run_tests back
+
+say "stopping go-endpoint-params (failurePolicy ignore)"
+dc stop go-endpoint-params >/dev/null 2>&1
+run_tests optional-away go-endpoint-params
+dc logs --no-color daemon 2>/dev/null | grep -q 'skipping plugin \\"go-endpoint-params\\"' \
+  || fail "the daemon's log has no warning that it skipped go-endpoint-params"
+echo "ok    the daemon's log warns that it skipped go-endpoint-params"
+
+say "stopping legacy-env (required)"
+dc stop legacy-env >/dev/null 2>&1
+run_tests required-away legacy-env
+
+say "starting legacy-env and go-endpoint-params again"
+dc start legacy-env go-endpoint-params >/dev/null 2>&1
+run_tests back
+
+say "restarting volume-defaults"
+dc restart volume-defaults >/dev/null 2>&1
+run_tests back
+
+say "PASS"
