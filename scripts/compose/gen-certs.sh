@@ -3,7 +3,11 @@
 # never committed): a throwaway CA, the daemon's client certificate for mutual TLS, and one server
 # certificate per TCP sidecar whose names (SANs) are its compose service name and localhost.
 #
-#   scripts/compose/gen-certs.sh [service ...]     default: the TCP sidecars of docker-compose.yml
+#   scripts/compose/gen-certs.sh [service ...]
+#
+# Without arguments: every service of docker-compose*.yml that serves TLS, found by its
+# `HOOKD_TLS_CERT_FILE: /etc/hookd-pki/<service>.pem` line, so a sidecar added there (or in a
+# docker-compose.override.yml) gets its certificate without editing this script.
 #
 # Files: ca.pem (ca.key), hookd-client.pem/.key, <service>.pem/.key. Existing files valid for
 # another day are kept, so reruns are cheap; delete docker/pki/ to start over.
@@ -11,7 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 pki=${HOOKD_PKI_DIR:-docker/pki}
 services=("$@")
-[ ${#services[@]} -gt 0 ] || services=(go-endpoint-params volume-defaults)
+if [ ${#services[@]} -eq 0 ]; then
+  mapfile -t services < <(grep -ho 'HOOKD_TLS_CERT_FILE: */etc/hookd-pki/[A-Za-z0-9._-]*\.pem' docker-compose*.yml 2>/dev/null \
+    | sed 's|.*/||; s|\.pem$||' | sort -u)
+fi
+[ ${#services[@]} -gt 0 ] || { echo "gen-certs: no service to make a certificate for (none named in docker-compose*.yml)" >&2; exit 1; }
 command -v openssl >/dev/null || { echo "gen-certs: openssl is not installed (apt-get install openssl)" >&2; exit 1; }
 
 mkdir -p "$pki"
