@@ -166,8 +166,8 @@ export class DaemonProcess {
   }
 
   /** `docker -H unix://<socket> ...args`, never throwing: the test reads exitCode/stdout/stderr. */
-  async cli(args: string[], options: { input?: string } = {}): Promise<CliResult> {
-    const result = await execa('docker', ['-H', `unix://${this.socketPath}`, ...args], { reject: false, timeout: 60_000, ...(options.input !== undefined ? { input: options.input } : {}) });
+  async cli(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+    const result = await execa('docker', ['-H', `unix://${this.socketPath}`, ...args], { reject: false, timeout: options.timeoutMs ?? 60_000, ...(options.input !== undefined ? { input: options.input } : {}) });
     return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
   }
 

@@ -153,8 +153,11 @@ async function pipeStdin(containers: ContainerManager, runtime: ContainerRuntime
     if (!started) return;
   }
   const target = await runtime.openStdin(record.Id, record.hookd.stateDir);
-  if (!target) return;
-  input.on('data', (chunk: Buffer) => { target.write(chunk); });
-  input.once('end', () => { if (record.Config.StdinOnce) target.end(); });
-  input.resume();
+  if (!target) return; // no stdin any more: a StdinOnce container's first attach closed it
+  // This attach's writer closes when its client's stdin ends or the client goes; the shim decides
+  // what that means: the container's stdin is closed for StdinOnce, kept for the next attach otherwise.
+  // EPIPE: the container's stdin is gone (it exited); its exit ends this attach anyway.
+  target.on('error', () => input.unpipe(target));
+  input.once('close', () => target.end());
+  input.pipe(target);
 }

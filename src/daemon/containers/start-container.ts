@@ -51,6 +51,7 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
     hostname: config.Hostname ?? record.Id.slice(0, 12),
     tty: config.Tty === true,
     openStdin: config.OpenStdin === true,
+    stdinOnce: config.StdinOnce === true,
     mounts: toRuntimeMounts(record.Mounts),
     networkMode: networkModeOf(record),
     resources,

@@ -30,7 +30,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const user = spec.user === '' ? undefined : await resolveContainerUser(spec.id, spec.user, spec.rootfs);
     return launchShim(spec.stateDir, {
       mode: 'process', id: spec.id, rootfs: spec.rootfs, logPath: spec.logPath, exitPath: spec.exitPath,
-      openStdin: spec.openStdin, args: spec.args, env: spec.env, cwd: spec.cwd,
+      openStdin: spec.openStdin, stdinOnce: spec.stdinOnce, args: spec.args, env: spec.env, cwd: spec.cwd,
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
       prestartHooks: spec.prestartHooks, annotations: spec.annotations,
     });

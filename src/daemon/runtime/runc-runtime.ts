@@ -41,7 +41,7 @@ export class RuncRuntime implements ContainerRuntime {
     await mkdir(this.#runc.root, { recursive: true, mode: 0o700 });
     return launchShim(spec.stateDir, {
       mode: 'runc', id: spec.id, rootfs: spec.rootfs, logPath: spec.logPath, exitPath: spec.exitPath,
-      openStdin: spec.openStdin, args: spec.args, env: spec.env, cwd: spec.cwd,
+      openStdin: spec.openStdin, stdinOnce: spec.stdinOnce, args: spec.args, env: spec.env, cwd: spec.cwd,
       prestartHooks: spec.prestartHooks, annotations: spec.annotations, runc: this.#runc,
     });
   }

@@ -41,6 +41,11 @@ export interface RuntimeContainerSpec {
   tty: boolean;
   /** Keep stdin open for attach (docker run -i). */
   openStdin: boolean;
+  /**
+   * With openStdin: the container's stdin is closed once the first attached client closes its
+   * stdin (docker run -i sets it); without, stdin stays open for the next attach.
+   */
+  stdinOnce: boolean;
   mounts: RuntimeMount[];
   /** "none" | "host" | "bridge" | "default" | ...; runc gets its own netns except for "host". */
   networkMode: string;
@@ -89,6 +94,9 @@ export interface ContainerRuntime {
   state(id: string, stateDir: string): Promise<RuntimeState>;
   /** Runs a process inside a running container (docker exec); streams are the caller's. */
   exec(id: string, stateDir: string, spec: ExecSpec): Promise<import('node:child_process').ChildProcess>;
-  /** Writes to the container's stdin (attach -i), when openStdin was set. */
+  /**
+   * A writer to the container's stdin (attach -i), when openStdin was set and stdin is still open.
+   * Closing it never closes stdin by itself: the shim does, for stdinOnce containers only.
+   */
   openStdin(id: string, stateDir: string): Promise<NodeJS.WritableStream | undefined>;
 }

@@ -5,7 +5,8 @@
 //   shim.pid       the shim's pid                         (written by the shim)
 //   container.pid  the container's main pid               (the shim, or runc --pid-file)
 //   shim.alive     fifo the shim holds open until it exits: EOF on it = the shim is gone
-//   stdin          fifo feeding the container's stdin, when openStdin
+//   stdin          fifo the daemon writes the container's stdin to, when openStdin; the shim
+//                  reads it and copies it to the process (stdin-relay.ts)
 //   shim.log       the shim's own diagnostics (and node's, if it crashes)
 //   runc.log       runc's JSON log (runc runtime)
 //   bundle/        the OCI bundle: config.json (runc runtime)
@@ -21,6 +22,8 @@ export interface ShimConfig {
   logPath: string;
   exitPath: string;
   openStdin: boolean;
+  /** Close the process's stdin once the first attach closes its writer (see stdin-relay.ts). Absent in shim.json files older than it. */
+  stdinOnce?: boolean;
   /** process mode: what to run and how (runc mode reads these from the bundle instead). */
   args: string[];
   env: string[];

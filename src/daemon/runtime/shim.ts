@@ -3,7 +3,8 @@
 //
 //   1. reads shim.json, records its pid, opens shim.alive (held until it exits)
 //   2. starts the process: process mode runs the prestart hooks, then the command;
-//      runc mode runs `runc run` in the foreground (runc runs the hooks from config.json)
+//      runc mode runs `runc run` in the foreground (runc runs the hooks from config.json);
+//      with openStdin, copies the stdin fifo to the process (stdin-relay.ts: StdinOnce)
 //   3. reports {pid} or {error} once on fd 3 (the launcher's ready pipe) and closes it
 //   4. appends stdout/stderr to logPath (json-file), until the process ends
 //   5. writes exitPath atomically ({exitCode, finishedAt[, error]}) and exits
@@ -21,6 +22,7 @@ import { JsonLogWriter } from './json-log.ts';
 import { writeExitFile } from './exit-file.ts';
 import { PrestartHookError, runPrestartHooks } from './prestart-hooks.ts';
 import { readPidFile, readShimConfig, shimPaths, type ShimConfig, type ShimReport } from './shim-files.ts';
+import { openStdinRelay, type StdinRelay } from './stdin-relay.ts';
 
 const READY_FD = 3;
 
@@ -42,12 +44,12 @@ async function main(stateDir: string): Promise<void> {
   await writeFile(paths.shimPid, `${process.pid}\n`);
   // Held (read+write, so opening never blocks) until this process exits: see exit-file.ts.
   openSync(paths.alive, constants.O_RDWR);
-  const stdinFd = config.openStdin ? openSync(paths.stdin, constants.O_RDWR) : undefined;
+  const stdin = config.openStdin ? openStdinRelay(paths.stdin, config.stdinOnce === true) : undefined;
   const log = new JsonLogWriter(config.logPath);
 
   let child: Started;
   try {
-    child = config.mode === 'runc' ? await startRunc(config, stateDir, stdinFd, log) : await startProcess(config, stateDir, stdinFd, log);
+    child = config.mode === 'runc' ? await startRunc(config, stateDir, stdin, log) : await startProcess(config, stateDir, stdin, log);
   } catch (error) {
     const failure = error instanceof StartError ? error : new StartError(String((error as Error).message ?? error), 128);
     await log.close();
@@ -76,7 +78,8 @@ interface Started {
   copied: Promise<unknown>;
 }
 
-function watchStarted(child: ChildProcess, log: JsonLogWriter): Started {
+function watchStarted(child: ChildProcess, log: JsonLogWriter, stdin: StdinRelay | undefined): Started {
+  if (stdin && child.stdin) stdin.connect(child.stdin);
   return {
     process: child,
     exited: new Promise((resolve) => {
@@ -86,7 +89,7 @@ function watchStarted(child: ChildProcess, log: JsonLogWriter): Started {
   };
 }
 
-async function startProcess(config: ShimConfig, stateDir: string, stdinFd: number | undefined, log: JsonLogWriter): Promise<Started> {
+async function startProcess(config: ShimConfig, stateDir: string, stdin: StdinRelay | undefined, log: JsonLogWriter): Promise<Started> {
   try {
     // There is no container process yet, so the state carries the shim's pid (the process will
     // be its child); hooks that need a namespace to enter need the runc runtime anyway.
@@ -106,11 +109,11 @@ async function startProcess(config: ShimConfig, stateDir: string, stdinFd: numbe
     env: envListToRecord(withHostPath(config.env)),
     // Its own process group: kill() signals the whole group, like a signal to a pid namespace.
     detached: true,
-    stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'],
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     ...(asRoot && config.uid !== undefined ? { uid: config.uid } : {}),
     ...(asRoot && config.gid !== undefined ? { gid: config.gid } : {}),
   });
-  const started = watchStarted(child, log);
+  const started = watchStarted(child, log, stdin);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -124,14 +127,14 @@ async function startProcess(config: ShimConfig, stateDir: string, stdinFd: numbe
   return started;
 }
 
-async function startRunc(config: ShimConfig, stateDir: string, stdinFd: number | undefined, log: JsonLogWriter): Promise<Started> {
+async function startRunc(config: ShimConfig, stateDir: string, stdin: StdinRelay | undefined, log: JsonLogWriter): Promise<Started> {
   const paths = shimPaths(stateDir);
   const runc = config.runc!;
   const child = spawn(runc.binary, [
     '--root', runc.root, '--log', paths.runcLog, '--log-format', 'json',
     'run', '--bundle', paths.bundle, '--pid-file', paths.containerPid, config.id,
-  ], { cwd: paths.bundle, stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'] });
-  const started = watchStarted(child, log);
+  ], { cwd: paths.bundle, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const started = watchStarted(child, log, stdin);
   const { exited } = started;
   // runc writes --pid-file (via a rename) once the hooks ran and the process was started; if
   // runc exits first without it, the start failed and runc.log says why.

@@ -9,6 +9,7 @@ import { ProcessRuntime } from '../../../src/daemon/runtime/process-runtime.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
 import { onShimGone } from '../../../src/daemon/runtime/exit-file.ts';
+import { tailLog } from '../../../src/daemon/containers/log-reader.ts';
 
 let root: string;
 let count = 0;
@@ -29,7 +30,7 @@ async function specFor(overrides: Partial<RuntimeContainerSpec>): Promise<Runtim
   await mkdir(join(dir, 'rootfs', 'work'), { recursive: true });
   return {
     id, rootfs: join(dir, 'rootfs'), stateDir: join(dir, 'state'), logPath: join(dir, 'container.log'), exitPath: join(dir, 'state', 'exit.json'),
-    args: ['echo', 'hi'], env: ['PATH=/usr/bin:/bin'], cwd: '/work', user: '', hostname: id, tty: false, openStdin: false,
+    args: ['echo', 'hi'], env: ['PATH=/usr/bin:/bin'], cwd: '/work', user: '', hostname: id, tty: false, openStdin: false, stdinOnce: false,
     mounts: [], networkMode: 'none', resources: {}, readonlyRootfs: false, prestartHooks: [], annotations: { 'io.hookd.test': 'yes' },
     ...overrides,
   };
@@ -190,6 +191,58 @@ test('stdin reaches the process through the fifo when openStdin is set', async (
   // The exit file comes just before the shim exits; wait for the exit itself (EOF on shim.alive).
   await new Promise<void>((resolve) => onShimGone(join(spec.stateDir, 'shim.alive'), new AbortController().signal, resolve));
   assert.equal(await runtime.openStdin(spec.id, spec.stateDir), undefined, 'no reader once the shim is gone');
+});
+
+/** Resolves once the container's log has a line matching `pattern` (waits on the log, not on time). */
+async function logLine(path: string, pattern: RegExp): Promise<string> {
+  const never = new AbortController().signal;
+  for await (const entry of tailLog(path, { fromOffset: 0, until: never, signal: never })) {
+    if (pattern.test(entry.log)) return entry.log;
+  }
+  throw new Error('unreachable: the tail ends only when aborted');
+}
+
+test('with stdinOnce, closing the first writer closes the process stdin: cat prints what it read and exits 0', { timeout: 15_000 }, async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['cat'], openStdin: true, stdinOnce: true });
+  await run(runtime, spec);
+  const stdin = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(stdin);
+  stdin.end('hello\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.deepEqual((await logLines(spec.logPath)).map((l) => l.log), ['hello\n']);
+});
+
+test('without stdinOnce, stdin stays open after a writer closes, for the next writer', { timeout: 15_000 }, async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'while read line; do echo "got $line"; done; echo eof'], openStdin: true });
+  await run(runtime, spec);
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('one\n');
+  await logLine(spec.logPath, /got one/);
+  const second = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(second, 'a second attach can still write');
+  second.end('two\n');
+  await logLine(spec.logPath, /got two/);
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'running', 'no EOF reached the process');
+  await runtime.kill(spec.id, 'SIGKILL');
+  await runtime.waitExit(spec.id, spec.stateDir);
+  assert.doesNotMatch(await readFile(spec.logPath, 'utf8'), /eof/);
+});
+
+test('stdinOnce holds across a daemon restart: a later daemon\'s writer closing ends the process stdin', { timeout: 30_000 }, async () => {
+  const spec = await specFor({ args: ['cat'], openStdin: true, stdinOnce: true });
+  const runtimeUrl = new URL('../../../src/daemon/runtime/process-runtime.ts', import.meta.url).href;
+  await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `const { ProcessRuntime } = await import(${JSON.stringify(runtimeUrl)});
+     await new ProcessRuntime().start(JSON.parse(process.argv[1]));`, JSON.stringify(spec)], { cwd: process.cwd() });
+  const runtime = new ProcessRuntime();
+  started.push({ runtime, spec });
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'running', 'the first daemon is gone; its exit closed no stdin');
+  const stdin = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(stdin);
+  stdin.end('after restart\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.deepEqual((await logLines(spec.logPath)).map((l) => l.log), ['after restart\n']);
 });
 
 test('exec runs a command in the container rootfs and delete removes the runtime state', async () => {

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { RuncRuntime } from '../../../src/daemon/runtime/runc-runtime.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
+import { tailLog } from '../../../src/daemon/containers/log-reader.ts';
 import { buildBusyboxRootfsTarball, scratchDir } from '../../fixtures/rootfs.ts';
 
 let dir: string;
@@ -52,7 +53,7 @@ async function specFor(overrides: Partial<RuntimeContainerSpec>): Promise<Runtim
   await execa('tar', ['--numeric-owner', '-xf', tarball!, '-C', join(base, 'rootfs')]);
   const spec: RuntimeContainerSpec = {
     id, rootfs: join(base, 'rootfs'), stateDir: join(base, 'state'), logPath: join(base, 'container.log'), exitPath: join(base, 'exit.json'),
-    args: ['/bin/echo', 'hi'], env: [], cwd: '/', user: '', hostname: 'box', tty: false, openStdin: false,
+    args: ['/bin/echo', 'hi'], env: [], cwd: '/', user: '', hostname: 'box', tty: false, openStdin: false, stdinOnce: false,
     mounts: [], networkMode: 'none', resources: {}, readonlyRootfs: false, prestartHooks: [], annotations: {},
     ...overrides,
   };
@@ -193,6 +194,45 @@ test('stdin reaches the container through the fifo when openStdin is set', async
   stdin.end('typed\n');
   assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
   assert.match(await readFile(spec.logPath, 'utf8'), /"log":"got typed\\n","stream":"stdout"/);
+});
+
+/** Resolves once the container's log has a line matching `pattern` (waits on the log, not on time). */
+async function logLine(path: string, pattern: RegExp): Promise<string> {
+  const never = new AbortController().signal;
+  for await (const entry of tailLog(path, { fromOffset: 0, until: never, signal: never })) {
+    if (pattern.test(entry.log)) return entry.log;
+  }
+  throw new Error('unreachable: the tail ends only when aborted');
+}
+
+test('with stdinOnce, closing the first writer closes the container stdin: cat prints what it read and exits 0', { timeout: 20_000 }, async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/cat'], openStdin: true, stdinOnce: true });
+  await runtime.start(spec);
+  const stdin = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(stdin);
+  stdin.end('hello\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.match(await readFile(spec.logPath, 'utf8'), /"log":"hello\\n","stream":"stdout"/);
+});
+
+test('without stdinOnce, the container stdin stays open after a writer closes, for the next writer', { timeout: 20_000 }, async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sh', '-c', 'while read line; do echo "got $line"; done; echo eof'], openStdin: true });
+  await runtime.start(spec);
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('one\n');
+  await logLine(spec.logPath, /got one/);
+  const second = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(second, 'a second attach can still write');
+  second.end('two\n');
+  await logLine(spec.logPath, /got two/);
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'running', 'no EOF reached the container');
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGKILL');
+  await waiting;
+  assert.doesNotMatch(await readFile(spec.logPath, 'utf8'), /eof/);
 });
 
 test('a container outlives the daemon process that started it', async (t) => {

@@ -11,7 +11,7 @@ function specWith(overrides: Partial<RuntimeContainerSpec> = {}): RuntimeContain
   return {
     id: 'c1', rootfs: '/data/c1/rootfs', stateDir: '/data/c1/state', logPath: '/data/c1/log', exitPath: '/data/c1/exit',
     args: ['/bin/sh', '-c', 'echo hi'], env: ['A=b'], cwd: '/work', user: '', hostname: 'h1', tty: false,
-    openStdin: false, mounts: [], networkMode: 'bridge', resources: {}, readonlyRootfs: false,
+    openStdin: false, stdinOnce: false, mounts: [], networkMode: 'bridge', resources: {}, readonlyRootfs: false,
     prestartHooks: [], annotations: {},
     ...overrides,
   };

@@ -1,0 +1,75 @@
+// `docker run -i` against the real daemon, once per runtime (runc when root with runc installed,
+// and the process runtime): piped stdin reaches the container, and when the pipe ends the
+// container's stdin is closed (StdinOnce, which `docker run -i` sets), so `cat` exits.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { execa } from 'execa';
+import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
+import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
+
+const IMAGE = 'busybox:stdin';
+/** Well under the CLI's default timeout: a `cat` whose stdin is never closed hangs until this. */
+const RUN_TIMEOUT_MS = 20_000;
+
+let work: { dir: string; remove: () => Promise<void> };
+let skipReason: string | undefined;
+let runcSkipReason: string | undefined;
+const daemons = new Map<'runc' | 'process', DaemonProcess>();
+
+before(async () => {
+  work = await makeWorkDir();
+  skipReason = await dockerCliMissingReason();
+  const tarball = skipReason ? undefined : await buildBusyboxRootfsTarball(work.dir);
+  if (!skipReason && tarball === undefined) skipReason = 'busybox-static is not installed (apt-get install busybox-static)';
+  if (skipReason) {
+    console.log(`# skipping docker run -i: ${skipReason}`);
+    return;
+  }
+  if (process.getuid?.() !== 0) runcSkipReason = 'the runc runtime needs root';
+  else if ((await execa('runc', ['--version'], { reject: false })).exitCode !== 0) runcSkipReason = 'runc is not on PATH';
+  if (runcSkipReason) console.log(`# skipping docker run -i with runc: ${runcSkipReason}`);
+  for (const runtime of ['runc', 'process'] as const) {
+    if (runtime === 'runc' && runcSkipReason) continue;
+    const daemon = await DaemonProcess.start({ dir: join(work.dir, runtime), config: { runtime } });
+    daemons.set(runtime, daemon);
+    const imported = await daemon.cli(['import', tarball!, IMAGE]);
+    assert.equal(imported.exitCode, 0, imported.stderr);
+  }
+});
+
+after(async () => {
+  for (const daemon of daemons.values()) {
+    if (daemon.exitInfo !== undefined) continue;
+    const docker = daemon.docker();
+    for (const container of await docker.listContainers({ all: true })) await docker.getContainer(container.Id).remove({ force: true });
+    await daemon.stop();
+  }
+  await work?.remove();
+});
+
+for (const runtime of ['runc', 'process'] as const) {
+  test(`echo hello | docker run -i busybox cat prints hello and exits 0 (${runtime} runtime)`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const daemon = daemons.get(runtime);
+    if (!daemon) return t.skip(runcSkipReason);
+    const run = await daemon.cli(['run', '-i', '--name', `cat-${runtime}`, IMAGE, 'cat'], { input: 'hello\n', timeoutMs: RUN_TIMEOUT_MS });
+    assert.equal(run.exitCode, 0, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    assert.equal(run.stdout, 'hello'); // execa strips the final newline
+    const inspect = await daemon.docker().getContainer(`cat-${runtime}`).inspect();
+    assert.equal(inspect.Config.StdinOnce, true, 'docker run -i asked for StdinOnce');
+    assert.equal(inspect.State.ExitCode, 0);
+  });
+
+  test(`docker run -i --rm with a multi-line pipe gets every line, then the container is gone (${runtime} runtime)`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const daemon = daemons.get(runtime);
+    if (!daemon) return t.skip(runcSkipReason);
+    const run = await daemon.cli(['run', '-i', '--rm', '--name', `rm-${runtime}`, IMAGE, 'sh', '-c', 'while read line; do echo "got $line"; done; echo done'], { input: 'one\ntwo\n', timeoutMs: RUN_TIMEOUT_MS });
+    assert.equal(run.exitCode, 0, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    assert.equal(run.stdout, 'got one\ngot two\ndone');
+    const all = await daemon.cli(['ps', '-a', '--format', '{{.Names}}']);
+    assert.doesNotMatch(all.stdout, new RegExp(`^rm-${runtime}$`, 'm'));
+  });
+}
