@@ -103,7 +103,9 @@ sed -n 's/^tests[-_]1 *| //p' "$logs/up.log"
 run_tests() { dc run --rm --no-deps tests "$@" 2>"$logs/run.err" || { cat "$logs/run.err" >&2; fail "tests $*"; }; }
 
 say "bringing the stack up again for the resilience checks"
-dc up -d daemon legacy-env go-endpoint-params go-env-files volume-defaults >"$logs/up-d.log" 2>&1 \
+# Every service but the tests, including any a docker-compose.override.yml adds.
+mapfile -t services < <(dc config --services | grep -vx tests)
+dc up -d "${services[@]}" >"$logs/up-d.log" 2>&1 \
   || { cat "$logs/up-d.log" >&2; fail "docker-compose up -d"; }
 run_tests back
 
