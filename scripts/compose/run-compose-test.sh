@@ -124,10 +124,10 @@ run_tests required-away
 
 say "starting legacy-env and go-endpoint-params again"
 dc start legacy-env go-endpoint-params >/dev/null 2>&1
-run_tests back
+run_tests back legacy-env go-endpoint-params
 
 say "restarting volume-defaults"
 dc restart volume-defaults >/dev/null 2>&1
-run_tests back
+run_tests back volume-defaults
 
 say "PASS"

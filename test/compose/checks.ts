@@ -11,6 +11,8 @@ export const IMAGE = 'hookd-compose/rootfs:test';
 /** A tag per run, so that reruns against the same data volume never collide on names. */
 const RUN = Date.now().toString(36);
 let sequence = 0;
+/** The compose manifests redial at most a second apart, so a back-again sidecar is ready in seconds. */
+const REDIAL_TIMEOUT_MS = 60_000;
 
 export interface Check {
   title: string;
@@ -73,6 +75,18 @@ export function pluginsReady(names: string[]): Check {
         expect(plugin.kind === 'attached', `${name} is ${plugin.kind}, not attached`);
       }
       return names.map((name) => `${name}=ready`).join(', ');
+    },
+  };
+}
+
+/** A sidecar that compose stopped or restarted was redialled: the host counts it as a restart. */
+export function pluginRedialled(name: string): Check {
+  return {
+    title: `${name} was redialled after compose stopped or restarted it`,
+    run: async (api) => {
+      // Polled: right after `docker-compose restart` the host may not have seen the old connection drop yet.
+      const listing = await api.waitForPlugins([name], (entry) => entry.state === 'ready' && entry.restarts >= 1, 'ready after a redial', REDIAL_TIMEOUT_MS);
+      return `ready, ${listing.find((entry) => entry.name === name)?.restarts} redial(s)`;
     },
   };
 }

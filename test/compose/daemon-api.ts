@@ -16,6 +16,8 @@ export interface PluginListing {
   name: string;
   state: string;
   kind?: string;
+  /** Restarts (launched) or redials (attached) since the daemon started. */
+  restarts: number;
   lastError?: { code?: string; message?: string };
 }
 

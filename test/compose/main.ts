@@ -3,13 +3,14 @@
 //   main.ts effects                 wait for the daemon and every sidecar, then check each effect
 //   main.ts optional-away  go-endpoint-params (failurePolicy ignore) was stopped: starts skip it
 //   main.ts required-away  legacy-env (required) was stopped: creates fail closed naming it
-//   main.ts back           the stopped sidecars were started: every effect is back
+//   main.ts back [plugin...]  sidecars were started or restarted: every effect is back, and each
+//                             named plugin was redialled
 //
 // Prints one line per check and exits 0 when all passed, 1 otherwise (2 for bad usage).
 // HOOKD_API_SOCKET: the daemon's socket (default /run/hookd/hookd.sock).
 
 import {
-  endpointParams, envFilesWritten, importImage, legacyEnvConverts, pluginsReady, requiredFailsClosed,
+  endpointParams, pluginRedialled, envFilesWritten, importImage, legacyEnvConverts, pluginsReady, requiredFailsClosed,
   volumeDefaultsApplied, type Check,
 } from './checks.ts';
 import { DaemonApi } from './daemon-api.ts';
@@ -26,7 +27,7 @@ const AWAY_TIMEOUT_MS = 60_000;
 /** Add your plugin's checks here (docs/integration-testing.md). */
 const EVERY_EFFECT = [legacyEnvConverts, endpointParams(true), envFilesWritten, volumeDefaultsApplied];
 
-async function plan(api: DaemonApi, mode: string): Promise<Check[]> {
+async function plan(api: DaemonApi, mode: string, plugins: string[]): Promise<Check[]> {
   switch (mode) {
     case 'effects':
     case 'back': {
@@ -36,7 +37,7 @@ async function plan(api: DaemonApi, mode: string): Promise<Check[]> {
       const names = [...new Set([...SIDECARS, ...enabled])];
       await api.waitForPlugins(names, (entry) => entry.state === 'ready', 'ready', START_TIMEOUT_MS);
       await importImage(api);
-      return [pluginsReady(names), ...EVERY_EFFECT];
+      return [pluginsReady(names), ...plugins.map(pluginRedialled), ...EVERY_EFFECT];
     }
     case 'optional-away':
       await api.waitForPlugins([OPTIONAL_SIDECAR], (entry) => entry.state !== 'ready', 'away', AWAY_TIMEOUT_MS);
@@ -52,12 +53,12 @@ async function plan(api: DaemonApi, mode: string): Promise<Check[]> {
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
-  const [mode = 'effects'] = argv;
+  const [mode = 'effects', ...plugins] = argv;
   const api = new DaemonApi(process.env.HOOKD_API_SOCKET ?? '/run/hookd/hookd.sock');
   const started = Date.now();
   let checks: Check[];
   try {
-    checks = await plan(api, mode);
+    checks = await plan(api, mode, plugins);
   } catch (error) {
     console.error(`compose test (${mode}): ${(error as Error).message}`);
     return error instanceof UsageError ? 2 : 1;
