@@ -5,7 +5,7 @@
 #
 #   hookd-base-node:local     node + its shared libraries + busybox, and the repository's
 #                             production node_modules (npm ci --omit=dev) in /opt/hookd
-#   hookd-base-python:local   Debian's python3.11 + stdlib + grpcio/protobuf from plugin-sdk/python/.venv
+#   hookd-base-python:local   Debian's /usr/bin/python3.11 + stdlib + grpcio/protobuf from plugin-sdk/python/.venv
 #   hookd-base-go:local       the Go toolchain (/usr/local/go) + the Go modules the SDK and examples need,
 #                             with GOPROXY=off: the build stage of docker/go-plugin.Dockerfile
 #   hookd-base-static:local   busybox + CA certificates: where the static Go plugins run
@@ -14,15 +14,16 @@
 # images (node:20-bookworm-slim, python:3.11-slim-bookworm, golang:1.25-bookworm, debian:bookworm-slim).
 # An image that already exists is kept unless HOOKD_REBUILD_BASE=1 (its inputs rarely change).
 #
-# Needs: docker, busybox-static (/bin/busybox), node + npm, python3.11, go; run from anywhere.
+# Needs: docker, busybox-static (/bin/busybox), node + npm, Debian's python3.11, go; run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 
-for tool in docker node npm go python3.11; do
+for tool in docker node npm go; do
   command -v "$tool" >/dev/null || { echo "build-base-images: $tool is not installed" >&2; exit 1; }
 done
 [ -x /bin/busybox ] || { echo "build-base-images: /bin/busybox is missing (apt-get install busybox-static)" >&2; exit 1; }
+[ -x /usr/bin/python3.11 ] || { echo "build-base-images: /usr/bin/python3.11 is missing (apt-get install python3.11)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/hookd-base.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -99,6 +100,18 @@ import_rootfs() {
   echo "build-base-images: built $tag ($(du -sh "$root" | cut -f1))"
 }
 
+# Runs a command in the new image, so a missing library fails here, naming the image, and not
+# later in a plugin's container.
+smoke_test() {
+  local tag=$1 output
+  shift
+  if ! output=$(docker run --rm --network none "$tag" "$@" 2>&1); then
+    docker rmi "$tag" >/dev/null 2>&1 || true
+    echo "build-base-images: $tag does not work, so it was removed: $* said: $output" >&2
+    exit 1
+  fi
+}
+
 build_node() {
   local tag=hookd-base-node:local root=$work/node stage=$work/node-modules dir
   needs_build "$tag" || return 0
@@ -119,12 +132,18 @@ build_node() {
   mkdir -p "$root/opt/hookd"
   cp -a "$stage/node_modules" "$root/opt/hookd/node_modules"
   import_rootfs "$root" "$tag" 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' 'WORKDIR /opt/hookd'
+  smoke_test "$tag" node -e 'require("/opt/hookd/node_modules/@grpc/grpc-js"); require("node:child_process").execFileSync("tar", ["--version"])'
 }
 
 build_python() {
   local tag=hookd-base-python:local root=$work/python venv=plugin-sdk/python/.venv site pkg
   needs_build "$tag" || return 0
-  [ -x "$venv/bin/python" ] || bash scripts/generate.d/python.sh
+  if [ ! -x "$venv/bin/python" ]; then
+    # No SDK venv yet (scripts/generate.d/python.sh makes it): a throwaway one with the same pins.
+    venv=$work/venv
+    /usr/bin/python3.11 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r plugin-sdk/python/requirements-dev.txt
+  fi
   new_rootfs "$root"
   copy_with_libs "$root" /usr/bin/python3.11
   ln -s python3.11 "$root/usr/bin/python3"
@@ -142,6 +161,7 @@ build_python() {
   rm -rf "$root/usr/local/lib/python3.11/dist-packages/grpcio_tools"*
   copy_libs "$root" $(find "$root/usr/lib/python3.11/lib-dynload" "$root/usr/local/lib/python3.11/dist-packages" -name '*.so')
   import_rootfs "$root" "$tag" 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' 'ENV PYTHONDONTWRITEBYTECODE=1'
+  smoke_test "$tag" python3 -c 'import grpc, grpc_health.v1.health, google.protobuf, ssl, asyncio'
 }
 
 build_go() {
@@ -164,6 +184,7 @@ build_go() {
   import_rootfs "$root" "$tag" \
     'ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin' 'ENV GOPATH=/go' 'ENV GOMODCACHE=/go/pkg/mod' \
     'ENV GOPROXY=off' 'ENV GOTOOLCHAIN=local' 'ENV GOFLAGS=-mod=mod'
+  smoke_test "$tag" go version
 }
 
 build_static() {
@@ -171,6 +192,7 @@ build_static() {
   needs_build "$tag" || return 0
   new_rootfs "$root"
   import_rootfs "$root" "$tag" 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
+  smoke_test "$tag" sh -c true
 }
 
 build_node
