@@ -27,7 +27,7 @@ logs=$(mktemp -d /tmp/hookd-compose-test.XXXXXX)
 started=$(date +%s)
 
 say() { echo "compose-test [$(( $(date +%s) - started ))s] $*"; }
-skip() { echo "compose-test: SKIP: $*"; exit "$SKIPPED"; }
+skip() { echo "compose-test: SKIP: $*"; rm -rf "$logs"; exit "$SKIPPED"; }
 fail() { echo "compose-test: FAIL: $*" >&2; exit 1; }
 
 # --- 1. the engine ------------------------------------------------------------------------------
@@ -41,8 +41,9 @@ install_engine() {
 }
 
 start_engine() {
-  docker info >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] || skip "the Docker engine is not running and we are not root to start it"
+  local reason
+  reason=$(docker info 2>&1 >/dev/null) && return 0
+  [ "$(id -u)" = 0 ] || skip "the Docker engine cannot be reached and we are not root to start it: $(echo "$reason" | tail -1)"
   command -v dockerd >/dev/null || skip "the Docker engine is not running and dockerd is not installed"
   say "starting dockerd (log: /var/log/hookd-dockerd.log)"
   # setsid: dockerd outlives this script (the next run reuses it) and is not in our process group.
