@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeState } from './runtime.ts';
+import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeLogger, RuntimeState } from './runtime.ts';
 import { openStdinWriter } from './attach-stdin.ts';
 import { RuntimeError } from './errors.ts';
 import { readExitFile, waitForExitFile } from './exit-file.ts';
@@ -23,6 +23,11 @@ export class ProcessRuntime implements ContainerRuntime {
    * daemon restart the manager's reconcile (state() or waitExit()) is what makes kill() work.
    */
   readonly #stateDirs = new Map<string, string>();
+  readonly #logger: Pick<RuntimeLogger, 'debug'> | undefined;
+
+  constructor(options: { logger?: Pick<RuntimeLogger, 'debug'> } = {}) {
+    this.#logger = options.logger;
+  }
 
   async start(spec: RuntimeContainerSpec): Promise<{ pid: number }> {
     this.#stateDirs.set(spec.id, spec.stateDir);
@@ -87,6 +92,12 @@ export class ProcessRuntime implements ContainerRuntime {
     const shimPid = await readPidFile(paths.shimPid);
     if (shimPid !== undefined && isProcessAlive(shimPid)) return { status: 'created' };
     return { status: 'unknown' };
+  }
+
+  /** Nothing to apply: without cgroups there are no limits, only the record (which the manager keeps). */
+  async update(id: string, stateDir: string, resources: Record<string, unknown>): Promise<void> {
+    this.#stateDirs.set(id, stateDir);
+    this.#logger?.debug({ container: id, resources }, 'process runtime has no cgroups: the resource update is recorded only, not applied');
   }
 
   /** Spawns in the container's rootfs (at cwd inside it when that exists), with its env. */

@@ -14,7 +14,8 @@ import { openStdinWriter } from './attach-stdin.ts';
 import { RuntimeError } from './errors.ts';
 import { readExitFile, waitForExitFile } from './exit-file.ts';
 import { buildOciSpec, buildProcess } from './oci-spec.ts';
-import { commandFailed, isNotExistError, isNotRunningError, runRunc, type RuncOptions } from './runc-cli.ts';
+import { resourcesFromDocker } from './oci-resources.ts';
+import { commandFailed, isNotExistError, isNotRunningError, runRunc, updateFlagsFor, type RuncOptions } from './runc-cli.ts';
 import { launchShim, resetShimState } from './shim-launch.ts';
 import { isProcessAlive, readPidFile, readShimConfig, removeShimState, shimPaths } from './shim-files.ts';
 import { resolveContainerUser } from './user.ts';
@@ -85,6 +86,19 @@ export class RuncRuntime implements ContainerRuntime {
     const config = await readShimConfig(stateDir);
     if (config && (await readExitFile(config.exitPath))) return { status: 'stopped' };
     return { status: 'unknown' };
+  }
+
+  /**
+   * `runc update` with the flags the resource fields map to (the same mapping as config.json). A
+   * container runc no longer knows has exited: its record's fields apply at the next start.
+   */
+  async update(id: string, _stateDir: string, resources: Record<string, unknown>): Promise<void> {
+    const flags = updateFlagsFor(resourcesFromDocker(resources));
+    if (flags.length === 0) return;
+    const args = ['update', ...flags, id];
+    const result = await runRunc(this.#runc, args);
+    if (result.exitCode === 0 || isNotExistError(result)) return;
+    throw commandFailed(id, args, result);
   }
 
   /** `runc exec --process <json>`: the process runs in the container's namespaces and cgroup. */

@@ -78,6 +78,13 @@ export interface ExecSpec {
   tty: boolean;
 }
 
+/** What a runtime logs through (pino's Logger fits). */
+export interface RuntimeLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
 export interface ContainerRuntime {
   readonly name: 'runc' | 'process';
   /** False for `process`: reported in /info and logged at start-up. */
@@ -92,6 +99,12 @@ export interface ContainerRuntime {
   delete(id: string, stateDir: string): Promise<void>;
   /** What the runtime says about a container now; used to reconcile records on daemon start. */
   state(id: string, stateDir: string): Promise<RuntimeState>;
+  /**
+   * Applies Docker HostConfig resource fields (the container's full set after `docker update`) to
+   * a running container. runc: `runc update`; a container that is already gone is not an error
+   * (the record's fields apply at its next start). process: nothing to apply (no cgroups).
+   */
+  update(id: string, stateDir: string, resources: Record<string, unknown>): Promise<void>;
   /** Runs a process inside a running container (docker exec); streams are the caller's. */
   exec(id: string, stateDir: string, spec: ExecSpec): Promise<import('node:child_process').ChildProcess>;
   /**

@@ -3,14 +3,11 @@
 
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { ContainerRuntime } from './runtime.ts';
+import type { ContainerRuntime, RuntimeLogger } from './runtime.ts';
 import { ProcessRuntime } from './process-runtime.ts';
 import { RuncRuntime } from './runc-runtime.ts';
 
-export interface RuntimeLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+export type { RuntimeLogger } from './runtime.ts';
 
 export interface SelectRuntimeOptions {
   /** Asking for runc where it cannot run is an error; asking for process always works. */
@@ -38,7 +35,7 @@ export function selectRuntime(options: SelectRuntimeOptions): ContainerRuntime {
     { runtime: 'process', reason: options.preferred === 'process' ? 'chosen in the configuration' : reason },
     'containers run as plain host processes WITHOUT isolation (no namespaces, no cgroups, no resource limits)',
   );
-  return new ProcessRuntime();
+  return new ProcessRuntime({ logger: options.logger });
 }
 
 function findOnPath(name: string, searchPath: string): string | undefined {

@@ -262,3 +262,15 @@ test('exec runs a command in the container rootfs and delete removes the runtime
   assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'unknown');
   await runtime.delete(spec.id, spec.stateDir); // idempotent
 });
+
+test('update is recorded only: it returns normally and says at debug level that there are no cgroups', async () => {
+  const lines: Array<{ obj: object; msg?: string }> = [];
+  const runtime = new ProcessRuntime({ logger: { debug: (obj, msg) => lines.push({ obj, msg }) } });
+  const spec = await specFor({ args: ['sleep', '60'] });
+  await run(runtime, spec);
+  await runtime.update(spec.id, spec.stateDir, { Memory: 64 * 1024 * 1024 });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]?.msg ?? '', /no cgroups/);
+  assert.deepEqual(lines[0]?.obj, { container: spec.id, resources: { Memory: 64 * 1024 * 1024 } });
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'running');
+});

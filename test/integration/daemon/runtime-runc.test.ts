@@ -266,3 +266,45 @@ test('exec runs a second process inside the running container', async (t) => {
   assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'unknown', 'deleted: runc and the state dir know nothing of it');
   assert.equal(existsSync(join(spec.stateDir, 'bundle')), false);
 });
+
+/** Runs `sh -c script` in the container through exec; its stdout, trimmed. */
+async function execOutput(runtime: RuncRuntime, spec: RuntimeContainerSpec, script: string): Promise<string> {
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['/bin/sh', '-c', script], env: [], cwd: '/', user: '', tty: false });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  assert.equal(code, 0, `exec ${script}: ${err}`);
+  return out.trim();
+}
+
+// cgroup v1 paths first, then v2's (the container sees its own cgroup at the root either way).
+const MEMORY_LIMIT = 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max';
+const PIDS_LIMIT = 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max';
+
+test('update applies new resources to the running container\'s cgroup', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sleep', '300'], resources: { Memory: 32 * 1024 * 1024, PidsLimit: 20 } });
+  await runtime.start(spec);
+  assert.equal(await execOutput(runtime, spec, MEMORY_LIMIT), String(32 * 1024 * 1024));
+  assert.equal(await execOutput(runtime, spec, PIDS_LIMIT), '20');
+  await runtime.update(spec.id, spec.stateDir, { Memory: 64 * 1024 * 1024, PidsLimit: 40, CpuShares: 256 });
+  assert.equal(await execOutput(runtime, spec, MEMORY_LIMIT), String(64 * 1024 * 1024));
+  assert.equal(await execOutput(runtime, spec, PIDS_LIMIT), '40');
+  assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'running', 'the container kept running');
+});
+
+test('an update runc refuses rejects with runc\'s reason; one for a container that is gone is a no-op', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sleep', '300'] });
+  await runtime.start(spec);
+  await assert.rejects(runtime.update(spec.id, spec.stateDir, { CpusetCpus: '4096' }),
+    (e) => isRuntimeError(e, 'ERR_RUNTIME_COMMAND_FAILED') && /runc update --cpuset-cpus 4096/.test(e.message));
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGKILL');
+  await waiting;
+  await runtime.update(spec.id, spec.stateDir, { Memory: 64 * 1024 * 1024 });
+});

@@ -84,6 +84,11 @@ export class FakeRuntime implements ContainerRuntime {
   /** Exit code a signal produces; undefined = the process ignores the signal. */
   exitOnSignal: (signal: NodeJS.Signals) => number | undefined = (signal) => (signal === 'SIGKILL' ? 137 : 143);
   failStart: Error | undefined;
+  /** Every live resource update asked for, in order; `failUpdate` makes the next ones reject. */
+  readonly updates: Array<{ id: string; resources: Record<string, unknown> }> = [];
+  failUpdate: Error | undefined;
+  /** Called inside update(), before it records or fails: lets a test look at the world at that moment. */
+  onUpdate: (() => void) | undefined;
 
   async start(spec: RuntimeContainerSpec): Promise<{ pid: number }> {
     if (this.failStart) throw this.failStart;
@@ -147,6 +152,12 @@ export class FakeRuntime implements ContainerRuntime {
   async exec(_id: string, _stateDir: string, spec: ExecSpec): Promise<import('node:child_process').ChildProcess> {
     const { spawn } = await import('node:child_process');
     return spawn(spec.args[0] as string, spec.args.slice(1), { env: Object.fromEntries(spec.env.map((e) => e.split(/=(.*)/s).slice(0, 2))) });
+  }
+
+  async update(id: string, _stateDir: string, resources: Record<string, unknown>): Promise<void> {
+    this.onUpdate?.();
+    if (this.failUpdate) throw this.failUpdate;
+    this.updates.push({ id, resources: structuredClone(resources) });
   }
 
   async openStdin(id: string): Promise<NodeJS.WritableStream | undefined> {

@@ -21,7 +21,7 @@ after(async () => {
 
 function recordingLogger(): RuntimeLogger & { lines: Array<{ level: string; obj: object; msg?: string }> } {
   const lines: Array<{ level: string; obj: object; msg?: string }> = [];
-  return { lines, info: (obj, msg) => lines.push({ level: 'info', obj, msg }), warn: (obj, msg) => lines.push({ level: 'warn', obj, msg }) };
+  return { lines, info: (obj, msg) => lines.push({ level: 'info', obj, msg }), warn: (obj, msg) => lines.push({ level: 'warn', obj, msg }), debug: (obj, msg) => lines.push({ level: 'debug', obj, msg }) };
 }
 
 test('root with runc on PATH gets the isolated runc runtime', () => {
