@@ -201,7 +201,7 @@ export class ContainerManager {
   async update(reference: string, rawBody: Buffer): Promise<void> {
     const record = this.get(reference);
     await this.#withLock(record.Id, async () => {
-      const { restore } = await updateContainer(this.#o.invoker, record, rawBody);
+      const { restore } = await updateContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime }, record, rawBody);
       try {
         await this.#persist(record);
       } catch (error) {

@@ -11,7 +11,7 @@ import { createEndpoints, networkModeOf, releaseEndpoints } from './endpoints.ts
 import { commandOf, mergeEnv } from './image-defaults.ts';
 import { toRuntimeMounts } from './mounts.ts';
 import { collectPrestartHooks, toRuntimeHooks } from './prestart-hooks.ts';
-import { RESOURCE_FIELDS } from './update-config.ts';
+import { resourcesOf } from './update-config.ts';
 
 export interface StartDeps {
   invoker: HookInvoker;
@@ -35,9 +35,6 @@ export async function startContainer(deps: StartDeps, record: ContainerRecord): 
 
 export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: RuntimeContainerSpec['prestartHooks']): RuntimeContainerSpec {
   const config = record.Config;
-  const resources = Object.fromEntries(RESOURCE_FIELDS
-    .filter((field) => record.HostConfig[field] !== undefined && record.HostConfig[field] !== null)
-    .map((field) => [field, record.HostConfig[field]]));
   return {
     id: record.Id,
     rootfs: record.hookd.rootfs,
@@ -54,7 +51,7 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
     stdinOnce: config.StdinOnce === true,
     mounts: toRuntimeMounts(record.Mounts),
     networkMode: networkModeOf(record),
-    resources,
+    resources: resourcesOf(record.HostConfig),
     readonlyRootfs: record.HostConfig.ReadonlyRootfs === true,
     prestartHooks,
     annotations: config.SpecAnnotation ?? {},

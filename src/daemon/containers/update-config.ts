@@ -14,6 +14,13 @@ export const RESOURCE_FIELDS = [
   'IntelRdtL3Cbm', 'ScheLatSwitch', 'NvidiaConfig',
 ];
 
+/** The resource fields a HostConfig sets (Docker's units), as the runtime takes them at start and update. */
+export function resourcesOf(hostConfig: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(RESOURCE_FIELDS
+    .filter((field) => hostConfig[field] !== undefined && hostConfig[field] !== null)
+    .map((field) => [field, hostConfig[field]]));
+}
+
 const NUMERIC_FIELDS = new Set(['CpuShares', 'CpuPeriod', 'CpuQuota', 'CpuRealtimePeriod', 'CpuRealtimeRuntime', 'CpuCount',
   'CpuPercent', 'NanoCpus', 'Memory', 'MemorySwap', 'MemoryReservation', 'MemorySwappiness', 'KernelMemory',
   'BlkioWeight', 'PidsLimit', 'IOMaximumBandwidth', 'IOMaximumIOps']);
@@ -37,7 +44,7 @@ export function decodeUpdateConfig(body: Record<string, unknown>): UpdateConfig 
   const update: UpdateConfig = { resources: {} };
   for (const field of RESOURCE_FIELDS) {
     const value = body[field];
-    if (value === undefined || value === null) continue;
+    if (value === undefined || value === null || isNoChange(field, value)) continue;
     if (NUMERIC_FIELDS.has(field) && (typeof value !== 'number' || !Number.isFinite(value))) {
       fail(field, `must be a number, got ${JSON.stringify(value)}`);
     }
@@ -69,6 +76,17 @@ export function decodeUpdateConfig(body: Record<string, unknown>): UpdateConfig 
     update.RestartPolicy = { Name: policy.Name as RestartPolicy['Name'], MaximumRetryCount: max as number };
   }
   return update;
+}
+
+/**
+ * Docker's update semantics: a zero, an empty string or an empty list leaves the field as it is.
+ * The docker CLI sends every resource field, so `docker update --memory 64m` would otherwise
+ * reset the CPU shares, cpuset, ... it did not name. PidsLimit is the exception: Docker sends it
+ * only when asked, and 0 there means "unlimited".
+ */
+function isNoChange(field: string, value: unknown): boolean {
+  if (value === 0) return field !== 'PidsLimit';
+  return value === '' || (Array.isArray(value) && value.length === 0);
 }
 
 export function applyEnvUpdate(current: string[], changes: string[]): string[] {

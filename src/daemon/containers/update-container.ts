@@ -1,16 +1,25 @@
-// POST /containers/{id}/update in Pouch's order: container.preUpdate gets the raw body before it
-// is decoded; the returned body is decoded and applied; when it carries Env, the full env is
-// written into the rootfs and container.postUpdate is told (rootfs + env). Any failure restores
-// the record and the env file, so nothing of the update remains; the caller persists on success.
+// POST /containers/{id}/update in Pouch's order (pouch-hooks.md §2.6): container.preUpdate gets
+// the raw body before it is decoded; the returned body is decoded and applied; when it carries
+// Env, the full env is written into the rootfs and container.postUpdate is told (rootfs + env);
+// then, for a running container and an update with resource fields, the runtime applies the
+// merged resources (Pouch's Client.UpdateResources). Any failure restores the record and the env
+// file, so nothing of the update remains; the caller persists on success.
 
 import type { HookInvoker } from '../../host/types.ts';
-import { badRequest } from '../api/errors.ts';
+import { ApiError, badRequest } from '../api/errors.ts';
 import { parseJsonObject } from '../api/request-body.ts';
+import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { writeEnvFile } from './env-file.ts';
-import { applyUpdate, decodeUpdateConfig } from './update-config.ts';
+import { applyUpdate, decodeUpdateConfig, resourcesOf } from './update-config.ts';
 
-export async function updateContainer(invoker: HookInvoker, record: ContainerRecord, rawBody: Buffer): Promise<{ restore(): Promise<void> }> {
+export interface UpdateDeps {
+  invoker: HookInvoker;
+  runtime: ContainerRuntime;
+}
+
+export async function updateContainer(deps: UpdateDeps, record: ContainerRecord, rawBody: Buffer): Promise<{ restore(): Promise<void> }> {
+  const { invoker } = deps;
   const result = await invoker.invoke('container.preUpdate', { rawDocument: rawBody, fields: { container_id: record.Id } });
   const body = decodeHookBody(result.document, rawBody);
   const update = decodeUpdateConfig(body);
@@ -29,11 +38,22 @@ export async function updateContainer(invoker: HookInvoker, record: ContainerRec
       restoreEnvFile = await writeEnvFile(record.hookd.rootfs, env);
       await invoker.invoke('container.postUpdate', { fields: { container_id: record.Id, rootfs: record.hookd.rootfs, env } });
     }
+    if (record.State.Running && Object.keys(update.resources).length > 0) await applyResources(deps.runtime, record);
   } catch (error) {
     await restore();
     throw error;
   }
   return { restore };
+}
+
+/** Live limits for a running container; a refusal becomes a 500 that names the container and the runtime's reason. */
+async function applyResources(runtime: ContainerRuntime, record: ContainerRecord): Promise<void> {
+  try {
+    await runtime.update(record.Id, record.hookd.stateDir, resourcesOf(record.HostConfig));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(500, `Cannot update container ${record.Id}: the ${runtime.name} runtime could not apply the new resources to the running container: ${reason}. The container's configuration was not changed; fix the values and update again`, { cause: error });
+  }
 }
 
 /**

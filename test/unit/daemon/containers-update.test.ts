@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HookdError } from '../../../src/host/errors.ts';
+import { RuntimeError } from '../../../src/daemon/runtime/errors.ts';
 import { renderEnvFile } from '../../../src/daemon/containers/env-file.ts';
 import { makeManager } from './containers-fakes.ts';
 
@@ -72,6 +73,57 @@ test('a failing container.postUpdate aborts the update: nothing persisted, memor
   assert.equal(manager.get('web').HostConfig.Memory, undefined);
   assert.equal(store.records.get(record.Id)?.HostConfig.Memory, undefined);
   await assert.rejects(stat(join(record.hookd.rootfs, 'etc/profile.d/hookd-env.sh')), /ENOENT/);
+});
+
+test('a running container gets the merged resources through the runtime, after container.postUpdate and before the record is saved', async () => {
+  const { manager, runtime, invoker, store } = await makeManager();
+  const record = await manager.create({ Image: 'busybox', HostConfig: { Memory: 32 * 1024 * 1024, CpuShares: 512 } }, 'web');
+  await manager.start('web');
+  const seen: Array<{ postUpdates: number; savedMemory: unknown }> = [];
+  runtime.onUpdate = () => seen.push({ postUpdates: invoker.callsOf('container.postUpdate').length, savedMemory: store.records.get(record.Id)?.HostConfig.Memory });
+  await manager.update('web', Buffer.from(JSON.stringify({ Memory: 64 * 1024 * 1024, PidsLimit: 50, Env: ['A=1'] })));
+  assert.deepEqual(runtime.updates, [{ id: record.Id, resources: { CpuShares: 512, Memory: 64 * 1024 * 1024, PidsLimit: 50 } }]);
+  assert.deepEqual(seen, [{ postUpdates: 1, savedMemory: 32 * 1024 * 1024 }], 'PostUpdate ran before, persisting comes after');
+  assert.equal(store.records.get(record.Id)?.HostConfig.Memory, 64 * 1024 * 1024);
+});
+
+test('a container that is not running gets its record updated only: the runtime is not asked', async () => {
+  const { manager, runtime, store } = await makeManager();
+  const record = await manager.create({ Image: 'busybox' }, 'web');
+  await manager.update('web', Buffer.from('{"Memory": 67108864}'));
+  assert.deepEqual(runtime.updates, []);
+  assert.equal(store.records.get(record.Id)?.HostConfig.Memory, 67108864);
+});
+
+test('an update without resource fields leaves a running container\'s limits alone', async () => {
+  const { manager, runtime } = await makeManager();
+  await manager.create({ Image: 'busybox', HostConfig: { Memory: 33554432 } }, 'web');
+  await manager.start('web');
+  await manager.update('web', Buffer.from('{"Label": ["team=a"]}'));
+  assert.deepEqual(runtime.updates, []);
+  assert.equal(manager.get('web').Config.Labels?.team, 'a');
+});
+
+test('a runtime that refuses the new resources aborts the update: it names the container, and nothing is kept in memory, on disk or in the env file', async () => {
+  const { manager, runtime, store } = await makeManager();
+  const record = await manager.create({ Image: 'busybox', Env: ['A=1'], HostConfig: { Memory: 33554432 } }, 'web');
+  await manager.start('web');
+  runtime.failUpdate = new RuntimeError('ERR_RUNTIME_COMMAND_FAILED', 'runc update --memory 1 web failed (exit 1): memory limit too low', record.Id);
+  await assert.rejects(manager.update('web', Buffer.from('{"Env": ["A=2"], "Memory": 1}')), (error: Error & { status?: number }) =>
+    error.status === 500 && error.message.includes(record.Id) && /memory limit too low/.test(error.message) && /not changed/.test(error.message));
+  assert.equal(manager.get('web').HostConfig.Memory, 33554432);
+  assert.deepEqual(manager.get('web').Config.Env, ['PATH=/bin', 'FROM_IMAGE=1', 'A=1']);
+  assert.equal(store.records.get(record.Id)?.HostConfig.Memory, 33554432);
+  await assert.rejects(stat(join(record.hookd.rootfs, 'etc/profile.d/hookd-env.sh')), /ENOENT/);
+});
+
+test('resource fields sent as zeros, empty strings or empty lists (as the docker CLI sends the ones not named) change nothing', async () => {
+  const { manager } = await makeManager();
+  await manager.create({ Image: 'busybox', HostConfig: { CpuShares: 512, CpusetCpus: '0', Memory: 33554432 } }, 'web');
+  await manager.update('web', Buffer.from(JSON.stringify({ Memory: 67108864, CpuShares: 0, CpusetCpus: '', MemorySwap: 0, Devices: [], PidsLimit: 0 })));
+  const { HostConfig } = manager.get('web');
+  assert.deepEqual({ Memory: HostConfig.Memory, CpuShares: HostConfig.CpuShares, CpusetCpus: HostConfig.CpusetCpus, MemorySwap: HostConfig.MemorySwap, PidsLimit: HostConfig.PidsLimit },
+    { Memory: 67108864, CpuShares: 512, CpusetCpus: '0', MemorySwap: undefined, PidsLimit: 0 });
 });
 
 test('a bad update field is a 400 naming it', async () => {
