@@ -2,8 +2,9 @@
 # The compose integration test, start to finish (docs/integration-testing.md). Run by .ci/run and
 # by test/compose/compose.test.ts:
 #
-#   1. a Docker engine: installs docker.io + docker-compose from Debian and starts dockerd when
-#      they are missing and we are root; otherwise exits 77 with the reason (a skip, not a pass)
+#   1. a Docker engine: installs docker.io + docker-compose (and busybox-static, python3.11,
+#      openssl) from Debian and starts dockerd when they are missing and we are root; otherwise
+#      exits 77 with the reason (a skip, not a pass)
 #   2. the local base images (scripts/compose/build-base-images.sh, offline) and the TLS material
 #      (scripts/compose/gen-certs.sh)
 #   3. `docker-compose up --build --exit-code-from tests`: every sidecar's effect
@@ -15,29 +16,38 @@
 #   5. `docker-compose down -v`, always
 #
 # Environment: HOOKD_COMPOSE_PUBLIC_IMAGES=1 builds on the public base images instead of the local
-# ones (needs a registry); HOOKD_COMPOSE_PROJECT names the compose project (default: one per run).
+# ones (needs a registry); HOOKD_COMPOSE_PROJECT names the compose project (default: one per run);
+# HOOKD_COMPOSE_REQUIRED=1 (CI) turns every reason to skip into a failure.
 # Exit status: 0 passed, 1 failed, 77 skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SKIPPED=77
+# The engine, the base images' shell (busybox) and Python, and openssl for the certificates.
+DEBIAN_PACKAGES=(docker.io docker-compose busybox-static python3.11 python3.11-venv openssl)
 ENGINE_START_TIMEOUT_S=60
 project=${HOOKD_COMPOSE_PROJECT:-hookd-it-$$}
 logs=$(mktemp -d /tmp/hookd-compose-test.XXXXXX)
 started=$(date +%s)
 
 say() { echo "compose-test [$(( $(date +%s) - started ))s] $*"; }
-skip() { echo "compose-test: SKIP: $*"; rm -rf "$logs"; exit "$SKIPPED"; }
+# HOOKD_COMPOSE_REQUIRED=1 (CI): a reason to skip is a failure, so a broken engine never passes as "skipped".
+skip() {
+  [ "${HOOKD_COMPOSE_REQUIRED:-0}" = 1 ] && fail "$* (HOOKD_COMPOSE_REQUIRED=1: not skipping)"
+  echo "compose-test: SKIP: $*"
+  rm -rf "$logs"
+  exit "$SKIPPED"
+}
 fail() { echo "compose-test: FAIL: $*" >&2; exit 1; }
 
 # --- 1. the engine ------------------------------------------------------------------------------
 install_engine() {
-  [ "$(id -u)" = 0 ] || skip "docker or docker-compose is missing and we are not root to install them (apt-get install docker.io docker-compose busybox-static)"
-  command -v apt-get >/dev/null || skip "docker or docker-compose is missing and there is no apt-get to install them"
-  say "installing docker.io, docker-compose and busybox-static from Debian"
+  [ "$(id -u)" = 0 ] || skip "a tool is missing and we are not root to install it (apt-get install ${DEBIAN_PACKAGES[*]})"
+  command -v apt-get >/dev/null || skip "a tool is missing and there is no apt-get to install it (${DEBIAN_PACKAGES[*]})"
+  say "installing ${DEBIAN_PACKAGES[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >"$logs/apt.log" 2>&1 || skip "apt-get update failed: $(tail -3 "$logs/apt.log")"
-  apt-get install -y -qq docker.io docker-compose busybox-static >>"$logs/apt.log" 2>&1 || skip "apt-get install failed: $(tail -3 "$logs/apt.log")"
+  apt-get install -y -qq "${DEBIAN_PACKAGES[@]}" >>"$logs/apt.log" 2>&1 || skip "apt-get install failed: $(tail -3 "$logs/apt.log")"
 }
 
 start_engine() {
@@ -58,20 +68,13 @@ start_engine() {
 needs_install=0
 command -v docker >/dev/null || needs_install=1
 command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || needs_install=1
-[ -x /bin/busybox ] || needs_install=1 # the base images' shell
+[ -x /bin/busybox ] || needs_install=1
+[ -x /usr/bin/python3.11 ] || needs_install=1
+command -v openssl >/dev/null || needs_install=1
 [ "$needs_install" = 0 ] || install_engine
 start_engine
 if command -v docker-compose >/dev/null; then compose=(docker-compose); else compose=(docker compose); fi
 dc() { "${compose[@]}" -p "$project" --ansi never "$@"; }
-
-# --- 2. images and keys -------------------------------------------------------------------------
-if [ "${HOOKD_COMPOSE_PUBLIC_IMAGES:-0}" != 1 ]; then
-  say "building the local base images"
-  bash scripts/compose/build-base-images.sh
-  export HOOKD_NODE_IMAGE=hookd-base-node:local HOOKD_PYTHON_IMAGE=hookd-base-python:local
-  export HOOKD_GO_IMAGE=hookd-base-go:local HOOKD_STATIC_IMAGE=hookd-base-static:local
-fi
-bash scripts/compose/gen-certs.sh
 
 cleanup() {
   local status=$?
@@ -89,6 +92,15 @@ trap cleanup EXIT
 # A signal (the node test's timeout, ^C) ends the run through the EXIT trap, so compose is torn down.
 trap 'exit 143' TERM
 trap 'exit 130' INT
+
+# --- 2. images and keys -------------------------------------------------------------------------
+if [ "${HOOKD_COMPOSE_PUBLIC_IMAGES:-0}" != 1 ]; then
+  say "building the local base images"
+  bash scripts/compose/build-base-images.sh
+  export HOOKD_NODE_IMAGE=hookd-base-node:local HOOKD_PYTHON_IMAGE=hookd-base-python:local
+  export HOOKD_GO_IMAGE=hookd-base-go:local HOOKD_STATIC_IMAGE=hookd-base-static:local
+fi
+bash scripts/compose/gen-certs.sh
 
 say "building the daemon, plugin and tests images"
 dc build >"$logs/build.log" 2>&1 || { tail -40 "$logs/build.log" >&2; fail "docker-compose build failed"; }
