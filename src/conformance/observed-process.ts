@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { HOST_PROTOCOL_VERSIONS } from '../host/hooks.ts';
+import { launchEnvironment } from '../host/launcher.ts';
 import { parseJsonLine } from '../host/log-forward.ts';
 
 /** Kept per stream so that a flood cannot exhaust the kit's memory. */
@@ -65,12 +65,11 @@ export async function startObservedProcess(target: LaunchTarget, runtimeDir: str
   const socketPath = join(runtimeDir, `${target.name}.sock`);
   await rm(socketPath, { force: true });
   const address = `unix://${socketPath}`;
-  const env: NodeJS.ProcessEnv = { ...withoutHookdVariables(process.env), ...target.env };
-  if (withHookdEnv) {
-    env.HOOKD_PLUGIN_NAME = target.name;
-    env.HOOKD_PLUGIN_ADDRESS = address;
-    env.HOOKD_PROTOCOL_VERSIONS = HOST_PROTOCOL_VERSIONS.join(',');
-  }
+  const env: NodeJS.ProcessEnv = {
+    ...withoutHookdVariables(process.env),
+    ...target.env,
+    ...(withHookdEnv ? launchEnvironment(target.name, address) : {}),
+  };
   const child = spawn(target.command, target.args, { cwd: target.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);

@@ -52,6 +52,18 @@ export async function createRuntimeDir(base?: string): Promise<{ dir: string; is
   return { dir: base, isOwned: false };
 }
 
+/**
+ * The HOOKD_* variables a launched plugin gets (docs/protocol.md §3). The one definition, shared
+ * with the conformance kit, which must launch plugins exactly as the host does.
+ */
+export function launchEnvironment(name: string, address: string): Record<string, string> {
+  return {
+    HOOKD_PLUGIN_NAME: name,
+    HOOKD_PLUGIN_ADDRESS: address,
+    HOOKD_PROTOCOL_VERSIONS: HOST_PROTOCOL_VERSIONS.join(','),
+  };
+}
+
 export async function launchPlugin(name: string, spec: LaunchSpec, runtimeDir: string, logger: Logger): Promise<LaunchedPlugin> {
   const socketPath = join(runtimeDir, `${name}.sock`);
   // A socket left by a previous run (or a crashed attempt) would make the plugin's bind fail.
@@ -59,12 +71,7 @@ export async function launchPlugin(name: string, spec: LaunchSpec, runtimeDir: s
   const address = `unix://${socketPath}`;
   const subprocess = execa(spec.command, spec.args, {
     cwd: spec.cwd,
-    env: {
-      ...spec.env,
-      HOOKD_PLUGIN_NAME: name,
-      HOOKD_PLUGIN_ADDRESS: address,
-      HOOKD_PROTOCOL_VERSIONS: HOST_PROTOCOL_VERSIONS.join(','),
-    },
+    env: { ...spec.env, ...launchEnvironment(name, address) },
     extendEnv: true,
     detached: true,
     stdin: 'pipe',
