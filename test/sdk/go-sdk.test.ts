@@ -5,7 +5,7 @@
 // Modules come from the Go module proxy on first use. Then the Go examples are built and run
 // under the real host (src/host), to prove the two languages agree on the wire.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { pino } from 'pino';
 
 import { parseManifest } from '../../src/host/manifest.ts';
 import { PluginHost } from '../../src/host/plugin-host.ts';
+import { runSuite, type SuiteRun } from './run-suite.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SDK_DIR = join(ROOT, 'plugin-sdk/go');
@@ -40,37 +41,9 @@ function listModules(): string[] {
   return [SDK_DIR, ...examples];
 }
 
-interface GoTestRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
-
-function runGoTest(cwd: string): Promise<GoTestRun> {
-  return runCommand('go', ['test', './...'], cwd);
-}
-
-function runCommand(command: string, args: string[], cwd: string): Promise<GoTestRun> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      // -count=1: always run (no cached "ok"), since the suites start real processes. No HOOKD_*
-      // from a developer's shell leaking into the plugins the suites start.
-      env: { ...withoutHookdVariables(process.env), GOFLAGS: '-count=1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: SUITE_TIMEOUT_MS,
-      killSignal: 'SIGKILL',
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolveRun({ code, signal, output }));
-  });
-}
-
-function withoutHookdVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('HOOKD_')));
+// -count=1: always run (no cached "ok"), since the suites start real processes.
+function runGoTest(cwd: string): Promise<SuiteRun> {
+  return runSuite('go', ['test', './...'], { cwd, env: { GOFLAGS: '-count=1' }, timeoutMs: SUITE_TIMEOUT_MS });
 }
 
 describe('Go plugin SDK and examples (go test)', () => {
@@ -103,7 +76,7 @@ describe('Go example plugins under the real hookd host', { timeout: SUITE_TIMEOU
   before(async () => {
     if ('missing' in found) return;
     for (const example of examples) {
-      const build = await runCommand('bash', ['build.sh'], join(ROOT, 'examples', example));
+      const build = await runSuite('bash', ['build.sh'], { cwd: join(ROOT, 'examples', example), timeoutMs: SUITE_TIMEOUT_MS });
       assert.equal(build.code, 0, `examples/${example}/build.sh failed:\n${build.output}`);
     }
     const manifests = examples.map((example) => {

@@ -5,7 +5,7 @@
 // (created by scripts/generate.d/python.sh or by hand, see below), else python3 from PATH.
 // Without Python 3.11 and the SDK's dependencies the suites skip with a printed reason.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import { pino } from 'pino';
 
 import { isHookdError, PluginHost, type PluginManifest } from '../../src/host/index.ts';
 import { parseManifest } from '../../src/host/manifest.ts';
+import { runSuite, type SuiteRun } from './run-suite.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SDK_DIR = join(ROOT, 'plugin-sdk/python');
@@ -51,33 +52,9 @@ function listSuites(): string[] {
   return [SDK_DIR, ...examples];
 }
 
-interface PytestRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
-
-function runPytest(python: string, cwd: string): Promise<PytestRun> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-      cwd,
-      // No bytecode or cache files in the work tree; no HOOKD_* from a developer's shell leaking
-      // into the plugins the suites start.
-      env: { ...withoutHookdVariables(process.env), PYTHONDONTWRITEBYTECODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: SUITE_TIMEOUT_MS,
-      killSignal: 'SIGKILL',
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolveRun({ code, signal, output }));
-  });
-}
-
-function withoutHookdVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('HOOKD_')));
+// No bytecode or cache files in the work tree.
+function runPytest(python: string, cwd: string): Promise<SuiteRun> {
+  return runSuite(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd, env: { PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: SUITE_TIMEOUT_MS });
 }
 
 /** Probed once for both groups of tests. */
