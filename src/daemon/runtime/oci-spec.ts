@@ -76,13 +76,14 @@ export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): Oc
 
 /** The process part alone: also what `runc exec --process` takes. */
 export function buildProcess(
-  spec: Pick<RuntimeContainerSpec, 'args' | 'env' | 'cwd' | 'resources'>,
+  spec: Pick<RuntimeContainerSpec, 'args' | 'env' | 'cwd' | 'resources'> & { tty?: boolean },
   user: ResolvedUser,
 ): OciProcess {
   const caps = [...DEFAULT_CAPABILITIES];
   return {
-    // Never a terminal here: the shim owns stdio as pipes (tty containers are a later addition).
-    terminal: false,
+    // runc allocates the pty in the foreground; the runtime runs runc behind script(1) then,
+    // since runc wants a terminal of its own too (terminal.ts). The caller says tty only if it can.
+    terminal: spec.tty === true,
     user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
     args: [...spec.args],
     env: withDefaultEnv(spec.env, user),

@@ -2,6 +2,7 @@
 // cgroups (isolated = false; the daemon says so at start-up and in /info). Still: one shim per
 // container, prestart hooks with the OCI state on stdin, json-file logs, exit files, and cwd
 // inside the rootfs, so the container manager cannot tell the runtimes apart by behaviour.
+// Tty containers and `exec -t` get a pseudo-terminal through script(1) (terminal.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { launchShim, resetShimState } from './shim-launch.ts';
 import { isProcessAlive, readPidFile, readShimConfig, removeShimState, shimPaths, type ShimConfig } from './shim-files.ts';
 import { envListToRecord, withHostPath } from './env-list.ts';
 import { resolveContainerUser } from './user.ts';
+import { findScript, underScript } from './terminal.ts';
 
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process' as const;
@@ -23,9 +25,9 @@ export class ProcessRuntime implements ContainerRuntime {
    * daemon restart the manager's reconcile (state() or waitExit()) is what makes kill() work.
    */
   readonly #stateDirs = new Map<string, string>();
-  readonly #logger: Pick<RuntimeLogger, 'debug'> | undefined;
+  readonly #logger: Pick<RuntimeLogger, 'debug' | 'warn'> | undefined;
 
-  constructor(options: { logger?: Pick<RuntimeLogger, 'debug'> } = {}) {
+  constructor(options: { logger?: Pick<RuntimeLogger, 'debug' | 'warn'> } = {}) {
     this.#logger = options.logger;
   }
 
@@ -33,10 +35,12 @@ export class ProcessRuntime implements ContainerRuntime {
     this.#stateDirs.set(spec.id, spec.stateDir);
     await resetShimState(spec.stateDir, spec.exitPath);
     const user = spec.user === '' ? undefined : await resolveContainerUser(spec.id, spec.user, spec.rootfs);
+    const ttyScript = spec.tty ? findScript(spec.id, this.#logger) : undefined;
     return launchShim(spec.stateDir, {
       mode: 'process', id: spec.id, rootfs: spec.rootfs, logPath: spec.logPath, exitPath: spec.exitPath,
       openStdin: spec.openStdin, stdinOnce: spec.stdinOnce, args: spec.args, env: spec.env, cwd: spec.cwd,
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      ...(ttyScript ? { ttyScript } : {}),
       prestartHooks: spec.prestartHooks, annotations: spec.annotations,
     });
   }
@@ -100,7 +104,7 @@ export class ProcessRuntime implements ContainerRuntime {
     this.#logger?.debug({ container: id, resources }, 'process runtime has no cgroups: the resource update is recorded only, not applied');
   }
 
-  /** Spawns in the container's rootfs (at cwd inside it when that exists), with its env. */
+  /** Spawns in the container's rootfs (at cwd inside it when that exists), with its env; behind script(1) for a tty. */
   async exec(id: string, stateDir: string, spec: ExecSpec): Promise<ChildProcess> {
     this.#stateDirs.set(id, stateDir);
     const config = await requireConfig(id, stateDir);
@@ -108,9 +112,12 @@ export class ProcessRuntime implements ContainerRuntime {
     if (command === undefined) throw new RuntimeError('ERR_RUNTIME_START_FAILED', `exec in container ${id}: no command`, id);
     const user = spec.user === '' || process.getuid?.() !== 0 ? undefined : await resolveContainerUser(id, spec.user, config.rootfs);
     const inRootfs = join(config.rootfs, spec.cwd || config.cwd);
-    return spawn(command, args, {
+    const env = envListToRecord(withHostPath(spec.env));
+    const ttyScript = spec.tty ? findScript(id, this.#logger) : undefined;
+    const launch = ttyScript ? underScript(ttyScript, spec.args, env) : { command, args, env };
+    return spawn(launch.command, launch.args, {
       cwd: existsSync(inRootfs) ? inRootfs : config.rootfs,
-      env: envListToRecord(withHostPath(spec.env)),
+      env: launch.env,
       stdio: 'pipe',
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });

@@ -2,13 +2,15 @@
 // hooks.prestart are the sorted PreStart results) and launches the shim, which runs
 // `runc run` in the foreground; everything else goes through runc's own subcommands, so
 // runc's state under `root` is the truth, and a restarted daemon needs nothing in memory.
+// A Tty container gets process.terminal, and the shim runs runc behind script(1) (terminal.ts);
+// so does `exec -t`.
 
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeState } from './runtime.ts';
+import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeLogger, RuntimeState } from './runtime.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { openStdinWriter } from './attach-stdin.ts';
 import { RuntimeError } from './errors.ts';
@@ -19,6 +21,7 @@ import { commandFailed, isNotExistError, isNotRunningError, runRunc, updateFlags
 import { launchShim, resetShimState } from './shim-launch.ts';
 import { isProcessAlive, readPidFile, readShimConfig, removeShimState, shimPaths } from './shim-files.ts';
 import { resolveContainerUser } from './user.ts';
+import { findScript, underScript } from './terminal.ts';
 
 export const DEFAULT_RUNC_ROOT = '/run/hookd/runc';
 
@@ -26,9 +29,11 @@ export class RuncRuntime implements ContainerRuntime {
   readonly name = 'runc' as const;
   readonly isolated = true;
   readonly #runc: RuncOptions;
+  readonly #logger: Pick<RuntimeLogger, 'warn'> | undefined;
 
-  constructor(options: Partial<RuncOptions> = {}) {
+  constructor(options: Partial<RuncOptions> & { logger?: Pick<RuntimeLogger, 'warn'> } = {}) {
     this.#runc = { binary: options.binary ?? 'runc', root: options.root ?? DEFAULT_RUNC_ROOT };
+    this.#logger = options.logger;
   }
 
   async start(spec: RuntimeContainerSpec): Promise<{ pid: number }> {
@@ -36,14 +41,17 @@ export class RuncRuntime implements ContainerRuntime {
     // A container of this id left in runc's state by a crash would make `runc run` refuse.
     await runRunc(this.#runc, ['delete', '--force', spec.id]);
     const user = await resolveContainerUser(spec.id, spec.user, spec.rootfs);
+    const ttyScript = spec.tty ? findScript(spec.id, this.#logger) : undefined;
     const bundle = shimPaths(spec.stateDir).bundle;
     await mkdir(bundle, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(bundle, 'config.json'), `${JSON.stringify(buildOciSpec(spec, user), null, 2)}\n`);
+    const oci = buildOciSpec({ ...spec, tty: ttyScript !== undefined }, user);
+    await writeFileAtomic(join(bundle, 'config.json'), `${JSON.stringify(oci, null, 2)}\n`);
     await mkdir(this.#runc.root, { recursive: true, mode: 0o700 });
     return launchShim(spec.stateDir, {
       mode: 'runc', id: spec.id, rootfs: spec.rootfs, logPath: spec.logPath, exitPath: spec.exitPath,
       openStdin: spec.openStdin, stdinOnce: spec.stdinOnce, args: spec.args, env: spec.env, cwd: spec.cwd,
       prestartHooks: spec.prestartHooks, annotations: spec.annotations, runc: this.#runc,
+      ...(ttyScript ? { ttyScript } : {}),
     });
   }
 
@@ -101,15 +109,21 @@ export class RuncRuntime implements ContainerRuntime {
     throw commandFailed(id, args, result);
   }
 
-  /** `runc exec --process <json>`: the process runs in the container's namespaces and cgroup. */
+  /**
+   * `runc exec --process <json>`: the process runs in the container's namespaces and cgroup. With
+   * a tty, process.terminal and runc behind script(1), as for `runc run`.
+   */
   async exec(id: string, stateDir: string, spec: ExecSpec): Promise<ChildProcess> {
     const config = await readShimConfig(stateDir);
     if (!config) throw new RuntimeError('ERR_RUNTIME_UNKNOWN_CONTAINER', `no runtime state for container ${id} in ${stateDir}`, id);
     const user = await resolveContainerUser(id, spec.user, config.rootfs);
     const processFile = join(stateDir, `exec-${randomBytes(6).toString('hex')}.json`);
-    const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || config.cwd, resources: {} }, user);
+    const ttyScript = spec.tty ? findScript(id, this.#logger) : undefined;
+    const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || config.cwd, resources: {}, tty: ttyScript !== undefined }, user);
     await writeFileAtomic(processFile, JSON.stringify(oci));
-    const child = spawn(this.#runc.binary, ['--root', this.#runc.root, 'exec', '--process', processFile, id], { stdio: 'pipe' });
+    const argv = [this.#runc.binary, '--root', this.#runc.root, 'exec', '--process', processFile, id];
+    const launch = ttyScript ? underScript(ttyScript, argv, process.env as Record<string, string>) : { command: argv[0]!, args: argv.slice(1), env: process.env };
+    const child = spawn(launch.command, launch.args, { env: launch.env, stdio: 'pipe' });
     const cleanup = (): void => void rm(processFile, { force: true });
     child.once('close', cleanup);
     child.once('error', cleanup);

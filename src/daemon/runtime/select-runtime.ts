@@ -1,9 +1,8 @@
 // Chooses the container runtime at daemon start (DESIGN §5): runc when the daemon is root and
 // runc is on PATH, otherwise the process runtime, with a warning that containers are not isolated.
 
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { ContainerRuntime, RuntimeLogger } from './runtime.ts';
+import { findOnPath } from './executable-lookup.ts';
 import { ProcessRuntime } from './process-runtime.ts';
 import { RuncRuntime } from './runc-runtime.ts';
 
@@ -29,25 +28,11 @@ export function selectRuntime(options: SelectRuntimeOptions): ContainerRuntime {
   }
   if (options.preferred !== 'process' && reason === undefined && runcPath !== undefined) {
     options.logger.info({ runtime: 'runc', runc: runcPath }, 'containers run through runc');
-    return new RuncRuntime({ binary: runcPath, ...(options.runcRoot ? { root: options.runcRoot } : {}) });
+    return new RuncRuntime({ binary: runcPath, logger: options.logger, ...(options.runcRoot ? { root: options.runcRoot } : {}) });
   }
   options.logger.warn(
     { runtime: 'process', reason: options.preferred === 'process' ? 'chosen in the configuration' : reason },
     'containers run as plain host processes WITHOUT isolation (no namespaces, no cgroups, no resource limits)',
   );
   return new ProcessRuntime({ logger: options.logger });
-}
-
-function findOnPath(name: string, searchPath: string): string | undefined {
-  for (const dir of searchPath.split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory (or not executable): try the next one
-    }
-  }
-  return undefined;
 }

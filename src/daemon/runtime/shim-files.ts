@@ -33,6 +33,12 @@ export interface ShimConfig {
   gid?: number;
   prestartHooks: RuntimeHook[];
   annotations: Record<string, string>;
+  /**
+   * Tty containers: util-linux script(1), through which the process (process mode) or `runc run`
+   * (runc mode, with process.terminal in config.json) gets a pseudo-terminal; see terminal.ts.
+   * Absent: plain pipes (no Tty, script missing, or a shim.json older than it).
+   */
+  ttyScript?: string;
   /** runc mode: binary and --root. */
   runc?: { binary: string; root: string };
 }

@@ -4,6 +4,7 @@
 //   1. reads shim.json, records its pid, opens shim.alive (held until it exits)
 //   2. starts the process: process mode runs the prestart hooks, then the command;
 //      runc mode runs `runc run` in the foreground (runc runs the hooks from config.json);
+//      a Tty container's command (or runc) runs behind script(1), on a pty (terminal.ts);
 //      with openStdin, copies the stdin fifo to the process (stdin-relay.ts: StdinOnce)
 //   3. reports {pid} or {error} once on fd 3 (the launcher's ready pipe) and closes it
 //   4. appends stdout/stderr to logPath (json-file), until the process ends
@@ -17,14 +18,19 @@ import { closeSync, constants, existsSync, openSync, watch, writeSync } from 'no
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { constants as osConstants } from 'node:os';
+import type { Readable } from 'node:stream';
 import { envListToRecord, withHostPath } from './env-list.ts';
 import { JsonLogWriter } from './json-log.ts';
 import { writeExitFile } from './exit-file.ts';
 import { PrestartHookError, runPrestartHooks } from './prestart-hooks.ts';
 import { readPidFile, readShimConfig, shimPaths, type ShimConfig, type ShimReport } from './shim-files.ts';
 import { openStdinRelay, type StdinRelay } from './stdin-relay.ts';
+import { commandProblem } from './executable-lookup.ts';
+import { underScript, type TerminalLaunch } from './terminal.ts';
 
 const READY_FD = 3;
+/** The fd on which the shell under script(1) reports the container's pid (process mode, tty). */
+const TTY_PID_FD = 3;
 
 class StartError extends Error {
   readonly code: 'ERR_RUNTIME_HOOK_FAILED' | 'ERR_RUNTIME_START_FAILED';
@@ -61,7 +67,9 @@ async function main(stateDir: string): Promise<void> {
   const exitCode = await child.exited;
   // As when a pid namespace's init dies: whatever the process left in its group goes too, so an
   // orphan holding stdout cannot keep the container "running" (process mode; runc has a pidns).
-  if (config.mode === 'process' && child.process.pid !== undefined) killGroup(child.process.pid);
+  // The group is the container pid's: behind script(1) that is the command's, not script's.
+  const containerPid = config.mode === 'process' ? await readPidFile(paths.containerPid) : undefined;
+  if (containerPid !== undefined) killGroup(containerPid);
   await child.copied;
   await log.close();
   await writeExitFile(config.exitPath, { exitCode, finishedAt: new Date().toISOString() });
@@ -79,6 +87,8 @@ interface Started {
 }
 
 function watchStarted(child: ChildProcess, log: JsonLogWriter, stdin: StdinRelay | undefined): Started {
+  // Behind script(1), a stdin pipe is there even without a relay and is never ended: EOF on it
+  // would type the terminal's EOF character to the process, where Docker's tty just stays open.
   if (stdin && child.stdin) stdin.connect(child.stdin);
   return {
     process: child,
@@ -103,13 +113,17 @@ async function startProcess(config: ShimConfig, stateDir: string, stdin: StdinRe
   const [command, ...args] = config.args;
   if (command === undefined) throw new StartError('no command to run (empty Entrypoint and Cmd)', 127);
   const inRootfs = join(config.rootfs, config.cwd);
+  const cwd = existsSync(inRootfs) ? inRootfs : config.rootfs;
+  const env = envListToRecord(withHostPath(config.env));
+  const launch = config.ttyScript ? terminalLaunch(config.ttyScript, config.args, env, cwd) : { command, args, env };
   const asRoot = process.getuid?.() === 0;
-  const child = spawn(command, args, {
-    cwd: existsSync(inRootfs) ? inRootfs : config.rootfs,
-    env: envListToRecord(withHostPath(config.env)),
+  const child = spawn(launch.command, launch.args, {
+    cwd,
+    env: launch.env,
     // Its own process group: kill() signals the whole group, like a signal to a pid namespace.
+    // (Behind script(1) the command has a session of its own, whose pid the shell reports.)
     detached: true,
-    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    stdio: config.ttyScript ? ['pipe', 'pipe', 'pipe', 'pipe'] : [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     ...(asRoot && config.uid !== undefined ? { uid: config.uid } : {}),
     ...(asRoot && config.gid !== undefined ? { gid: config.gid } : {}),
   });
@@ -122,18 +136,57 @@ async function startProcess(config: ShimConfig, stateDir: string, stdin: StdinRe
       reject(new StartError(`exec: "${command}": ${error.code === 'ENOENT' ? 'executable file not found' : error.message}`, exitCode));
     });
   });
-  await writeFile(shimPaths(stateDir).containerPid, `${child.pid}\n`);
-  report({ pid: child.pid! });
+  const pid = config.ttyScript ? await readReportedPid(child.stdio[TTY_PID_FD] as Readable) : child.pid;
+  if (pid === undefined) {
+    const code = await started.exited;
+    await started.copied;
+    throw new StartError(`script(1) exited (status ${code}) before it ran the command; its output is in the container's log`, code === 0 ? 128 : code);
+  }
+  await writeFile(shimPaths(stateDir).containerPid, `${pid}\n`);
+  report({ pid });
   return started;
+}
+
+/**
+ * The command behind script(1), checked first as spawn would check it: behind a shell, a missing
+ * command would only print "not found" into the log instead of failing the start (127/126).
+ */
+function terminalLaunch(script: string, argv: string[], env: Record<string, string>, cwd: string): TerminalLaunch {
+  const command = argv[0]!;
+  const problem = commandProblem(command, env.PATH ?? '', cwd);
+  if (problem === 'ENOENT') throw new StartError(`exec: "${command}": executable file not found`, 127);
+  if (problem === 'EACCES') throw new StartError(`exec: "${command}": permission denied`, 126);
+  return underScript(script, argv, env, { reportPidFd: TTY_PID_FD });
+}
+
+/** The first line on the pipe (the shell's pid), or undefined if it closed first. */
+async function readReportedPid(pipe: Readable): Promise<number | undefined> {
+  let text = '';
+  pipe.setEncoding('utf8');
+  // script(1) itself holds the pipe's write end too, so EOF would come only with its exit.
+  for await (const chunk of pipe) {
+    text += chunk as string;
+    if (text.includes('\n')) break;
+  }
+  pipe.destroy();
+  const pid = Number.parseInt(text, 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 async function startRunc(config: ShimConfig, stateDir: string, stdin: StdinRelay | undefined, log: JsonLogWriter): Promise<Started> {
   const paths = shimPaths(stateDir);
   const runc = config.runc!;
-  const child = spawn(runc.binary, [
+  const runcArgs = [
     '--root', runc.root, '--log', paths.runcLog, '--log-format', 'json',
     'run', '--bundle', paths.bundle, '--pid-file', paths.containerPid, config.id,
-  ], { cwd: paths.bundle, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  ];
+  // A tty container (process.terminal in config.json): runc wants a terminal of its own as well.
+  const launch = config.ttyScript
+    ? underScript(config.ttyScript, [runc.binary, ...runcArgs], process.env as Record<string, string>)
+    : { command: runc.binary, args: runcArgs, env: process.env };
+  const child = spawn(launch.command, launch.args, {
+    cwd: paths.bundle, env: launch.env, stdio: [stdin || config.ttyScript ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
   const started = watchStarted(child, log, stdin);
   const { exited } = started;
   // runc writes --pid-file (via a rename) once the hooks ran and the process was started; if

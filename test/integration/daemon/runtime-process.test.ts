@@ -265,7 +265,7 @@ test('exec runs a command in the container rootfs and delete removes the runtime
 
 test('update is recorded only: it returns normally and says at debug level that there are no cgroups', async () => {
   const lines: Array<{ obj: object; msg?: string }> = [];
-  const runtime = new ProcessRuntime({ logger: { debug: (obj, msg) => lines.push({ obj, msg }) } });
+  const runtime = new ProcessRuntime({ logger: { debug: (obj, msg) => lines.push({ obj, msg }), warn: () => undefined } });
   const spec = await specFor({ args: ['sleep', '60'] });
   await run(runtime, spec);
   await runtime.update(spec.id, spec.stateDir, { Memory: 64 * 1024 * 1024 });
@@ -273,4 +273,87 @@ test('update is recorded only: it returns normally and says at debug level that 
   assert.match(lines[0]?.msg ?? '', /no cgroups/);
   assert.deepEqual(lines[0]?.obj, { container: spec.id, resources: { Memory: 64 * 1024 * 1024 } });
   assert.equal((await runtime.state(spec.id, spec.stateDir)).status, 'running');
+});
+
+/** The stdout entries of a container's log, joined (a tty has no stderr: a terminal is one stream). */
+async function terminalOutput(path: string): Promise<string> {
+  const lines = await logLines(path);
+  assert.deepEqual(lines.filter((l) => l.stream !== 'stdout'), [], 'a terminal has one stream');
+  return lines.map((l) => l.log).join('');
+}
+
+test('a tty container runs on a pseudo-terminal: tty prints a /dev/pts path with CRLF line ends, and the exit code is the command\'s', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'tty; echo to-stderr >&2; exit 3'], tty: true });
+  await run(runtime, spec);
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 3);
+  assert.match(await terminalOutput(spec.logPath), /^\/dev\/pts\/\d+\r\nto-stderr\r\n$/);
+});
+
+test('in a tty container stdin and stdout are terminals ([ -t 0 ] && [ -t 1 ] exits 0); without Tty they are not', async () => {
+  const runtime = new ProcessRuntime();
+  const withTty = await specFor({ args: ['sh', '-c', '[ -t 0 ] && [ -t 1 ]'], tty: true });
+  await run(runtime, withTty);
+  assert.equal((await runtime.waitExit(withTty.id, withTty.stateDir)).exitCode, 0);
+  const withoutTty = await specFor({ args: ['sh', '-c', '[ -t 0 ] && [ -t 1 ]'], openStdin: true });
+  await run(runtime, withoutTty);
+  assert.equal((await runtime.waitExit(withoutTty.id, withoutTty.stateDir)).exitCode, 1);
+});
+
+test('a tty container\'s pid is the command\'s, not script(1)\'s: kill signals it and the exit code says which signal', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sleep', '60'], tty: true });
+  const { pid } = await run(runtime, spec);
+  // Read at once, the pid may still be the shell about to exec the command; its parent is script.
+  const parentPid = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /s, '').split(' ')[1];
+  assert.equal((await readFile(`/proc/${parentPid}/comm`, 'utf8')).trim(), 'script');
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  await runtime.kill(spec.id, 'SIGTERM');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 128 + 15);
+});
+
+test('a tty container outlives the daemon process that started it', async () => {
+  const spec = await specFor({ args: ['sleep', '60'], tty: true });
+  const runtimeUrl = new URL('../../../src/daemon/runtime/process-runtime.ts', import.meta.url).href;
+  const daemon = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `const { ProcessRuntime } = await import(${JSON.stringify(runtimeUrl)});
+     const { pid } = await new ProcessRuntime().start(JSON.parse(process.argv[1]));
+     console.log(pid);`, JSON.stringify(spec)], { cwd: process.cwd() });
+  const pid = Number(daemon.stdout.trim());
+  const runtime = new ProcessRuntime();
+  started.push({ runtime, spec });
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGTERM');
+  assert.equal((await waiting).exitCode, 128 + 15);
+});
+
+test('stdin from the relay reaches a tty container, echoed by the terminal as Docker\'s is', { timeout: 15_000 }, async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'read line; echo "got $line"'], tty: true, openStdin: true, stdinOnce: true });
+  await run(runtime, spec);
+  const stdin = await runtime.openStdin(spec.id, spec.stateDir);
+  assert.ok(stdin);
+  stdin.end('typed\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.equal(await terminalOutput(spec.logPath), 'typed\r\ngot typed\r\n');
+});
+
+test('a tty container whose command does not exist still fails the start with 127', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['no-such-command-here'], tty: true });
+  await assert.rejects(run(runtime, spec), (e) => isRuntimeError(e, 'ERR_RUNTIME_START_FAILED') && /no-such-command-here.*not found/.test(e.message));
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 127);
+});
+
+test('exec with tty runs the command on a pseudo-terminal and returns its exit code', async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sleep', '60'] });
+  await run(runtime, spec);
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['sh', '-c', 'tty; exit 4'], env: [], cwd: '/work', user: '', tty: true });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  assert.equal(code, 4);
+  assert.match(out, /^\/dev\/pts\/\d+\r\n$/);
 });

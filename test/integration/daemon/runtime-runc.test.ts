@@ -308,3 +308,60 @@ test('an update runc refuses rejects with runc\'s reason; one for a container th
   await waiting;
   await runtime.update(spec.id, spec.stateDir, { Memory: 64 * 1024 * 1024 });
 });
+
+/** The log as one string, after asserting a terminal's single stream (no stderr entries). */
+async function terminalOutput(path: string): Promise<string> {
+  const lines = (await readFile(path, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { log: string; stream: string });
+  assert.deepEqual(lines.filter((l) => l.stream !== 'stdout'), [], 'a terminal has one stream');
+  return lines.map((l) => l.log).join('');
+}
+
+test('a tty container runs on a pseudo-terminal: tty prints a /dev/pts path with CRLF line ends, and the exit code is the command\'s', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sh', '-c', '/bin/busybox tty; echo to-stderr >&2; exit 3'], tty: true });
+  await runtime.start(spec);
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 3);
+  assert.match(await terminalOutput(spec.logPath), /^\/dev\/pts\/\d+\r\nto-stderr\r\n$/);
+  const config = JSON.parse(await readFile(join(spec.stateDir, 'bundle', 'config.json'), 'utf8'));
+  assert.equal(config.process.terminal, true);
+});
+
+test('in a tty container stdin and stdout are terminals ([ -t 0 ] && [ -t 1 ] exits 0); without Tty they are not', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const withTty = await specFor({ args: ['/bin/sh', '-c', '[ -t 0 ] && [ -t 1 ]'], tty: true });
+  assert.equal((await runToExit(runtime, withTty)).exitCode, 0);
+  const withoutTty = await specFor({ args: ['/bin/sh', '-c', '[ -t 0 ] && [ -t 1 ]'], openStdin: true });
+  assert.equal((await runToExit(runtime, withoutTty)).exitCode, 1);
+});
+
+test('a tty container is killed like any other, and stdin from the relay reaches it', { timeout: 20_000 }, async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sh', '-c', 'read line; echo "got $line"; exec /bin/sleep 300'], tty: true, openStdin: true, stdinOnce: true });
+  const { pid } = await runtime.start(spec);
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('typed\n');
+  await logLine(spec.logPath, /got typed/);
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGKILL');
+  assert.equal((await waiting).exitCode, 137);
+  assert.match(await terminalOutput(spec.logPath), /^typed\r\ngot typed\r\n/);
+});
+
+test('exec with tty runs the process on a pseudo-terminal inside the container and returns its exit code', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sleep', '300'] });
+  await runtime.start(spec);
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['/bin/sh', '-c', '/bin/busybox tty; exit 4'], env: [], cwd: '/', user: '', tty: true });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  assert.equal(code, 4);
+  assert.match(out, /^\/dev\/pts\/\d+\r\n$/);
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGKILL');
+  await waiting;
+});
