@@ -1,4 +1,7 @@
 // docker exec: create, start (hijacked like attach), inspect, resize (accepted, not applied).
+// A tty session's stdin is never ended for a client that sends none: its process runs behind
+// script(1) (runtime/terminal.ts), where EOF would be typed into the terminal; Docker's pty just
+// stays open.
 
 import { parseJsonObject } from './request-body.ts';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from './hijack.ts';
@@ -31,15 +34,15 @@ async function startExec(deps: RouteDeps, ctx: RouteContext): Promise<undefined>
   const options = parseJsonObject(ctx.body, 'exec start config', true);
   const session = deps.execs.get(id);
   const child = await deps.execs.start(id); // 404/409 are still answered as JSON
+  const tty = session.ProcessConfig.tty;
   if (options.Detach === true) {
     child.stdout?.resume();
     child.stderr?.resume();
-    child.stdin?.end();
+    if (!tty) child.stdin?.end();
     ctx.res.writeHead(200, { 'Content-Length': '0' });
     ctx.res.end();
     return undefined;
   }
-  const tty = session.ProcessConfig.tty;
   const streams = hijack(ctx, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
   const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
     if (stream === 'stdout' ? session.OpenStdout : session.OpenStderr) streams.output.write(encodeChunk(stream, chunk, tty));
@@ -52,7 +55,7 @@ async function startExec(deps: RouteDeps, ctx: RouteContext): Promise<undefined>
     streams.input.once('end', () => stdin.end());
     stdin.on('error', () => undefined); // the process may exit before reading its stdin; EPIPE is expected then
     streams.input.resume();
-  } else {
+  } else if (!tty) {
     child.stdin?.end();
   }
   await new Promise<void>((resolve) => {

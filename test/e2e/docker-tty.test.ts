@@ -1,0 +1,96 @@
+// `docker run -t` and `docker exec -t` against the real daemon, once per runtime (runc when root
+// with runc installed, and the process runtime): the process gets a real pseudo-terminal, its
+// output comes back as the CLI's one raw stream with the terminal's CRLF line ends, and the exit
+// code is the command's.
+
+import assert from 'node:assert/strict';
+import { mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { execa } from 'execa';
+import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
+import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
+
+const IMAGE = 'busybox:tty';
+const RUN_TIMEOUT_MS = 30_000;
+
+let work: { dir: string; remove: () => Promise<void> };
+let skipReason: string | undefined;
+let runcSkipReason: string | undefined;
+const daemons = new Map<'runc' | 'process', DaemonProcess>();
+
+/** The busybox fixture rootfs plus a /bin/tty applet link, appended to its tarball. */
+async function busyboxWithTty(dir: string): Promise<string | undefined> {
+  const tarball = await buildBusyboxRootfsTarball(dir);
+  if (tarball === undefined) return undefined;
+  const extra = join(dir, 'tty-applet');
+  await mkdir(join(extra, 'bin'), { recursive: true });
+  await symlink('busybox', join(extra, 'bin', 'tty'));
+  await execa('tar', ['--numeric-owner', '-C', extra, '-rf', tarball, './bin/tty']);
+  return tarball;
+}
+
+before(async () => {
+  work = await makeWorkDir();
+  skipReason = await dockerCliMissingReason();
+  const tarball = skipReason ? undefined : await busyboxWithTty(work.dir);
+  if (!skipReason && tarball === undefined) skipReason = 'busybox-static is not installed (apt-get install busybox-static)';
+  if (!skipReason && (await execa('script', ['--version'], { reject: false })).exitCode !== 0) skipReason = 'util-linux script(1) is not on PATH (apt-get install util-linux)';
+  if (skipReason) {
+    console.log(`# skipping docker run -t: ${skipReason}`);
+    return;
+  }
+  if (process.getuid?.() !== 0) runcSkipReason = 'the runc runtime needs root';
+  else if ((await execa('runc', ['--version'], { reject: false })).exitCode !== 0) runcSkipReason = 'runc is not on PATH';
+  if (runcSkipReason) console.log(`# skipping docker run -t with runc: ${runcSkipReason}`);
+  for (const runtime of ['runc', 'process'] as const) {
+    if (runtime === 'runc' && runcSkipReason) continue;
+    const daemon = await DaemonProcess.start({ dir: join(work.dir, runtime), config: { runtime } });
+    daemons.set(runtime, daemon);
+    const imported = await daemon.cli(['import', tarball!, IMAGE]);
+    assert.equal(imported.exitCode, 0, imported.stderr);
+  }
+});
+
+after(async () => {
+  for (const daemon of daemons.values()) {
+    if (daemon.exitInfo !== undefined) continue;
+    const docker = daemon.docker();
+    for (const container of await docker.listContainers({ all: true })) await docker.getContainer(container.Id).remove({ force: true });
+    await daemon.stop();
+  }
+  await work?.remove();
+});
+
+for (const runtime of ['runc', 'process'] as const) {
+  test(`docker run --rm -t busybox tty prints a /dev/pts path (${runtime} runtime)`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const daemon = daemons.get(runtime);
+    if (!daemon) return t.skip(runcSkipReason);
+    const run = await daemon.cli(['run', '--rm', '-t', IMAGE, 'tty'], { timeoutMs: RUN_TIMEOUT_MS });
+    assert.equal(run.exitCode, 0, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    assert.match(run.stdout, /^\/dev\/pts\/\d+$/); // execa strips the final line end (\r\n)
+  });
+
+  test(`docker run -t keeps the command's exit code, and its stdin and stdout are terminals (${runtime} runtime)`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const daemon = daemons.get(runtime);
+    if (!daemon) return t.skip(runcSkipReason);
+    const run = await daemon.cli(['run', '--rm', '-t', IMAGE, 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo terminals; echo the end; exit 7'], { timeoutMs: RUN_TIMEOUT_MS });
+    assert.equal(run.exitCode, 7, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    assert.equal(run.stdout, 'terminals\r\nthe end', 'a terminal ends lines with CRLF');
+    const plain = await daemon.cli(['run', '--rm', IMAGE, 'sh', '-c', '[ -t 1 ] || echo pipes'], { timeoutMs: RUN_TIMEOUT_MS });
+    assert.equal(plain.stdout, 'pipes', 'without -t there is no terminal');
+  });
+
+  test(`docker exec -t runs on a pseudo-terminal and keeps the exit code (${runtime} runtime)`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const daemon = daemons.get(runtime);
+    if (!daemon) return t.skip(runcSkipReason);
+    const started = await daemon.cli(['run', '-d', '--name', `exec-tty-${runtime}`, IMAGE, 'sleep', '300']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const exec = await daemon.cli(['exec', '-t', `exec-tty-${runtime}`, 'sh', '-c', 'tty; exit 5'], { timeoutMs: RUN_TIMEOUT_MS });
+    assert.equal(exec.exitCode, 5, `stdout: ${exec.stdout}\nstderr: ${exec.stderr}`);
+    assert.match(exec.stdout, /^\/dev\/pts\/\d+$/);
+  });
+}
