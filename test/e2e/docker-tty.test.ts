@@ -94,3 +94,41 @@ for (const runtime of ['runc', 'process'] as const) {
     assert.match(exec.stdout, /^\/dev\/pts\/\d+$/);
   });
 }
+
+/** Resolves once `docker logs -f <name>` has printed a match (waits on the output, not on time). */
+async function logsShow(daemon: DaemonProcess, name: string, pattern: RegExp): Promise<void> {
+  const follow = execa('docker', ['-H', `unix://${daemon.socketPath}`, 'logs', '-f', name], { reject: false, buffer: false });
+  let out = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      follow.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (pattern.test(out)) resolve();
+      });
+      void follow.then(() => reject(new Error(`docker logs -f ${name} ended without ${pattern}: ${JSON.stringify(out)}`)));
+    });
+  } finally {
+    follow.kill();
+  }
+}
+
+for (const runtime of ['runc', 'process'] as const) {
+  test(`POST /containers/{id}/resize sets the tty's size; the process sees SIGWINCH (${runtime} runtime)`, { timeout: 60_000 }, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const daemon = daemons.get(runtime);
+    if (!daemon) return t.skip(runcSkipReason);
+    const name = `resize-${runtime}`;
+    // busybox's stty in both runtimes: the process runtime runs host binaries, and the host has busybox too.
+    const script = 'trap "busybox stty size; exit 0" WINCH; echo ready; while :; do sleep 0.1; done';
+    const started = await daemon.cli(['run', '-d', '-t', '--name', name, IMAGE, 'sh', '-c', script]);
+    assert.equal(started.exitCode, 0, started.stderr);
+    await logsShow(daemon, name, /ready/);
+    assert.equal((await daemon.http('POST', `/containers/${name}/resize?h=30`)).status, 400, 'w is required, as in Docker');
+    const resized = await daemon.http('POST', `/containers/${name}/resize?h=30&w=100`);
+    assert.equal(resized.status, 200, resized.body);
+    const waited = await daemon.cli(['wait', name]);
+    assert.equal(waited.stdout, '0');
+    assert.match((await daemon.cli(['logs', name])).stdout, /30 100/);
+    assert.equal((await daemon.http('POST', `/containers/${name}/resize?h=30&w=100`)).status, 409, 'a stopped container has no terminal');
+  });
+}

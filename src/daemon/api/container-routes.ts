@@ -2,10 +2,11 @@
 // and hookd's provenance view. Streaming routes (wait, logs, attach) are in container-stream-routes.ts.
 
 import { toInspect, toListEntry, parseFilters } from '../containers/inspect-view.ts';
-import { badRequest } from './errors.ts';
+import { badRequest, conflict } from './errors.ts';
 import { parseJsonObject } from './request-body.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
+import { applyTerminalSize, parseTerminalSize } from './terminal-resize.ts';
 
 export function containerRoutes(deps: RouteDeps): RouteSpec[] {
   const { containers } = deps;
@@ -90,7 +91,11 @@ export function containerRoutes(deps: RouteDeps): RouteSpec[] {
     },
     {
       method: 'POST', path: '/containers/{name}/resize', handler: async (ctx) => {
-        containers.get(name(ctx)); // 404 for unknown containers; the size itself is not applied
+        const record = containers.get(name(ctx)); // 404 for unknown containers
+        const size = parseTerminalSize(ctx.query);
+        if (!record.State.Running) throw conflict(`Container ${record.Id} is not running`);
+        // A container without Tty has no terminal: nothing to resize, as in Docker.
+        if (record.Config.Tty === true) await applyTerminalSize(record.State.Pid, size, ctx.logger, { container: record.Id });
         return emptyResponse(200);
       },
     },

@@ -1,4 +1,5 @@
-// docker exec: create, start (hijacked like attach), inspect, resize (accepted, not applied).
+// docker exec: create, start (hijacked like attach), inspect, resize (applied to a running tty
+// session's terminal; a no-op otherwise).
 // A tty session's stdin is never ended for a client that sends none: its process runs behind
 // script(1) (runtime/terminal.ts), where EOF would be typed into the terminal; Docker's pty just
 // stays open.
@@ -8,6 +9,7 @@ import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from './hijack.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
 import { encodeChunk } from './stream-framing.ts';
+import { applyTerminalSize, parseTerminalSize } from './terminal-resize.ts';
 
 export function execRoutes(deps: RouteDeps): RouteSpec[] {
   const { execs } = deps;
@@ -22,7 +24,11 @@ export function execRoutes(deps: RouteDeps): RouteSpec[] {
     { method: 'GET', path: '/exec/{id}/json', handler: async (ctx) => jsonResponse(200, execs.inspect(ctx.params.id as string)) },
     {
       method: 'POST', path: '/exec/{id}/resize', handler: async (ctx) => {
-        execs.get(ctx.params.id as string);
+        const session = execs.get(ctx.params.id as string);
+        const size = parseTerminalSize(ctx.query);
+        if (session.Running && session.ProcessConfig.tty && session.Pid > 0) {
+          await applyTerminalSize(session.Pid, size, ctx.logger, { container: session.ContainerID, exec: session.ID });
+        }
         return emptyResponse(200);
       },
     },

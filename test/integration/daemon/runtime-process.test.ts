@@ -4,12 +4,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import { ProcessRuntime } from '../../../src/daemon/runtime/process-runtime.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
 import { onShimGone } from '../../../src/daemon/runtime/exit-file.ts';
 import { tailLog } from '../../../src/daemon/containers/log-reader.ts';
+import { resizeTerminal } from '../../../src/daemon/runtime/terminal-size.ts';
 
 let root: string;
 let count = 0;
@@ -356,4 +358,41 @@ test('exec with tty runs the command on a pseudo-terminal and returns its exit c
   const code = await new Promise((resolve) => child.once('close', resolve));
   assert.equal(code, 4);
   assert.match(out, /^\/dev\/pts\/\d+\r\n$/);
+});
+
+/** Resolves with everything the child printed once its stdout has matched `pattern`. */
+function outputUntil(child: ChildProcess, pattern: RegExp): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (pattern.test(out)) resolve(out);
+    });
+    child.once('close', () => reject(new Error(`exited before printing ${pattern}: ${JSON.stringify(out)}`)));
+  });
+}
+
+test('resizeTerminal sets the size of a tty container\'s terminal, found from its pid', { timeout: 15_000 }, async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sh', '-c', 'echo ready; read line; stty size'], tty: true, openStdin: true });
+  const { pid } = await run(runtime, spec);
+  await logLine(spec.logPath, /ready/);
+  assert.equal(await resizeTerminal(pid, { rows: 30, cols: 100 }), true);
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('go\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.match(await terminalOutput(spec.logPath), /\r\n30 100\r\n$/);
+  assert.equal(await resizeTerminal(pid, { rows: 30, cols: 100 }), false, 'nothing to resize once it exited');
+});
+
+test('resizeTerminal finds a tty exec\'s terminal below script(1), from the exec\'s pid', { timeout: 15_000 }, async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['sleep', '60'] });
+  await run(runtime, spec);
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['sh', '-c', 'echo ready; read line; stty size'], env: [], cwd: '/work', user: '', tty: true });
+  const ready = outputUntil(child, /ready\r\n/);
+  const sized = ready.then(() => outputUntil(child, /\d+ \d+\r\n$/));
+  await ready;
+  assert.equal(await resizeTerminal(child.pid!, { rows: 42, cols: 120 }), true);
+  child.stdin?.write('go\n');
+  assert.match(await sized, /\r\n42 120\r\n$/);
 });

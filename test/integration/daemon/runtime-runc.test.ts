@@ -10,6 +10,7 @@ import { RuncRuntime } from '../../../src/daemon/runtime/runc-runtime.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 import { isRuntimeError } from '../../../src/daemon/runtime/errors.ts';
 import { tailLog } from '../../../src/daemon/containers/log-reader.ts';
+import { resizeTerminal } from '../../../src/daemon/runtime/terminal-size.ts';
 import { buildBusyboxRootfsTarball, scratchDir } from '../../fixtures/rootfs.ts';
 
 let dir: string;
@@ -361,6 +362,40 @@ test('exec with tty runs the process on a pseudo-terminal inside the container a
   const code = await new Promise((resolve) => child.once('close', resolve));
   assert.equal(code, 4);
   assert.match(out, /^\/dev\/pts\/\d+\r\n$/);
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGKILL');
+  await waiting;
+});
+
+test('resizeTerminal sets the size of a tty container\'s terminal, across the container\'s mount namespace', { timeout: 20_000 }, async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sh', '-c', 'echo ready; read line; /bin/busybox stty size'], tty: true, openStdin: true });
+  const { pid } = await runtime.start(spec);
+  await logLine(spec.logPath, /ready/);
+  assert.equal(await resizeTerminal(pid, { rows: 30, cols: 100 }), true);
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('go\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.match(await terminalOutput(spec.logPath), /\r\n30 100\r\n$/);
+});
+
+test('resizeTerminal reaches a tty exec\'s terminal through runc, from the exec\'s pid', { timeout: 20_000 }, async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/sleep', '300'] });
+  await runtime.start(spec);
+  const child = await runtime.exec(spec.id, spec.stateDir, { args: ['/bin/sh', '-c', 'trap "/bin/busybox stty size; exit 0" WINCH; echo ready; while :; do /bin/sleep 0.1; done'], env: [], cwd: '/', user: '', tty: true });
+  let out = '';
+  const printed = (pattern: RegExp): Promise<void> => new Promise((resolve, reject) => {
+    const check = (): void => { if (pattern.test(out)) resolve(); };
+    child.stdout?.on('data', check);
+    child.once('close', () => (pattern.test(out) ? resolve() : reject(new Error(`exec exited without ${pattern}: ${JSON.stringify(out)}`))));
+    check();
+  });
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  await printed(/ready\r\n/);
+  assert.equal(await resizeTerminal(child.pid!, { rows: 42, cols: 120 }), true);
+  await printed(/42 120\r\n/);
   const waiting = runtime.waitExit(spec.id, spec.stateDir);
   await runtime.kill(spec.id, 'SIGKILL');
   await waiting;
