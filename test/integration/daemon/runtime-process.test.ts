@@ -396,3 +396,12 @@ test('resizeTerminal finds a tty exec\'s terminal below script(1), from the exec
   child.stdin?.write('go\n');
   assert.match(await sized, /\r\n42 120\r\n$/);
 });
+
+test('with stdinOnce, closing the writer reaches a tty container as the terminal\'s EOF: cat exits 0', { timeout: 15_000 }, async () => {
+  const runtime = new ProcessRuntime();
+  const spec = await specFor({ args: ['cat'], tty: true, openStdin: true, stdinOnce: true });
+  await run(runtime, spec);
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('hello\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.equal(await terminalOutput(spec.logPath), 'hello\r\nhello\r\n', 'the echo, then what cat printed');
+});

@@ -400,3 +400,13 @@ test('resizeTerminal reaches a tty exec\'s terminal through runc, from the exec\
   await runtime.kill(spec.id, 'SIGKILL');
   await waiting;
 });
+
+test('with stdinOnce, closing the writer reaches a tty container as the terminal\'s EOF: cat exits 0', { timeout: 20_000 }, async (t) => {
+  if (skipUnlessReady(t)) return;
+  const runtime = new RuncRuntime({ root: runcRoot });
+  const spec = await specFor({ args: ['/bin/cat'], tty: true, openStdin: true, stdinOnce: true });
+  await runtime.start(spec);
+  (await runtime.openStdin(spec.id, spec.stateDir))?.end('hello\n');
+  assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
+  assert.equal(await terminalOutput(spec.logPath), 'hello\r\nhello\r\n', 'the echo, then what cat printed');
+});
