@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
 import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
-import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
+import { dockerCliMissingReason, makeWorkDir, type DaemonProcess } from './daemon-process.ts';
+import { RUNTIMES, startDaemonPerRuntime, stopDaemons, type RuntimeName } from './daemon-per-runtime.ts';
 
 const IMAGE = 'busybox:tty';
 const RUN_TIMEOUT_MS = 30_000;
@@ -17,7 +18,7 @@ const RUN_TIMEOUT_MS = 30_000;
 let work: { dir: string; remove: () => Promise<void> };
 let skipReason: string | undefined;
 let runcSkipReason: string | undefined;
-const daemons = new Map<'runc' | 'process', DaemonProcess>();
+let daemons = new Map<RuntimeName, DaemonProcess>();
 
 /** The busybox fixture rootfs plus a /bin/tty applet link, appended to its tarball. */
 async function busyboxWithTty(dir: string): Promise<string | undefined> {
@@ -40,29 +41,16 @@ before(async () => {
     console.log(`# skipping docker run -t: ${skipReason}`);
     return;
   }
-  if (process.getuid?.() !== 0) runcSkipReason = 'the runc runtime needs root';
-  else if ((await execa('runc', ['--version'], { reject: false })).exitCode !== 0) runcSkipReason = 'runc is not on PATH';
+  ({ daemons, runcSkipReason } = await startDaemonPerRuntime(work.dir, tarball!, IMAGE));
   if (runcSkipReason) console.log(`# skipping docker run -t with runc: ${runcSkipReason}`);
-  for (const runtime of ['runc', 'process'] as const) {
-    if (runtime === 'runc' && runcSkipReason) continue;
-    const daemon = await DaemonProcess.start({ dir: join(work.dir, runtime), config: { runtime } });
-    daemons.set(runtime, daemon);
-    const imported = await daemon.cli(['import', tarball!, IMAGE]);
-    assert.equal(imported.exitCode, 0, imported.stderr);
-  }
 });
 
 after(async () => {
-  for (const daemon of daemons.values()) {
-    if (daemon.exitInfo !== undefined) continue;
-    const docker = daemon.docker();
-    for (const container of await docker.listContainers({ all: true })) await docker.getContainer(container.Id).remove({ force: true });
-    await daemon.stop();
-  }
+  await stopDaemons(daemons.values());
   await work?.remove();
 });
 
-for (const runtime of ['runc', 'process'] as const) {
+for (const runtime of RUNTIMES) {
   test(`docker run --rm -t busybox tty prints a /dev/pts path (${runtime} runtime)`, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
@@ -112,7 +100,7 @@ async function logsShow(daemon: DaemonProcess, name: string, pattern: RegExp): P
   }
 }
 
-for (const runtime of ['runc', 'process'] as const) {
+for (const runtime of RUNTIMES) {
   test(`POST /containers/{id}/resize sets the tty's size; the process sees SIGWINCH (${runtime} runtime)`, { timeout: 60_000 }, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
