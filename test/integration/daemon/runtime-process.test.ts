@@ -149,20 +149,7 @@ test('a new runtime instance (a restarted daemon) waits for, inspects and kills 
 
 test('a container outlives the daemon process that started it, which exits on its own once start resolves', async () => {
   const spec = await specFor({ args: ['sleep', '60'] });
-  const runtimeUrl = new URL('../../../src/daemon/runtime/process-runtime.ts', import.meta.url).href;
-  // A separate "daemon" process: starts the container, prints the pid, and must then exit by
-  // itself (nothing of the shim may keep its event loop alive).
-  const daemon = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    `const { ProcessRuntime } = await import(${JSON.stringify(runtimeUrl)});
-     const { pid } = await new ProcessRuntime().start(JSON.parse(process.argv[1]));
-     console.log(pid);`, JSON.stringify(spec)], { cwd: process.cwd() });
-  const pid = Number(daemon.stdout.trim());
-  const runtime = new ProcessRuntime();
-  started.push({ runtime, spec });
-  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
-  const waiting = runtime.waitExit(spec.id, spec.stateDir);
-  await runtime.kill(spec.id, 'SIGTERM');
-  assert.equal((await waiting).exitCode, 128 + 15);
+  await assertOutlivesItsDaemon(spec);
 });
 
 test('waitExit can be aborted, and resolves for a shim killed before it recorded an exit', async () => {
@@ -316,18 +303,7 @@ test('a tty container\'s pid is the command\'s, not script(1)\'s: kill signals i
 
 test('a tty container outlives the daemon process that started it', async () => {
   const spec = await specFor({ args: ['sleep', '60'], tty: true });
-  const runtimeUrl = new URL('../../../src/daemon/runtime/process-runtime.ts', import.meta.url).href;
-  const daemon = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    `const { ProcessRuntime } = await import(${JSON.stringify(runtimeUrl)});
-     const { pid } = await new ProcessRuntime().start(JSON.parse(process.argv[1]));
-     console.log(pid);`, JSON.stringify(spec)], { cwd: process.cwd() });
-  const pid = Number(daemon.stdout.trim());
-  const runtime = new ProcessRuntime();
-  started.push({ runtime, spec });
-  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
-  const waiting = runtime.waitExit(spec.id, spec.stateDir);
-  await runtime.kill(spec.id, 'SIGTERM');
-  assert.equal((await waiting).exitCode, 128 + 15);
+  await assertOutlivesItsDaemon(spec);
 });
 
 test('stdin from the relay reaches a tty container, echoed by the terminal as Docker\'s is', { timeout: 15_000 }, async () => {
@@ -405,3 +381,23 @@ test('with stdinOnce, closing the writer reaches a tty container as the terminal
   assert.equal((await runtime.waitExit(spec.id, spec.stateDir)).exitCode, 0);
   assert.equal(await terminalOutput(spec.logPath), 'hello\r\nhello\r\n', 'the echo, then what cat printed');
 });
+
+/**
+ * Starts `spec` from a separate "daemon" process that prints the pid and must then exit by itself
+ * (nothing of the shim may keep its event loop alive); a new runtime instance then finds the
+ * container running, and stops it.
+ */
+async function assertOutlivesItsDaemon(spec: Awaited<ReturnType<typeof specFor>>): Promise<void> {
+  const runtimeUrl = new URL('../../../src/daemon/runtime/process-runtime.ts', import.meta.url).href;
+  const daemon = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `const { ProcessRuntime } = await import(${JSON.stringify(runtimeUrl)});
+     const { pid } = await new ProcessRuntime().start(JSON.parse(process.argv[1]));
+     console.log(pid);`, JSON.stringify(spec)], { cwd: process.cwd() });
+  const pid = Number(daemon.stdout.trim());
+  const runtime = new ProcessRuntime();
+  started.push({ runtime, spec });
+  assert.deepEqual(await runtime.state(spec.id, spec.stateDir), { status: 'running', pid });
+  const waiting = runtime.waitExit(spec.id, spec.stateDir);
+  await runtime.kill(spec.id, 'SIGTERM');
+  assert.equal((await waiting).exitCode, 128 + 15);
+}
