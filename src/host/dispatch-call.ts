@@ -1,8 +1,8 @@
 // One call of dispatch to one plugin, raced against its deadline and the caller's signal with one
 // AbortController, so the losers are cleaned up: the timer is cleared when the call settles, and
 // the call is aborted when the deadline or the signal wins. PluginHandle.call promises to honour
-// the deadline itself; this guard makes dispatch keep DESIGN.md §6 ("no request ever hangs past
-// its deadline because of a plugin") even when a handle does not.
+// the deadline itself; this guard makes dispatch keep docs/hooks-and-merge.md §3 ("a plugin
+// that hangs cannot hold a request past it") even when a handle does not.
 
 import { HookdError } from './errors.ts';
 import type { HookName } from './hooks.ts';

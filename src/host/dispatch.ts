@@ -1,4 +1,4 @@
-// Dispatch: run one hook point over the plugins (DESIGN.md §4, docs/hooks-and-merge.md). One
+// Dispatch: run one hook point over the plugins (docs/hooks-and-merge.md §2-§5). One
 // generic path for every hook, driven by its HookSpec (hooks.ts):
 //
 //   select participants (dispatch-policy.ts)   enabled + subscribed; required plugins fail closed

@@ -1,4 +1,4 @@
-// The hook table: every hook point of DESIGN.md §3 as data. Dispatch has one generic invoke path
+// The hook table: every hook point of docs/hooks-and-merge.md §1 as data. Dispatch has one generic invoke path
 // that reads this table; nothing else in the host knows a hook by name.
 
 export type HookName =

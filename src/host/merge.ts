@@ -1,5 +1,5 @@
 // The merge: how the replies of several plugins to one merge hook become one document
-// (DESIGN.md §4, docs/hooks-and-merge.md). Pure: no I/O, no logging, no clock; the same inputs
+// (docs/hooks-and-merge.md §4-§5). Pure: no I/O, no logging, no clock; the same inputs
 // always give the same document, the same claims and the same error.
 //
 //   mergeGroup          one order group: diff each reply → check allow-lists → find conflicts → apply

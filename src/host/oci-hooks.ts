@@ -1,5 +1,5 @@
 // container.preStart: the OCI prestart hooks plugins return, checked and put in run order. Pure.
-// Order (DESIGN.md §3, reference pouch-hooks.md §3): higher priority runs earlier; equal
+// Order (docs/hooks-and-merge.md §6, PouchContainer's convention): higher priority runs earlier; equal
 // priorities keep the order they were gathered in (group order, then plugin name, then the
 // plugin's own order), unlike Pouch's unstable sort. The daemon merges in its own network hook
 // at priority 0.

@@ -192,4 +192,3 @@ export function requiredFailsClosed(plugin: string): Check {
     },
   };
 }
-

@@ -1,4 +1,4 @@
-// POST /containers/{id}/update in Pouch's order (pouch-hooks.md §2.6): container.preUpdate gets
+// POST /containers/{id}/update in Pouch's order (docs/hooks-and-merge.md §1): container.preUpdate gets
 // the raw body before it is decoded; the returned body is decoded and applied; when it carries
 // Env, the full env is written into the rootfs and container.postUpdate is told (rootfs + env);
 // then, for a running container and an update with resource fields, the runtime applies the
