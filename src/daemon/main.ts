@@ -14,6 +14,7 @@ import { loadDaemonConfig, type EffectiveConfig } from './config.ts';
 import { createDaemon, type Daemon } from './daemon.ts';
 import { LocalImageStore } from './images/local-image-store.ts';
 import { DaemonMetrics } from './metrics.ts';
+import { lockDataRoot, type DataRootLock } from './data-root-lock.ts';
 import { createForwardHttp } from './plugin-http.ts';
 import { pluginRoutes } from './plugin-routes.ts';
 import { PluginReloader } from './reload.ts';
@@ -44,6 +45,15 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     io.err(`hookd: ${(error as Error).message}`);
     return 2;
   }
+  // Before anything starts: a second daemon on this data root must not launch plugins or take the socket.
+  let lock: DataRootLock;
+  try {
+    await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
+    lock = await lockDataRoot(config.dataRoot);
+  } catch (error) {
+    io.err(`hookd: ${(error as Error).message}`);
+    return 1;
+  }
   const logger = pino({ name: 'hookd', level: config.logLevel });
   const version = await readVersion();
   const host = new PluginHost({ logger: logger.child({ part: 'plugins' }), hostName: 'hookd', hostVersion: version, ...(config.runtimeDir ? { runtimeDir: config.runtimeDir } : {}) });
@@ -57,7 +67,6 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
   const stopSignal = waitForStopSignal(logger);
   let daemon: Daemon | undefined;
   try {
-    await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
     const statuses = await host.start(await reloader.loadInitial());
     logger.info({ plugins: statuses.map(({ name, state, version: pluginVersion, hooks }) => ({ name, state, version: pluginVersion, hooks })) }, 'plugins started');
     try {
@@ -74,6 +83,7 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     await daemon?.close().catch(() => undefined); // best effort: the start error is the one to report
     await host.stop('daemon start failed');
     stopSignal.cancel();
+    await lock.release();
     return 1;
   }
 
@@ -83,6 +93,7 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
   const signal = await stopSignal.signal;
   process.off('SIGHUP', onHangup);
   await stop(signal, { logger, reloader, invoker, daemon, host });
+  await lock.release();
   return 0;
 }
 

@@ -2,11 +2,12 @@
 // unless the config says `insecure: true` explicitly; with a CA, clients must present a
 // certificate it signed (Docker's --tlsverify).
 
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Router } from './router.ts';
+import { clearStaleSocket, removeOwnSocket, socketIdentity } from './socket-claim.ts';
 
 export interface TlsFiles {
   certFile: string;
@@ -31,6 +32,7 @@ export function createApiServer(router: Router, config: ListenConfig): ApiServer
   const servers: Server[] = [];
   // Upgraded connections leave the server's bookkeeping; close() ends them itself.
   const hijacked = new Set<Duplex>();
+  let boundSocket: string | undefined;
 
   function attach(server: Server): Server {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => { void router.handle(req, res); });
@@ -53,9 +55,10 @@ export function createApiServer(router: Router, config: ListenConfig): ApiServer
     const result: { socketPath?: string; tcp?: { host: string; port: number } } = {};
     if (config.socketPath) {
       const socketPath = config.socketPath;
-      await rm(socketPath, { force: true }); // a stale socket from a crashed daemon blocks listen()
+      await clearStaleSocket(socketPath); // a crashed daemon's socket blocks listen(); a live one is refused
       const server = attach(createHttpServer());
       await listenOn(server, () => server.listen(socketPath));
+      boundSocket = await socketIdentity(socketPath);
       await chmod(socketPath, config.socketMode ?? 0o660);
       result.socketPath = socketPath;
     }
@@ -82,7 +85,7 @@ export function createApiServer(router: Router, config: ListenConfig): ApiServer
       server.close(() => resolve());
       server.closeAllConnections(); // streams (events, logs -f, attach) would otherwise hold close() forever
     })));
-    if (config.socketPath) await rm(config.socketPath, { force: true });
+    if (config.socketPath) await removeOwnSocket(config.socketPath, boundSocket);
   }
 
   return { listen, close };
