@@ -3,6 +3,7 @@
 
 import { toInspect, toListEntry, parseFilters } from '../containers/inspect-view.ts';
 import { badRequest, conflict } from './errors.ts';
+import { checkEngineBody } from './engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
@@ -15,6 +16,7 @@ export function containerRoutes(deps: RouteDeps): RouteSpec[] {
     {
       method: 'POST', path: '/containers/create', handler: async (ctx) => {
         const body = parseJsonObject(ctx.body, 'create config');
+        checkEngineBody('ContainerCreate', body, 'create config');
         const record = await containers.create(body, ctx.query.get('name') ?? '');
         return jsonResponse(201, { Id: record.Id, Warnings: [] });
       },

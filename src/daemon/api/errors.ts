@@ -11,6 +11,7 @@
 // - ERR_HOOK_TIMEOUT, ERR_HOOK_TRANSPORT, ERR_HOOK_ABORTED, ERR_PLUGIN_*UNAVAILABLE,
 //   ERR_PLUGIN_CRASH_LOOP → 503: a plugin the request needs is not answering; retrying may work.
 
+import { STATUS_CODES } from 'node:http';
 import { isHookdError } from '../../host/errors.ts';
 
 export class ApiError extends Error {
@@ -42,8 +43,15 @@ const HOOK_ERROR_STATUS: Record<string, number> = {
   ERR_PLUGIN_CRASH_LOOP: 503,
 };
 
-/** The HTTP status and message a thrown value answers with. */
+/** The HTTP status and message a thrown value answers with; the message is never empty (but a 304 has no body). */
 export function describeError(error: unknown): { status: number; message: string } {
+  const { status, message } = statusAndMessage(error);
+  if (message.trim() !== '' || status === 304) return { status, message };
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  return { status, message: `${name}${STATUS_CODES[status] ?? 'error'} (the failing part gave no message; the daemon's log has the details)` };
+}
+
+function statusAndMessage(error: unknown): { status: number; message: string } {
   if (error instanceof ApiError) return { status: error.status, message: error.message };
   if (isHookdError(error)) return { status: HOOK_ERROR_STATUS[error.code] ?? 500, message: error.message };
   const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@
 // script(1) (runtime/terminal.ts), where EOF would be typed into the terminal; Docker's pty just
 // stays open.
 
+import { checkEngineBody } from './engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from './hijack.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -16,7 +17,9 @@ export function execRoutes(deps: RouteDeps): RouteSpec[] {
   return [
     {
       method: 'POST', path: '/containers/{name}/exec', handler: async (ctx) => {
-        const session = execs.create(ctx.params.name as string, parseJsonObject(ctx.body, 'exec config'));
+        const config = parseJsonObject(ctx.body, 'exec config');
+        checkEngineBody('ContainerExec', config, 'exec config');
+        const session = execs.create(ctx.params.name as string, config);
         return jsonResponse(201, { Id: session.ID });
       },
     },
@@ -38,6 +41,7 @@ export function execRoutes(deps: RouteDeps): RouteSpec[] {
 async function startExec(deps: RouteDeps, ctx: RouteContext): Promise<undefined> {
   const id = ctx.params.id as string;
   const options = parseJsonObject(ctx.body, 'exec start config', true);
+  checkEngineBody('ExecStart', options, 'exec start config');
   const session = deps.execs.get(id);
   const child = await deps.execs.start(id); // 404/409 are still answered as JSON
   const tty = session.ProcessConfig.tty;

@@ -39,9 +39,9 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
         })));
       },
     },
-    { method: 'GET', path: '/images/{name}/json', handler: async (ctx) => jsonResponse(200, toImageInspect(resolve(ctx.params.name as string))) },
+    { method: 'GET', path: '/images/{name}/json', slashParams: ['name'], handler: async (ctx) => jsonResponse(200, toImageInspect(resolve(ctx.params.name as string))) },
     {
-      method: 'POST', path: '/images/{name}/tag', handler: async (ctx) => {
+      method: 'POST', path: '/images/{name}/tag', slashParams: ['name'], handler: async (ctx) => {
         const image = resolve(ctx.params.name as string);
         const repo = ctx.query.get('repo');
         if (!repo) throw badRequest('tag: the "repo" query parameter is required');
@@ -52,7 +52,7 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
       },
     },
     {
-      method: 'DELETE', path: '/images/{name}', handler: async (ctx) => {
+      method: 'DELETE', path: '/images/{name}', slashParams: ['name'], handler: async (ctx) => {
         const reference = ctx.params.name as string;
         resolve(reference);
         const result = await images.remove(reference, {

@@ -6,6 +6,14 @@ import { ApiError, badRequest } from './errors.ts';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. Docker's bodies nest at most ~6
+ * levels (HostConfig.Mounts[0].VolumeOptions.DriverConfig.Options); the limit is checked by a
+ * scan before JSON.parse, so nothing recursive (parse, hooks, merge, clone) sees a 10,000-deep
+ * document and overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Buffers the whole body; rejects with 413 as soon as it exceeds `limitBytes`. */
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -37,6 +45,8 @@ export function parseJsonBody(body: Buffer | string, what: string, emptyValue?: 
     if (emptyValue !== undefined) return emptyValue;
     throw badRequest(`${what}: the request body is empty; a JSON object is required`);
   }
+  const depth = jsonDepthExceeding(text, MAX_JSON_DEPTH);
+  if (depth !== undefined) throw badRequest(`${what}: JSON nested deeper than ${MAX_JSON_DEPTH} levels (at character ${depth}); Docker's bodies nest a few levels`);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -63,4 +73,28 @@ export function parseJsonObject(body: Buffer | string, what: string, allowEmpty 
     throw badRequest(`${what}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The position where `text` first nests deeper than `limit` arrays/objects, or undefined.
+ * Brackets inside strings do not count; malformed JSON is left for JSON.parse to describe.
+ */
+export function jsonDepthExceeding(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x7b || char === 0x5b) {
+      depth += 1;
+      if (depth > limit) return i;
+    } else if (char === 0x7d || char === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return undefined;
 }

@@ -44,9 +44,13 @@ export type RouteHandler = (ctx: RouteContext) => Promise<ApiResponse | undefine
 
 export interface RouteSpec {
   method: string;
-  /** Pattern with `{param}` placeholders; a placeholder matches one or more characters, "/" included
-   * (like Pouch's `{name:.*}`), so image names such as "library/busybox" work. */
+  /** Pattern with `{param}` placeholders; a placeholder matches one path segment (one or more
+   * characters, no "/"), unless it is named in `slashParams`. */
   path: string;
+  /** Placeholders that may contain "/" (Docker's `{name:.*}`), so image names such as
+   * "library/busybox" work. Anywhere else a "/" ends the parameter, so /containers/x/top is never
+   * a container named "x/top". */
+  slashParams?: readonly string[];
   handler: RouteHandler;
   /** The handler writes its own (streamed or hijacked) answer, so it cannot be wrapped "after". */
   streaming?: boolean;

@@ -9,6 +9,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, readBody } from './request-body.ts';
 import { jsonResponse, type ApiResponse, type RouteContext, type RouteSpec } from './route-table.ts';
 import type { Duplex } from 'node:stream';
 import { readUpgradeBody } from './hijack.ts';
+import { unimplementedOperation } from './engine-schema/engine-operations.ts';
 import { requestIdFrom, runInRequest } from './request-context.ts';
 
 export interface RouterOptions {
@@ -41,7 +42,7 @@ function compile(spec: RouteSpec): CompiledRoute {
     const param = /^\{([^}]+)\}$/.exec(part);
     if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
     names.push(param[1] as string);
-    return '(.+)';
+    return spec.slashParams?.includes(param[1] as string) ? '(.+)' : '([^/]+)';
   }).join('');
   return { spec, pattern: new RegExp(`^${source}$`), names };
 }
@@ -85,7 +86,7 @@ export function createRouter(routes: readonly RouteSpec[], options: RouterOption
       const { version, path } = splitVersionPrefix(url.pathname);
       const method = (req.method ?? 'GET').toUpperCase();
       const found = match(method, path);
-      if (!found) throw notFoundRoute(method, path, routes);
+      if (!found) throw unmatchedRoute(method, path, routes);
       const ctx: RouteContext = {
         method, path, routePath: found.spec.path, params: found.params, query: url.searchParams,
         headers: req.headers, body: Buffer.alloc(0), apiVersion: version, req, res, upgrade,
@@ -117,11 +118,17 @@ export function createRouter(routes: readonly RouteSpec[], options: RouterOption
   return { handle, match };
 }
 
-function notFoundRoute(method: string, path: string, routes: readonly RouteSpec[]): ApiError {
-  const other = routes.some((route) => compile(route).pattern.test(path));
-  return other
-    ? new ApiError(405, `method ${method} is not allowed on ${path}`)
-    : new ApiError(404, `page not found: ${method} ${path}`);
+/**
+ * No route matched: 405 when another method serves the path, 501 naming the Docker Engine API
+ * operation when the path is one of Docker's that hookd does not implement, else Docker's 404.
+ */
+function unmatchedRoute(method: string, path: string, routes: readonly RouteSpec[]): ApiError {
+  if (routes.some((route) => compile(route).pattern.test(path))) return new ApiError(405, `method ${method} is not allowed on ${path}`);
+  const operation = unimplementedOperation(method, path);
+  if (operation) {
+    return new ApiError(501, `hookd does not implement ${operation.method} ${operation.path} (the Docker Engine API's ${operation.operationId}); see docs/daemon.md for the routes it serves`);
+  }
+  return new ApiError(404, `page not found: ${method} ${path}`);
 }
 
 function safeDecode(value: string): string {

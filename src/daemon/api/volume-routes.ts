@@ -3,6 +3,7 @@
 import { parseFilters } from '../containers/inspect-view.ts';
 import { ANONYMOUS_LABEL } from '../volumes/volume-manager.ts';
 import type { VolumeRecord } from '../volumes/volume-record.ts';
+import { checkEngineBody } from './engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteSpec } from './route-table.ts';
@@ -16,7 +17,7 @@ export function volumeRoutes(deps: RouteDeps): RouteSpec[] {
     },
     {
       method: 'POST', path: '/volumes/create', handler: async (ctx) =>
-        jsonResponse(201, toVolumeJson(await volumes.create(parseJsonObject(ctx.body, 'volume config', true)))),
+        jsonResponse(201, toVolumeJson(await volumes.create(checkedVolumeConfig(ctx.body)))),
     },
     {
       // docker volume prune: unused anonymous volumes, or every unused volume with the filter all=true
@@ -42,4 +43,10 @@ export function volumeRoutes(deps: RouteDeps): RouteSpec[] {
 
 function toVolumeJson(volume: VolumeRecord): Record<string, unknown> {
   return { ...volume, Status: {}, UsageData: null };
+}
+
+function checkedVolumeConfig(body: Buffer): Record<string, unknown> {
+  const config = parseJsonObject(body, 'volume config', true);
+  checkEngineBody('VolumeCreate', config, 'volume config');
+  return config;
 }

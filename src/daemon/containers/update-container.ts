@@ -8,6 +8,7 @@
 import type { HookInvoker } from '../../host/types.ts';
 import { ApiError, badRequest } from '../api/errors.ts';
 import { parseJsonObject } from '../api/request-body.ts';
+import { checkEngineBody } from '../api/engine-schema/body-schema.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { writeEnvFile } from './env-file.ts';
@@ -22,6 +23,7 @@ export async function updateContainer(deps: UpdateDeps, record: ContainerRecord,
   const { invoker } = deps;
   const result = await invoker.invoke('container.preUpdate', { rawDocument: rawBody, fields: { container_id: record.Id } });
   const body = decodeHookBody(result.document, rawBody);
+  checkEngineBody('ContainerUpdate', body, 'update body');
   const update = decodeUpdateConfig(body);
 
   const before = { Config: structuredClone(record.Config), HostConfig: structuredClone(record.HostConfig) };
@@ -46,13 +48,17 @@ export async function updateContainer(deps: UpdateDeps, record: ContainerRecord,
   return { restore };
 }
 
-/** Live limits for a running container; a refusal becomes a 500 that names the container and the runtime's reason. */
+/**
+ * Live limits for a running container; a refusal becomes a 400 that names the container and the
+ * runtime's reason: the record is unchanged, and what the runtime refuses is the values the client
+ * asked for (a memory limit below current usage, CPUs the machine lacks), like dockerd's 400s.
+ */
 async function applyResources(runtime: ContainerRuntime, record: ContainerRecord): Promise<void> {
   try {
     await runtime.update(record.Id, record.hookd.stateDir, resourcesOf(record.HostConfig));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ApiError(500, `Cannot update container ${record.Id}: the ${runtime.name} runtime could not apply the new resources to the running container: ${reason}. The container's configuration was not changed; fix the values and update again`, { cause: error });
+    throw new ApiError(400, `Cannot update container ${record.Id}: the ${runtime.name} runtime could not apply the new resources to the running container: ${reason}. The container's configuration was not changed; fix the values and update again`, { cause: error });
   }
 }
 

@@ -62,8 +62,10 @@ test('adding a route that exists replaces the daemon\'s handler', async () => {
   assert.deepEqual((await call(socketPath, 'GET', '/version')).json(), { servedBy: 'stale-tls', path: '/version', params: {}, route: '/version' });
 });
 
-test('a removed route answers 404', async () => {
-  assert.equal((await call(socketPath, 'DELETE', '/containers/web')).status, 404);
+test('a removed Docker route answers 501: hookd (with its plugins) does not implement it', async () => {
+  const answer = await call(socketPath, 'DELETE', '/containers/web');
+  assert.equal(answer.status, 501);
+  assert.match((answer.json() as { message: string }).message, /hookd does not implement DELETE \/containers\/\{id\}/);
 });
 
 test('a BEFORE wrap may answer instead of the daemon or change the request; AFTER replaces the answer', async () => {

@@ -16,7 +16,7 @@ const routes: RouteSpec[] = [
   { method: 'GET', path: '/_ping', handler: async () => ({ status: 200, headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('OK') }) },
   { method: 'GET', path: '/containers/json', handler: async () => jsonResponse(200, ['list']) },
   { method: 'GET', path: '/containers/{name}/json', handler: async (ctx) => jsonResponse(200, { name: ctx.params.name, version: ctx.apiVersion }) },
-  { method: 'GET', path: '/images/{name}/json', handler: async (ctx) => jsonResponse(200, { name: ctx.params.name }) },
+  { method: 'GET', path: '/images/{name}/json', slashParams: ['name'], handler: async (ctx) => jsonResponse(200, { name: ctx.params.name }) },
   { method: 'POST', path: '/echo', handler: async (ctx) => jsonResponse(200, parseJsonObject(ctx.body, 'echo body')) },
   { method: 'POST', path: '/fail/api', handler: throwing(new ApiError(409, 'Conflict. in use')) },
   { method: 'POST', path: '/fail/304', handler: throwing(notModified()) },
@@ -49,9 +49,19 @@ test('routes match with and without a /v1.NN prefix, and every answer carries Ap
   assert.deepEqual(prefixed.json(), { name: 'web', version: '1.41' });
 });
 
-test('routes without parameters win over patterns, and parameters may contain slashes', async () => {
+test('routes without parameters win over patterns, and only parameters declared in slashParams may contain slashes', async () => {
   assert.deepEqual((await call(socketPath, 'GET', '/containers/json')).json(), ['list']);
   assert.deepEqual((await call(socketPath, 'GET', '/images/library/busybox%3Alatest/json')).json(), { name: 'library/busybox:latest' });
+  const nested = await call(socketPath, 'GET', '/containers/web/extra/json');
+  assert.equal(nested.status, 404, 'a container name is one path segment');
+});
+
+test('a Docker Engine API route hookd lacks answers 501 naming the operation, not 404 or 405', async () => {
+  for (const [method, path, operation] of [['GET', '/containers/web/top', 'ContainerTop'], ['GET', '/containers/web/archive', 'ContainerArchive'], ['POST', '/containers/web/pause', 'ContainerPause'], ['GET', '/images/library/busybox/get', 'ImageGet']] as const) {
+    const answer = await call(socketPath, method, path);
+    assert.equal(answer.status, 501, `${method} ${path}`);
+    assert.match((answer.json() as { message: string }).message, new RegExp(`^hookd does not implement ${method} .*${operation}`));
+  }
 });
 
 test('a too new or too old client version is a 400 in Docker\'s words', async () => {

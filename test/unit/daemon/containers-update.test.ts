@@ -110,7 +110,7 @@ test('a runtime that refuses the new resources aborts the update: it names the c
   await manager.start('web');
   runtime.failUpdate = new RuntimeError('ERR_RUNTIME_COMMAND_FAILED', 'runc update --memory 1 web failed (exit 1): memory limit too low', record.Id);
   await assert.rejects(manager.update('web', Buffer.from('{"Env": ["A=2"], "Memory": 1}')), (error: Error & { status?: number }) =>
-    error.status === 500 && error.message.includes(record.Id) && /memory limit too low/.test(error.message) && /not changed/.test(error.message));
+    error.status === 400 && error.message.includes(record.Id) && /memory limit too low/.test(error.message) && /not changed/.test(error.message));
   assert.equal(manager.get('web').HostConfig.Memory, 33554432);
   assert.deepEqual(manager.get('web').Config.Env, ['PATH=/bin', 'FROM_IMAGE=1', 'A=1']);
   assert.equal(store.records.get(record.Id)?.HostConfig.Memory, 33554432);
@@ -129,7 +129,7 @@ test('resource fields sent as zeros, empty strings or empty lists (as the docker
 test('a bad update field is a 400 naming it', async () => {
   const { manager } = await makeManager();
   await manager.create({ Image: 'busybox' }, 'web');
-  await assert.rejects(manager.update('web', Buffer.from('{"Memory": "lots"}')), /invalid update config: Memory must be a number, got "lots"/);
+  await assert.rejects(manager.update('web', Buffer.from('{"Memory": "lots"}')), /update body: Memory must be an integer, got the string "lots"/);
 });
 
 test('the env file quotes every value so that the shell takes it literally', () => {
