@@ -82,8 +82,7 @@ function rewrite(schema) {
   for (const [key, value] of Object.entries(schema)) {
     if (!KEPT.has(key)) continue;
     if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value).map(([name, property]) => [name, rewrite(property)]));
-    else if (key === 'additionalProperties') { if (typeof value === 'object') out.additionalProperties = rewrite(value); }
-    else if (key === '$ref') out.$ref = value;
+    else if (key === 'additionalProperties') { if (typeof value === 'object') out.additionalProperties = rewrite(value); } else if (key === '$ref') out.$ref = value;
     else if (key === 'type') out.type = [value, 'null'];
     else out[key] = rewrite(value);
   }
