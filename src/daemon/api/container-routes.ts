@@ -3,6 +3,7 @@
 
 import { toInspect, toListEntry, parseFilters } from '../containers/inspect-view.ts';
 import { badRequest, conflict } from './errors.ts';
+import { refuseUnsupportedOptions } from '../containers/unsupported-options.ts';
 import { checkEngineBody } from './engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
@@ -17,6 +18,7 @@ export function containerRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'POST', path: '/containers/create', handler: async (ctx) => {
         const body = parseJsonObject(ctx.body, 'create config');
         checkEngineBody('ContainerCreate', body, 'create config');
+        refuseUnsupportedOptions(body);
         const record = await containers.create(body, ctx.query.get('name') ?? '');
         return jsonResponse(201, { Id: record.Id, Warnings: [] });
       },

@@ -73,3 +73,18 @@ test('the depth scan ignores brackets inside strings and escaped quotes', () => 
   assert.equal(jsonDepthExceeding('{"a":"[[[[[[\\"[[[["}', 2), undefined);
   assert.equal(jsonDepthExceeding('[[[]]]', 2), 2);
 });
+
+test('options hookd cannot honour (-p, -P, --health-cmd) are refused with a message naming the flag, not ignored', async () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ Image: 'busybox', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } } }, /HostConfig\.PortBindings \(docker run -p 80\/tcp\) is not supported/],
+    [{ Image: 'busybox', HostConfig: { PublishAllPorts: true } }, /docker run -P/],
+    [{ Image: 'busybox', Healthcheck: { Test: ['CMD-SHELL', 'true'] } }, /Healthcheck \(docker run --health-cmd\) is not supported/],
+  ];
+  for (const [body, expected] of cases) {
+    const answer = await call(socketPath, 'POST', '/containers/create', JSON.stringify(body));
+    assert.equal(answer.status, 400);
+    assert.match(message(answer), expected);
+  }
+  const noHealthcheck = await call(socketPath, 'POST', '/containers/create', JSON.stringify({ Image: 'busybox', Healthcheck: { Test: ['NONE'] }, HostConfig: { PortBindings: {} } }));
+  assert.equal(noHealthcheck.status, 201, message(noHealthcheck));
+});

@@ -1,0 +1,27 @@
+// Options the Engine API accepts that hookd cannot honour yet. Accepting them and doing nothing
+// would let `docker run -p 8080:80` look like it worked; they are refused with a 400 that names
+// the field, the docker flag and why. Each entry goes away when the feature lands (ports with
+// the networking issue, health checks with their own work).
+
+import { badRequest } from '../api/errors.ts';
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Throws a 400 for the first option in a create body that hookd would silently ignore. */
+export function refuseUnsupportedOptions(body: Record<string, unknown>, where = 'create config'): void {
+  const hostConfig = isObject(body.HostConfig) ? body.HostConfig : {};
+  const bindings = isObject(hostConfig.PortBindings) ? hostConfig.PortBindings : {};
+  const published = Object.entries(bindings).find(([, list]) => Array.isArray(list) && list.length > 0);
+  if (published) {
+    throw badRequest(`${where}: HostConfig.PortBindings (docker run -p ${published[0]}) is not supported: hookd does not publish container ports on the host yet; remove -p and reach the container another way`);
+  }
+  if (hostConfig.PublishAllPorts === true) {
+    throw badRequest(`${where}: HostConfig.PublishAllPorts (docker run -P) is not supported: hookd does not publish container ports on the host yet`);
+  }
+  const healthcheck = isObject(body.Healthcheck) ? body.Healthcheck : undefined;
+  const test = Array.isArray(healthcheck?.Test) ? healthcheck.Test : [];
+  if (test.length > 0 && test[0] !== 'NONE') {
+    throw badRequest(`${where}: Healthcheck (docker run --health-cmd) is not supported: hookd does not run health checks yet, so the container would never report health; remove --health-cmd (--no-healthcheck is accepted)`);
+  }
+}
