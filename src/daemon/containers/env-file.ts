@@ -1,9 +1,12 @@
 // The container's env written into its rootfs on update, like the pouchenv.sh of Alibaba's
 // PostUpdate plugin: /etc/profile.d/hookd-env.sh with one `export NAME='value'` line per variable,
 // so login shells inside the container see the updated env.
+//
+// The rootfs belongs to the container, which may have replaced /etc/profile.d (or the file) with a
+// symlink to a host path: every read and write here goes through the in-root module, so links are
+// resolved inside the rootfs and the host is never read or written (docs/security.md).
 
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { withRootDir } from '../rootfs/in-root.ts';
 
 export const ENV_FILE = 'etc/profile.d/hookd-env.sh';
 
@@ -26,16 +29,21 @@ export function renderEnvFile(env: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the file atomically; returns a function that puts back what was there before. */
+/** Bigger than any env file we write; a container's multi-gigabyte file is not read into memory. */
+const MAX_PREVIOUS_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Writes the file atomically inside `rootfs`; returns a function that puts back what was there
+ * before (also inside the rootfs: the rollback resolves the path again, in root).
+ */
 export async function writeEnvFile(rootfs: string, env: string[]): Promise<() => Promise<void>> {
-  const path = join(rootfs, ENV_FILE);
-  const previous = await readFile(path).catch(() => undefined);
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, renderEnvFile(env), { mode: 0o644 });
-  await rename(temp, path);
-  return async () => {
-    if (previous === undefined) await rm(path, { force: true });
-    else await writeFile(path, previous);
-  };
+  const previous = await withRootDir(rootfs, async (root) => {
+    const old = await root.readFileIfExists(ENV_FILE, { maxBytes: MAX_PREVIOUS_BYTES });
+    await root.writeFileAtomic(ENV_FILE, renderEnvFile(env), { mode: 0o644, createParents: true });
+    return old;
+  });
+  return () => withRootDir(rootfs, async (root) => {
+    if (previous === undefined) await root.removeAll(ENV_FILE);
+    else await root.writeFileAtomic(ENV_FILE, previous, { mode: 0o644, createParents: true });
+  });
 }
