@@ -3,11 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/generate-protos.sh
-if ! git diff --exit-code --stat -- '*generated*' '*gen/*' '*_pb2*'; then
+if ! git diff --exit-code --stat -- '*generated*' '*gen/*' '*_pb2*' '*_gen.go' '*_gen.py'; then
   echo "generated code is stale: run 'npm run generate' and commit the result" >&2
   exit 1
 fi
-untracked=$(git ls-files --others --exclude-standard -- '*generated*' '*gen/*' '*_pb2*')
+untracked=$(git ls-files --others --exclude-standard -- '*generated*' '*gen/*' '*_pb2*' '*_gen.go' '*_gen.py')
 if [ -n "$untracked" ]; then
   echo "generated files are not committed:" >&2; echo "$untracked" >&2; exit 1
 fi

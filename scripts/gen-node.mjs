@@ -4,11 +4,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import { loadProto } from './gen-hook-tables.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const proto = new protobuf.Root();
-proto.loadSync(join(root, 'proto/hookd/v1/plugin.proto'), { keepCase: true });
+const proto = loadProto(); // with google/protobuf/descriptor.proto, which the hook_contract option extends
 const descriptor = JSON.stringify(proto.toJSON({ keepComments: false }), null, 2) + '\n';
 
 for (const target of ['src/host/generated', 'plugin-sdk/node/src/generated']) {

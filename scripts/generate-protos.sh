@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "generate: hook tables (host + Node, Go and Python SDKs) from the hook_contract options"
+node scripts/gen-hook-tables.mjs
 echo "generate: node (host + plugin-sdk/node)"
 node scripts/gen-node.mjs
 npx proto-loader-gen-types --keepCase --longs=String --enums=String --defaults --oneofs \

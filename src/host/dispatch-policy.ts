@@ -3,7 +3,7 @@
 // and plugin states; dispatch.ts does the calling.
 
 import { HookdError, isHookdError } from './errors.ts';
-import type { FailurePolicy, HookName, HookSpec } from './hooks.ts';
+import { hookSpec, type FailurePolicy, type HookName, type HookSpec } from './hooks.ts';
 import type { HookSubscription, PluginHandle, PluginManifest, PluginState } from './types.ts';
 
 /** One plugin taking part in one dispatch, with its effective settings for this hook. */
@@ -25,13 +25,15 @@ export function isServing(state: PluginState): boolean {
  * Per-call timeout, first that applies:
  * 1. the manifest's `hooks.<hook>.timeoutMs` (the operator's word for this hook);
  * 2. the plugin's own Describe suggestion for the hook, but never above the manifest's `timeoutMs`;
- * 3. the manifest's `timeoutMs` (default 2000 ms).
+ * 3. the hook's default (`default_timeout_ms` of its hook_contract in the proto), never above the
+ *    manifest's `timeoutMs`; 0 (every hook today) means:
+ * 4. the manifest's `timeoutMs` (default 2000 ms).
  * The caller's deadline caps the result again at call time.
  */
 export function effectiveTimeoutMs(manifest: PluginManifest, hook: HookName, subscription?: HookSubscription): number {
   const override = manifest.hooks[hook]?.timeoutMs;
   if (override !== undefined) return override;
-  const suggested = subscription?.timeoutMs;
+  const suggested = subscription?.timeoutMs || hookSpec(hook).defaultTimeoutMs;
   return suggested ? Math.min(suggested, manifest.timeoutMs) : manifest.timeoutMs;
 }
 

@@ -53,19 +53,8 @@ type Plugin struct {
 // Hook names a hook point; the values are the protocol's.
 type Hook = hookdv1.Hook
 
-const (
-	HookContainerPreCreate         = hookdv1.Hook_HOOK_CONTAINER_PRE_CREATE
-	HookContainerPreStart          = hookdv1.Hook_HOOK_CONTAINER_PRE_START
-	HookContainerPreCreateEndpoint = hookdv1.Hook_HOOK_CONTAINER_PRE_CREATE_ENDPOINT
-	HookContainerPreUpdate         = hookdv1.Hook_HOOK_CONTAINER_PRE_UPDATE
-	HookContainerPostUpdate        = hookdv1.Hook_HOOK_CONTAINER_POST_UPDATE
-	HookDaemonPreStart             = hookdv1.Hook_HOOK_DAEMON_PRE_START
-	HookDaemonPreStop              = hookdv1.Hook_HOOK_DAEMON_PRE_STOP
-	HookVolumePreCreate            = hookdv1.Hook_HOOK_VOLUME_PRE_CREATE
-	HookCriPreCreateContainer      = hookdv1.Hook_HOOK_CRI_PRE_CREATE_CONTAINER
-	HookApiUpdateHandler           = hookdv1.Hook_HOOK_API_UPDATE_HANDLER
-	HookImagePostPull              = hookdv1.Hook_HOOK_IMAGE_POST_PULL
-)
+// The Hook* constants (HookContainerPreCreate, ...) are generated from the proto's hook_contract
+// options into hook_contracts_gen.go, one per hook RPC.
 
 // FailurePolicy is what the host does when a call to the plugin fails.
 type FailurePolicy = hookdv1.FailurePolicy
@@ -86,31 +75,24 @@ type HookOptions struct {
 // ProtocolVersions returns the protocol versions this SDK speaks, newest first.
 func ProtocolVersions() []string { return []string{"1"} }
 
-// hookHandlers is the one table that ties each hook to its handler field: Describe's
-// subscription is derived from it, in protocol order.
-var hookHandlers = []struct {
-	hook  Hook
-	field string
-	isSet func(p *Plugin) bool
-}{
-	{HookContainerPreCreate, "ContainerPreCreate", func(p *Plugin) bool { return p.ContainerPreCreate != nil }},
-	{HookContainerPreStart, "ContainerPreStart", func(p *Plugin) bool { return p.ContainerPreStart != nil }},
-	{HookContainerPreCreateEndpoint, "ContainerPreCreateEndpoint", func(p *Plugin) bool { return p.ContainerPreCreateEndpoint != nil }},
-	{HookContainerPreUpdate, "ContainerPreUpdate", func(p *Plugin) bool { return p.ContainerPreUpdate != nil }},
-	{HookContainerPostUpdate, "ContainerPostUpdate", func(p *Plugin) bool { return p.ContainerPostUpdate != nil }},
-	{HookDaemonPreStart, "DaemonPreStart", func(p *Plugin) bool { return p.DaemonPreStart != nil }},
-	{HookDaemonPreStop, "DaemonPreStop", func(p *Plugin) bool { return p.DaemonPreStop != nil }},
-	{HookVolumePreCreate, "VolumePreCreate", func(p *Plugin) bool { return p.VolumePreCreate != nil }},
-	{HookCriPreCreateContainer, "CriPreCreateContainer", func(p *Plugin) bool { return p.CriPreCreateContainer != nil }},
-	{HookApiUpdateHandler, "ApiUpdateHandler", func(p *Plugin) bool { return p.ApiUpdateHandler != nil }},
-	{HookImagePostPull, "ImagePostPull", func(p *Plugin) bool { return p.ImagePostPull != nil }},
+// hookContract is one row of hookContracts (hook_contracts_gen.go), generated from the
+// hook_contract option of the hook's RPC in proto/hookd/v1/plugin.proto: the proto says what the
+// hook is, and isSet ties it to the Plugin field of the same name as its RPC.
+type hookContract struct {
+	hook                 Hook
+	rpc                  string
+	name                 string
+	combine              hookdv1.Combine
+	defaultFailurePolicy FailurePolicy
+	defaultTimeoutMs     uint32
+	isSet                func(p *Plugin) bool
 }
 
 // Subscriptions returns the hooks the plugin implements with their options, as Describe reports
 // them.
 func (p *Plugin) Subscriptions() []*hookdv1.HookSubscription {
 	var subscriptions []*hookdv1.HookSubscription
-	for _, entry := range hookHandlers {
+	for _, entry := range hookContracts {
 		if !entry.isSet(p) {
 			continue
 		}
@@ -147,7 +129,7 @@ func (p *Plugin) Validate() error {
 }
 
 func (p *Plugin) implements(hook Hook) bool {
-	for _, entry := range hookHandlers {
+	for _, entry := range hookContracts {
 		if entry.hook == hook {
 			return entry.isSet(p)
 		}

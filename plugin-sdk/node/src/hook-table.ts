@@ -1,6 +1,9 @@
 // The hook table of the SDK: for every handler key, the RPC that serves it, the proto enum that
 // subscribes to it, and how a request becomes the handler's context and its result the reply.
 // Everything else (Describe, the gRPC service, the test harness) is generic over this table.
+// The RPC and the enum are not written here: they come from the proto's hook_contract options
+// (generated/hook-contracts.ts); a handler without a contract, or a contract without a handler,
+// fails when this module loads.
 import type { BaseContext, HookKey, OciHookSpec } from './hook-types.ts';
 import type { JsonObject } from './container-config/types.ts';
 import { decodeDocument, decodeReadOnly, encodeDocumentReply } from './documents.ts';
@@ -20,6 +23,7 @@ import type { ApiUpdateHandlerRequest__Output as ApiRequest } from './generated/
 import type { HandleHttpRequest__Output as HttpRequest } from './generated/types/hookd/v1/HandleHttpRequest.ts';
 import type { ImagePostPullRequest__Output as PostPullRequest } from './generated/types/hookd/v1/ImagePostPullRequest.ts';
 import type { OciHook } from './generated/types/hookd/v1/OciHook.ts';
+import { HOOK_CONTRACTS, type HookContract } from './generated/hook-contracts.ts';
 
 /** A handler as the table sees it: any of HookHandlers' functions. */
 export type AnyHandler = (ctx: never) => unknown;
@@ -34,6 +38,13 @@ export interface HookBinding {
   invoke(handler: AnyHandler, request: unknown, base: BaseContext<unknown>): Promise<object>;
 }
 
+/** A hook handler's key, RPC and subscribing Hook value, from the proto's hook_contract options. */
+function contractFor(key: Exclude<HookKey, 'handleHttp'>): { key: HookKey; rpc: string; protoEnum: string; document?: HookContract['document'] } {
+  const contract = HOOK_CONTRACTS.find((candidate) => candidate.key === key);
+  if (!contract) throw new Error(`hook table: handler "${key}" has no hook_contract in proto/hookd/v1/plugin.proto`);
+  return { key, rpc: contract.rpc, protoEnum: contract.protoEnum, ...(contract.document ? { document: contract.document } : {}) };
+}
+
 async function run(handler: AnyHandler, ctx: object): Promise<unknown> {
   return await (handler as (ctx: object) => unknown)(ctx);
 }
@@ -42,24 +53,30 @@ function withRequest(base: BaseContext<unknown>, key: HookKey, requestId: string
   return { ...base, requestId, log: base.log.child({ hook: key, requestId }) };
 }
 
-/** A hook whose request carries one JSON document that the reply may return changed. */
+/**
+ * A hook whose request carries one JSON document that the reply may return changed. Which request
+ * field carries it and which reply field returns it is the proto's (hook_contract.document_field
+ * and reply_field); `contextField` is the name the handler's context gives it.
+ */
 function documentHook<R extends { context: { request_id: string } | null }>(spec: {
-  key: HookKey; rpc: string; protoEnum: string;
-  requestField: keyof R & string; contextField: string; replyField: string;
+  key: Exclude<HookKey, 'handleHttp'>; contextField: string;
   extra?: (request: R) => object;
 }): HookBinding {
+  const contract = contractFor(spec.key);
+  const { requestField, replyField } = contract.document ?? {};
+  if (!requestField || !replyField) throw new Error(`hook table: ${contract.rpc} is not a document hook in the proto (no document_field)`);
   return {
-    key: spec.key, rpc: spec.rpc, protoEnum: spec.protoEnum,
+    key: contract.key, rpc: contract.rpc, protoEnum: contract.protoEnum,
     async invoke(handler, message, base) {
       const request = message as R;
-      const document = decodeDocument<JsonObject>(request[spec.requestField] as Buffer, spec.requestField);
+      const document = decodeDocument<JsonObject>(request[requestField as keyof R] as Buffer, requestField);
       const ctx = {
         ...withRequest(base, spec.key, request.context?.request_id ?? ''),
         ...spec.extra?.(request),
         [spec.contextField]: document.value,
       };
       const result = await run(handler, ctx);
-      return { [spec.replyField]: encodeDocumentReply(result, document, spec.key) };
+      return { [replyField]: encodeDocumentReply(result, document, spec.key) };
     },
   };
 }
@@ -85,12 +102,11 @@ const ENDPOINT_PHASES: Record<string, string> = { ENDPOINT_PHASE_CREATE: 'create
 
 export const HOOK_BINDINGS: readonly HookBinding[] = [
   documentHook<PreCreateRequest>({
-    key: 'containerPreCreate', rpc: 'ContainerPreCreate', protoEnum: 'HOOK_CONTAINER_PRE_CREATE',
-    requestField: 'config_json', contextField: 'config', replyField: 'config',
+    key: 'containerPreCreate', contextField: 'config',
     extra: (request) => ({ name: request.name }),
   }),
   {
-    key: 'containerPreStart', rpc: 'ContainerPreStart', protoEnum: 'HOOK_CONTAINER_PRE_START',
+    ...contractFor('containerPreStart'),
     async invoke(handler, message, base) {
       const request = message as PreStartRequest;
       const result = await run(handler, {
@@ -102,8 +118,7 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
     },
   },
   documentHook<EndpointRequest>({
-    key: 'containerPreCreateEndpoint', rpc: 'ContainerPreCreateEndpoint', protoEnum: 'HOOK_CONTAINER_PRE_CREATE_ENDPOINT',
-    requestField: 'endpoint_json', contextField: 'endpoint', replyField: 'endpoint',
+    key: 'containerPreCreateEndpoint', contextField: 'endpoint',
     extra: (request) => ({
       containerId: request.container_id,
       env: Object.freeze([...request.env]),
@@ -113,7 +128,7 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
   {
     // The update body is raw bytes (it is not decoded by the daemon before this hook), so it may
     // not be JSON: the handler gets both forms and may answer with either.
-    key: 'containerPreUpdate', rpc: 'ContainerPreUpdate', protoEnum: 'HOOK_CONTAINER_PRE_UPDATE',
+    ...contractFor('containerPreUpdate'),
     async invoke(handler, message, base) {
       const request = message as PreUpdateRequest;
       let parsed: ReturnType<typeof decodeDocument<JsonObject>> | undefined;
@@ -137,7 +152,7 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
     },
   },
   {
-    key: 'containerPostUpdate', rpc: 'ContainerPostUpdate', protoEnum: 'HOOK_CONTAINER_POST_UPDATE',
+    ...contractFor('containerPostUpdate'),
     async invoke(handler, message, base) {
       const request = message as PostUpdateRequest;
       await run(handler, {
@@ -148,7 +163,7 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
     },
   },
   {
-    key: 'daemonPreStart', rpc: 'DaemonPreStart', protoEnum: 'HOOK_DAEMON_PRE_START',
+    ...contractFor('daemonPreStart'),
     async invoke(handler, message, base) {
       const request = message as DaemonPreStartRequest;
       await run(handler, {
@@ -159,7 +174,7 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
     },
   },
   {
-    key: 'daemonPreStop', rpc: 'DaemonPreStop', protoEnum: 'HOOK_DAEMON_PRE_STOP',
+    ...contractFor('daemonPreStop'),
     async invoke(handler, message, base) {
       const request = message as DaemonPreStopRequest;
       await run(handler, { ...base, log: base.log.child({ hook: 'daemonPreStop' }), reason: request.reason });
@@ -167,16 +182,14 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
     },
   },
   documentHook<VolumeRequest>({
-    key: 'volumePreCreate', rpc: 'VolumePreCreate', protoEnum: 'HOOK_VOLUME_PRE_CREATE',
-    requestField: 'config_json', contextField: 'config', replyField: 'config',
+    key: 'volumePreCreate', contextField: 'config',
   }),
   documentHook<CriRequest>({
-    key: 'criPreCreateContainer', rpc: 'CriPreCreateContainer', protoEnum: 'HOOK_CRI_PRE_CREATE_CONTAINER',
-    requestField: 'config_json', contextField: 'config', replyField: 'config',
+    key: 'criPreCreateContainer', contextField: 'config',
     extra: (request) => ({ sandbox: decodeReadOnly(request.sandbox_json) }),
   }),
   {
-    key: 'apiUpdateHandler', rpc: 'ApiUpdateHandler', protoEnum: 'HOOK_API_UPDATE_HANDLER',
+    ...contractFor('apiUpdateHandler'),
     async invoke(handler, message, base) {
       const request = message as ApiRequest;
       const result = await run(handler, {
@@ -203,7 +216,7 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
     },
   },
   {
-    key: 'imagePostPull', rpc: 'ImagePostPull', protoEnum: 'HOOK_IMAGE_POST_PULL',
+    ...contractFor('imagePostPull'),
     async invoke(handler, message, base) {
       const request = message as PostPullRequest;
       const result = await run(handler, {
@@ -220,6 +233,11 @@ export const HOOK_BINDINGS: readonly HookBinding[] = [
 ];
 
 const BY_KEY = new Map(HOOK_BINDINGS.map((binding) => [binding.key, binding]));
+for (const contract of HOOK_CONTRACTS) {
+  if (!BY_KEY.has(contract.key as HookKey)) {
+    throw new Error(`hook table: the proto's hook ${contract.name} (rpc ${contract.rpc}) has no handler "${contract.key}" in the SDK`);
+  }
+}
 
 export function bindingFor(key: HookKey): HookBinding {
   return BY_KEY.get(key) as HookBinding;

@@ -29,6 +29,7 @@ package hookdv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	descriptorpb "google.golang.org/protobuf/types/descriptorpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -171,6 +172,71 @@ func (FailurePolicy) EnumDescriptor() ([]byte, []int) {
 	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{1}
 }
 
+// How the host combines the replies of all the plugins that serve one hook.
+type Combine int32
+
+const (
+	Combine_COMBINE_UNSPECIFIED Combine = 0
+	// Each reply is a whole JSON document; the host diffs it against the input and merges the
+	// claims with ownership (docs/hooks-and-merge.md §4-§5). The next order group sees the result.
+	Combine_COMBINE_MERGE Combine = 1
+	// Replies carry nothing; every subscribed plugin is told.
+	Combine_COMBINE_NOTIFY Combine = 2
+	// Every plugin's items (OCI hooks) are gathered into one list, ordered by priority.
+	Combine_COMBINE_ORDERED_LIST Combine = 3
+	// Route claims (add, remove, wrap), checked for clashes between plugins.
+	Combine_COMBINE_ROUTES Combine = 4
+	// The union of the returned names (snapshotters).
+	Combine_COMBINE_UNION Combine = 5
+)
+
+// Enum value maps for Combine.
+var (
+	Combine_name = map[int32]string{
+		0: "COMBINE_UNSPECIFIED",
+		1: "COMBINE_MERGE",
+		2: "COMBINE_NOTIFY",
+		3: "COMBINE_ORDERED_LIST",
+		4: "COMBINE_ROUTES",
+		5: "COMBINE_UNION",
+	}
+	Combine_value = map[string]int32{
+		"COMBINE_UNSPECIFIED":  0,
+		"COMBINE_MERGE":        1,
+		"COMBINE_NOTIFY":       2,
+		"COMBINE_ORDERED_LIST": 3,
+		"COMBINE_ROUTES":       4,
+		"COMBINE_UNION":        5,
+	}
+)
+
+func (x Combine) Enum() *Combine {
+	p := new(Combine)
+	*p = x
+	return p
+}
+
+func (x Combine) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Combine) Descriptor() protoreflect.EnumDescriptor {
+	return file_hookd_v1_plugin_proto_enumTypes[2].Descriptor()
+}
+
+func (Combine) Type() protoreflect.EnumType {
+	return &file_hookd_v1_plugin_proto_enumTypes[2]
+}
+
+func (x Combine) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Combine.Descriptor instead.
+func (Combine) EnumDescriptor() ([]byte, []int) {
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{2}
+}
+
 // Why an endpoint is being built.
 type EndpointPhase int32
 
@@ -207,11 +273,11 @@ func (x EndpointPhase) String() string {
 }
 
 func (EndpointPhase) Descriptor() protoreflect.EnumDescriptor {
-	return file_hookd_v1_plugin_proto_enumTypes[2].Descriptor()
+	return file_hookd_v1_plugin_proto_enumTypes[3].Descriptor()
 }
 
 func (EndpointPhase) Type() protoreflect.EnumType {
-	return &file_hookd_v1_plugin_proto_enumTypes[2]
+	return &file_hookd_v1_plugin_proto_enumTypes[3]
 }
 
 func (x EndpointPhase) Number() protoreflect.EnumNumber {
@@ -220,7 +286,7 @@ func (x EndpointPhase) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use EndpointPhase.Descriptor instead.
 func (EndpointPhase) EnumDescriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{2}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{3}
 }
 
 type HttpPhase int32
@@ -264,11 +330,11 @@ func (x HttpPhase) String() string {
 }
 
 func (HttpPhase) Descriptor() protoreflect.EnumDescriptor {
-	return file_hookd_v1_plugin_proto_enumTypes[3].Descriptor()
+	return file_hookd_v1_plugin_proto_enumTypes[4].Descriptor()
 }
 
 func (HttpPhase) Type() protoreflect.EnumType {
-	return &file_hookd_v1_plugin_proto_enumTypes[3]
+	return &file_hookd_v1_plugin_proto_enumTypes[4]
 }
 
 func (x HttpPhase) Number() protoreflect.EnumNumber {
@@ -277,7 +343,117 @@ func (x HttpPhase) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use HttpPhase.Descriptor instead.
 func (HttpPhase) EnumDescriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{3}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{4}
+}
+
+type HookContract struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The host's name of the hook, "<area>.<point>": the key of a manifest's `hooks` object, and
+	// the name in logs, metrics and errors.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The `Hook` value a plugin lists in DescribeResponse.hooks to subscribe.
+	Hook    Hook    `protobuf:"varint,2,opt,name=hook,proto3,enum=hookd.v1.Hook" json:"hook,omitempty"`
+	Combine Combine `protobuf:"varint,3,opt,name=combine,proto3,enum=hookd.v1.Combine" json:"combine,omitempty"`
+	// What a failed call does when neither the manifest nor the plugin chose (never UNSPECIFIED).
+	DefaultFailurePolicy FailurePolicy `protobuf:"varint,4,opt,name=default_failure_policy,json=defaultFailurePolicy,proto3,enum=hookd.v1.FailurePolicy" json:"default_failure_policy,omitempty"`
+	// The per-call timeout when neither the manifest's `hooks.<hook>.timeoutMs` nor the plugin's
+	// Describe suggestion applies, capped by the manifest's `timeoutMs`. 0 = the manifest's
+	// `timeoutMs` (docs/hooks-and-merge.md §3).
+	DefaultTimeoutMs uint32 `protobuf:"varint,5,opt,name=default_timeout_ms,json=defaultTimeoutMs,proto3" json:"default_timeout_ms,omitempty"`
+	// COMBINE_MERGE only: the request field that carries the document, and the reply field
+	// (a JsonDocument) that returns it.
+	DocumentField string `protobuf:"bytes,6,opt,name=document_field,json=documentField,proto3" json:"document_field,omitempty"`
+	ReplyField    string `protobuf:"bytes,7,opt,name=reply_field,json=replyField,proto3" json:"reply_field,omitempty"`
+	// COMBINE_MERGE only: the document is the client's raw bytes, not decoded by the daemon yet.
+	RawDocument   bool `protobuf:"varint,8,opt,name=raw_document,json=rawDocument,proto3" json:"raw_document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HookContract) Reset() {
+	*x = HookContract{}
+	mi := &file_hookd_v1_plugin_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HookContract) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HookContract) ProtoMessage() {}
+
+func (x *HookContract) ProtoReflect() protoreflect.Message {
+	mi := &file_hookd_v1_plugin_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HookContract.ProtoReflect.Descriptor instead.
+func (*HookContract) Descriptor() ([]byte, []int) {
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *HookContract) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *HookContract) GetHook() Hook {
+	if x != nil {
+		return x.Hook
+	}
+	return Hook_HOOK_UNSPECIFIED
+}
+
+func (x *HookContract) GetCombine() Combine {
+	if x != nil {
+		return x.Combine
+	}
+	return Combine_COMBINE_UNSPECIFIED
+}
+
+func (x *HookContract) GetDefaultFailurePolicy() FailurePolicy {
+	if x != nil {
+		return x.DefaultFailurePolicy
+	}
+	return FailurePolicy_FAILURE_POLICY_UNSPECIFIED
+}
+
+func (x *HookContract) GetDefaultTimeoutMs() uint32 {
+	if x != nil {
+		return x.DefaultTimeoutMs
+	}
+	return 0
+}
+
+func (x *HookContract) GetDocumentField() string {
+	if x != nil {
+		return x.DocumentField
+	}
+	return ""
+}
+
+func (x *HookContract) GetReplyField() string {
+	if x != nil {
+		return x.ReplyField
+	}
+	return ""
+}
+
+func (x *HookContract) GetRawDocument() bool {
+	if x != nil {
+		return x.RawDocument
+	}
+	return false
 }
 
 // A whole JSON document (UTF-8). Used in replies so that "unset" (unchanged) differs from any
@@ -291,7 +467,7 @@ type JsonDocument struct {
 
 func (x *JsonDocument) Reset() {
 	*x = JsonDocument{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[0]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -303,7 +479,7 @@ func (x *JsonDocument) String() string {
 func (*JsonDocument) ProtoMessage() {}
 
 func (x *JsonDocument) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[0]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -316,7 +492,7 @@ func (x *JsonDocument) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JsonDocument.ProtoReflect.Descriptor instead.
 func (*JsonDocument) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{0}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *JsonDocument) GetJson() []byte {
@@ -338,7 +514,7 @@ type RequestContext struct {
 
 func (x *RequestContext) Reset() {
 	*x = RequestContext{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[1]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -350,7 +526,7 @@ func (x *RequestContext) String() string {
 func (*RequestContext) ProtoMessage() {}
 
 func (x *RequestContext) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[1]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -363,7 +539,7 @@ func (x *RequestContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestContext.ProtoReflect.Descriptor instead.
 func (*RequestContext) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{1}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RequestContext) GetRequestId() string {
@@ -385,7 +561,7 @@ type DescribeRequest struct {
 
 func (x *DescribeRequest) Reset() {
 	*x = DescribeRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[2]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -397,7 +573,7 @@ func (x *DescribeRequest) String() string {
 func (*DescribeRequest) ProtoMessage() {}
 
 func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[2]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -410,7 +586,7 @@ func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{2}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *DescribeRequest) GetHostProtocolVersions() []string {
@@ -450,7 +626,7 @@ type DescribeResponse struct {
 
 func (x *DescribeResponse) Reset() {
 	*x = DescribeResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[3]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -462,7 +638,7 @@ func (x *DescribeResponse) String() string {
 func (*DescribeResponse) ProtoMessage() {}
 
 func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[3]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -475,7 +651,7 @@ func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeResponse.ProtoReflect.Descriptor instead.
 func (*DescribeResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{3}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *DescribeResponse) GetName() string {
@@ -516,7 +692,7 @@ type HookSubscription struct {
 
 func (x *HookSubscription) Reset() {
 	*x = HookSubscription{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[4]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -528,7 +704,7 @@ func (x *HookSubscription) String() string {
 func (*HookSubscription) ProtoMessage() {}
 
 func (x *HookSubscription) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[4]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -541,7 +717,7 @@ func (x *HookSubscription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HookSubscription.ProtoReflect.Descriptor instead.
 func (*HookSubscription) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{4}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *HookSubscription) GetHook() Hook {
@@ -571,7 +747,7 @@ type HookOptions struct {
 
 func (x *HookOptions) Reset() {
 	*x = HookOptions{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[5]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -583,7 +759,7 @@ func (x *HookOptions) String() string {
 func (*HookOptions) ProtoMessage() {}
 
 func (x *HookOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[5]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -596,7 +772,7 @@ func (x *HookOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HookOptions.ProtoReflect.Descriptor instead.
 func (*HookOptions) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{5}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *HookOptions) GetTimeoutMs() uint32 {
@@ -629,7 +805,7 @@ type ConfigureRequest struct {
 
 func (x *ConfigureRequest) Reset() {
 	*x = ConfigureRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[6]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -641,7 +817,7 @@ func (x *ConfigureRequest) String() string {
 func (*ConfigureRequest) ProtoMessage() {}
 
 func (x *ConfigureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[6]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -654,7 +830,7 @@ func (x *ConfigureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfigureRequest.ProtoReflect.Descriptor instead.
 func (*ConfigureRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{6}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ConfigureRequest) GetConfigJson() []byte {
@@ -700,7 +876,7 @@ type ConfigureResponse struct {
 
 func (x *ConfigureResponse) Reset() {
 	*x = ConfigureResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[7]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -712,7 +888,7 @@ func (x *ConfigureResponse) String() string {
 func (*ConfigureResponse) ProtoMessage() {}
 
 func (x *ConfigureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[7]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -725,7 +901,7 @@ func (x *ConfigureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfigureResponse.ProtoReflect.Descriptor instead.
 func (*ConfigureResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{7}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{8}
 }
 
 type ShutdownRequest struct {
@@ -738,7 +914,7 @@ type ShutdownRequest struct {
 
 func (x *ShutdownRequest) Reset() {
 	*x = ShutdownRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[8]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +926,7 @@ func (x *ShutdownRequest) String() string {
 func (*ShutdownRequest) ProtoMessage() {}
 
 func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[8]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +939,7 @@ func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownRequest.ProtoReflect.Descriptor instead.
 func (*ShutdownRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{8}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ShutdownRequest) GetReason() string {
@@ -781,7 +957,7 @@ type ShutdownResponse struct {
 
 func (x *ShutdownResponse) Reset() {
 	*x = ShutdownResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[9]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -793,7 +969,7 @@ func (x *ShutdownResponse) String() string {
 func (*ShutdownResponse) ProtoMessage() {}
 
 func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[9]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -806,7 +982,7 @@ func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownResponse.ProtoReflect.Descriptor instead.
 func (*ShutdownResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{9}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{10}
 }
 
 type ContainerPreCreateRequest struct {
@@ -823,7 +999,7 @@ type ContainerPreCreateRequest struct {
 
 func (x *ContainerPreCreateRequest) Reset() {
 	*x = ContainerPreCreateRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[10]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -835,7 +1011,7 @@ func (x *ContainerPreCreateRequest) String() string {
 func (*ContainerPreCreateRequest) ProtoMessage() {}
 
 func (x *ContainerPreCreateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[10]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -848,7 +1024,7 @@ func (x *ContainerPreCreateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPreCreateRequest.ProtoReflect.Descriptor instead.
 func (*ContainerPreCreateRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{10}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ContainerPreCreateRequest) GetContext() *RequestContext {
@@ -882,7 +1058,7 @@ type ContainerPreCreateResponse struct {
 
 func (x *ContainerPreCreateResponse) Reset() {
 	*x = ContainerPreCreateResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[11]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -894,7 +1070,7 @@ func (x *ContainerPreCreateResponse) String() string {
 func (*ContainerPreCreateResponse) ProtoMessage() {}
 
 func (x *ContainerPreCreateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[11]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -907,7 +1083,7 @@ func (x *ContainerPreCreateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPreCreateResponse.ProtoReflect.Descriptor instead.
 func (*ContainerPreCreateResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{11}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ContainerPreCreateResponse) GetConfig() *JsonDocument {
@@ -930,7 +1106,7 @@ type ContainerPreStartRequest struct {
 
 func (x *ContainerPreStartRequest) Reset() {
 	*x = ContainerPreStartRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[12]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -942,7 +1118,7 @@ func (x *ContainerPreStartRequest) String() string {
 func (*ContainerPreStartRequest) ProtoMessage() {}
 
 func (x *ContainerPreStartRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[12]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -955,7 +1131,7 @@ func (x *ContainerPreStartRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPreStartRequest.ProtoReflect.Descriptor instead.
 func (*ContainerPreStartRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{12}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ContainerPreStartRequest) GetContext() *RequestContext {
@@ -989,7 +1165,7 @@ type ContainerPreStartResponse struct {
 
 func (x *ContainerPreStartResponse) Reset() {
 	*x = ContainerPreStartResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[13]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1001,7 +1177,7 @@ func (x *ContainerPreStartResponse) String() string {
 func (*ContainerPreStartResponse) ProtoMessage() {}
 
 func (x *ContainerPreStartResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[13]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1014,7 +1190,7 @@ func (x *ContainerPreStartResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPreStartResponse.ProtoReflect.Descriptor instead.
 func (*ContainerPreStartResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{13}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ContainerPreStartResponse) GetHooks() []*OciHook {
@@ -1044,7 +1220,7 @@ type OciHook struct {
 
 func (x *OciHook) Reset() {
 	*x = OciHook{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[14]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1056,7 +1232,7 @@ func (x *OciHook) String() string {
 func (*OciHook) ProtoMessage() {}
 
 func (x *OciHook) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[14]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1069,7 +1245,7 @@ func (x *OciHook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OciHook.ProtoReflect.Descriptor instead.
 func (*OciHook) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{14}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *OciHook) GetPriority() int32 {
@@ -1124,7 +1300,7 @@ type ContainerPreCreateEndpointRequest struct {
 
 func (x *ContainerPreCreateEndpointRequest) Reset() {
 	*x = ContainerPreCreateEndpointRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[15]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1136,7 +1312,7 @@ func (x *ContainerPreCreateEndpointRequest) String() string {
 func (*ContainerPreCreateEndpointRequest) ProtoMessage() {}
 
 func (x *ContainerPreCreateEndpointRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[15]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1149,7 +1325,7 @@ func (x *ContainerPreCreateEndpointRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use ContainerPreCreateEndpointRequest.ProtoReflect.Descriptor instead.
 func (*ContainerPreCreateEndpointRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{15}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ContainerPreCreateEndpointRequest) GetContext() *RequestContext {
@@ -1197,7 +1373,7 @@ type ContainerPreCreateEndpointResponse struct {
 
 func (x *ContainerPreCreateEndpointResponse) Reset() {
 	*x = ContainerPreCreateEndpointResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[16]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1209,7 +1385,7 @@ func (x *ContainerPreCreateEndpointResponse) String() string {
 func (*ContainerPreCreateEndpointResponse) ProtoMessage() {}
 
 func (x *ContainerPreCreateEndpointResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[16]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1222,7 +1398,7 @@ func (x *ContainerPreCreateEndpointResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use ContainerPreCreateEndpointResponse.ProtoReflect.Descriptor instead.
 func (*ContainerPreCreateEndpointResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{16}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ContainerPreCreateEndpointResponse) GetEndpoint() *JsonDocument {
@@ -1245,7 +1421,7 @@ type ContainerPreUpdateRequest struct {
 
 func (x *ContainerPreUpdateRequest) Reset() {
 	*x = ContainerPreUpdateRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[17]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1257,7 +1433,7 @@ func (x *ContainerPreUpdateRequest) String() string {
 func (*ContainerPreUpdateRequest) ProtoMessage() {}
 
 func (x *ContainerPreUpdateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[17]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1270,7 +1446,7 @@ func (x *ContainerPreUpdateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPreUpdateRequest.ProtoReflect.Descriptor instead.
 func (*ContainerPreUpdateRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{17}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ContainerPreUpdateRequest) GetContext() *RequestContext {
@@ -1304,7 +1480,7 @@ type ContainerPreUpdateResponse struct {
 
 func (x *ContainerPreUpdateResponse) Reset() {
 	*x = ContainerPreUpdateResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[18]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1316,7 +1492,7 @@ func (x *ContainerPreUpdateResponse) String() string {
 func (*ContainerPreUpdateResponse) ProtoMessage() {}
 
 func (x *ContainerPreUpdateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[18]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1329,7 +1505,7 @@ func (x *ContainerPreUpdateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPreUpdateResponse.ProtoReflect.Descriptor instead.
 func (*ContainerPreUpdateResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{18}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ContainerPreUpdateResponse) GetBody() *JsonDocument {
@@ -1353,7 +1529,7 @@ type ContainerPostUpdateRequest struct {
 
 func (x *ContainerPostUpdateRequest) Reset() {
 	*x = ContainerPostUpdateRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[19]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1365,7 +1541,7 @@ func (x *ContainerPostUpdateRequest) String() string {
 func (*ContainerPostUpdateRequest) ProtoMessage() {}
 
 func (x *ContainerPostUpdateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[19]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1378,7 +1554,7 @@ func (x *ContainerPostUpdateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPostUpdateRequest.ProtoReflect.Descriptor instead.
 func (*ContainerPostUpdateRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{19}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ContainerPostUpdateRequest) GetContext() *RequestContext {
@@ -1417,7 +1593,7 @@ type ContainerPostUpdateResponse struct {
 
 func (x *ContainerPostUpdateResponse) Reset() {
 	*x = ContainerPostUpdateResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[20]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1429,7 +1605,7 @@ func (x *ContainerPostUpdateResponse) String() string {
 func (*ContainerPostUpdateResponse) ProtoMessage() {}
 
 func (x *ContainerPostUpdateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[20]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1442,7 +1618,7 @@ func (x *ContainerPostUpdateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContainerPostUpdateResponse.ProtoReflect.Descriptor instead.
 func (*ContainerPostUpdateResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{20}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{21}
 }
 
 type DaemonPreStartRequest struct {
@@ -1456,7 +1632,7 @@ type DaemonPreStartRequest struct {
 
 func (x *DaemonPreStartRequest) Reset() {
 	*x = DaemonPreStartRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[21]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1468,7 +1644,7 @@ func (x *DaemonPreStartRequest) String() string {
 func (*DaemonPreStartRequest) ProtoMessage() {}
 
 func (x *DaemonPreStartRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[21]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1481,7 +1657,7 @@ func (x *DaemonPreStartRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaemonPreStartRequest.ProtoReflect.Descriptor instead.
 func (*DaemonPreStartRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{21}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *DaemonPreStartRequest) GetDaemonVersion() string {
@@ -1506,7 +1682,7 @@ type DaemonPreStartResponse struct {
 
 func (x *DaemonPreStartResponse) Reset() {
 	*x = DaemonPreStartResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[22]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1518,7 +1694,7 @@ func (x *DaemonPreStartResponse) String() string {
 func (*DaemonPreStartResponse) ProtoMessage() {}
 
 func (x *DaemonPreStartResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[22]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1531,7 +1707,7 @@ func (x *DaemonPreStartResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaemonPreStartResponse.ProtoReflect.Descriptor instead.
 func (*DaemonPreStartResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{22}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{23}
 }
 
 type DaemonPreStopRequest struct {
@@ -1544,7 +1720,7 @@ type DaemonPreStopRequest struct {
 
 func (x *DaemonPreStopRequest) Reset() {
 	*x = DaemonPreStopRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[23]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1556,7 +1732,7 @@ func (x *DaemonPreStopRequest) String() string {
 func (*DaemonPreStopRequest) ProtoMessage() {}
 
 func (x *DaemonPreStopRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[23]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1569,7 +1745,7 @@ func (x *DaemonPreStopRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaemonPreStopRequest.ProtoReflect.Descriptor instead.
 func (*DaemonPreStopRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{23}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *DaemonPreStopRequest) GetReason() string {
@@ -1587,7 +1763,7 @@ type DaemonPreStopResponse struct {
 
 func (x *DaemonPreStopResponse) Reset() {
 	*x = DaemonPreStopResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[24]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1599,7 +1775,7 @@ func (x *DaemonPreStopResponse) String() string {
 func (*DaemonPreStopResponse) ProtoMessage() {}
 
 func (x *DaemonPreStopResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[24]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1612,7 +1788,7 @@ func (x *DaemonPreStopResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaemonPreStopResponse.ProtoReflect.Descriptor instead.
 func (*DaemonPreStopResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{24}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{25}
 }
 
 type VolumePreCreateRequest struct {
@@ -1627,7 +1803,7 @@ type VolumePreCreateRequest struct {
 
 func (x *VolumePreCreateRequest) Reset() {
 	*x = VolumePreCreateRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[25]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1815,7 @@ func (x *VolumePreCreateRequest) String() string {
 func (*VolumePreCreateRequest) ProtoMessage() {}
 
 func (x *VolumePreCreateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[25]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1828,7 @@ func (x *VolumePreCreateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumePreCreateRequest.ProtoReflect.Descriptor instead.
 func (*VolumePreCreateRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{25}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *VolumePreCreateRequest) GetContext() *RequestContext {
@@ -1678,7 +1854,7 @@ type VolumePreCreateResponse struct {
 
 func (x *VolumePreCreateResponse) Reset() {
 	*x = VolumePreCreateResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[26]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1690,7 +1866,7 @@ func (x *VolumePreCreateResponse) String() string {
 func (*VolumePreCreateResponse) ProtoMessage() {}
 
 func (x *VolumePreCreateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[26]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1703,7 +1879,7 @@ func (x *VolumePreCreateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumePreCreateResponse.ProtoReflect.Descriptor instead.
 func (*VolumePreCreateResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{26}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *VolumePreCreateResponse) GetConfig() *JsonDocument {
@@ -1726,7 +1902,7 @@ type CriPreCreateContainerRequest struct {
 
 func (x *CriPreCreateContainerRequest) Reset() {
 	*x = CriPreCreateContainerRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[27]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1738,7 +1914,7 @@ func (x *CriPreCreateContainerRequest) String() string {
 func (*CriPreCreateContainerRequest) ProtoMessage() {}
 
 func (x *CriPreCreateContainerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[27]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1751,7 +1927,7 @@ func (x *CriPreCreateContainerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CriPreCreateContainerRequest.ProtoReflect.Descriptor instead.
 func (*CriPreCreateContainerRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{27}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CriPreCreateContainerRequest) GetContext() *RequestContext {
@@ -1784,7 +1960,7 @@ type CriPreCreateContainerResponse struct {
 
 func (x *CriPreCreateContainerResponse) Reset() {
 	*x = CriPreCreateContainerResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[28]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1796,7 +1972,7 @@ func (x *CriPreCreateContainerResponse) String() string {
 func (*CriPreCreateContainerResponse) ProtoMessage() {}
 
 func (x *CriPreCreateContainerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[28]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1809,7 +1985,7 @@ func (x *CriPreCreateContainerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CriPreCreateContainerResponse.ProtoReflect.Descriptor instead.
 func (*CriPreCreateContainerResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{28}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CriPreCreateContainerResponse) GetConfig() *JsonDocument {
@@ -1831,7 +2007,7 @@ type Route struct {
 
 func (x *Route) Reset() {
 	*x = Route{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[29]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1843,7 +2019,7 @@ func (x *Route) String() string {
 func (*Route) ProtoMessage() {}
 
 func (x *Route) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[29]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1856,7 +2032,7 @@ func (x *Route) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Route.ProtoReflect.Descriptor instead.
 func (*Route) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{29}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Route) GetMethod() string {
@@ -1883,7 +2059,7 @@ type ApiUpdateHandlerRequest struct {
 
 func (x *ApiUpdateHandlerRequest) Reset() {
 	*x = ApiUpdateHandlerRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[30]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1895,7 +2071,7 @@ func (x *ApiUpdateHandlerRequest) String() string {
 func (*ApiUpdateHandlerRequest) ProtoMessage() {}
 
 func (x *ApiUpdateHandlerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[30]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1908,7 +2084,7 @@ func (x *ApiUpdateHandlerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApiUpdateHandlerRequest.ProtoReflect.Descriptor instead.
 func (*ApiUpdateHandlerRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ApiUpdateHandlerRequest) GetRoutes() []*Route {
@@ -1931,7 +2107,7 @@ type RouteWrap struct {
 
 func (x *RouteWrap) Reset() {
 	*x = RouteWrap{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[31]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1943,7 +2119,7 @@ func (x *RouteWrap) String() string {
 func (*RouteWrap) ProtoMessage() {}
 
 func (x *RouteWrap) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[31]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1956,7 +2132,7 @@ func (x *RouteWrap) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteWrap.ProtoReflect.Descriptor instead.
 func (*RouteWrap) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RouteWrap) GetRoute() *Route {
@@ -1994,7 +2170,7 @@ type ApiUpdateHandlerResponse struct {
 
 func (x *ApiUpdateHandlerResponse) Reset() {
 	*x = ApiUpdateHandlerResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[32]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2006,7 +2182,7 @@ func (x *ApiUpdateHandlerResponse) String() string {
 func (*ApiUpdateHandlerResponse) ProtoMessage() {}
 
 func (x *ApiUpdateHandlerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[32]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2019,7 +2195,7 @@ func (x *ApiUpdateHandlerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApiUpdateHandlerResponse.ProtoReflect.Descriptor instead.
 func (*ApiUpdateHandlerResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ApiUpdateHandlerResponse) GetAdd() []*Route {
@@ -2053,7 +2229,7 @@ type HttpHeader struct {
 
 func (x *HttpHeader) Reset() {
 	*x = HttpHeader{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[33]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2065,7 +2241,7 @@ func (x *HttpHeader) String() string {
 func (*HttpHeader) ProtoMessage() {}
 
 func (x *HttpHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[33]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2078,7 +2254,7 @@ func (x *HttpHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HttpHeader.ProtoReflect.Descriptor instead.
 func (*HttpHeader) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *HttpHeader) GetName() string {
@@ -2113,7 +2289,7 @@ type HttpRequest struct {
 
 func (x *HttpRequest) Reset() {
 	*x = HttpRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[34]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2125,7 +2301,7 @@ func (x *HttpRequest) String() string {
 func (*HttpRequest) ProtoMessage() {}
 
 func (x *HttpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[34]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2138,7 +2314,7 @@ func (x *HttpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HttpRequest.ProtoReflect.Descriptor instead.
 func (*HttpRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *HttpRequest) GetMethod() string {
@@ -2201,7 +2377,7 @@ type HttpResponse struct {
 
 func (x *HttpResponse) Reset() {
 	*x = HttpResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[35]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2213,7 +2389,7 @@ func (x *HttpResponse) String() string {
 func (*HttpResponse) ProtoMessage() {}
 
 func (x *HttpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[35]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2226,7 +2402,7 @@ func (x *HttpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HttpResponse.ProtoReflect.Descriptor instead.
 func (*HttpResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *HttpResponse) GetStatus() int32 {
@@ -2262,7 +2438,7 @@ type HandleHttpRequest struct {
 
 func (x *HandleHttpRequest) Reset() {
 	*x = HandleHttpRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[36]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2274,7 +2450,7 @@ func (x *HandleHttpRequest) String() string {
 func (*HandleHttpRequest) ProtoMessage() {}
 
 func (x *HandleHttpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[36]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2287,7 +2463,7 @@ func (x *HandleHttpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandleHttpRequest.ProtoReflect.Descriptor instead.
 func (*HandleHttpRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *HandleHttpRequest) GetPhase() HttpPhase {
@@ -2321,7 +2497,7 @@ type HandleHttpResponse struct {
 
 func (x *HandleHttpResponse) Reset() {
 	*x = HandleHttpResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[37]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2333,7 +2509,7 @@ func (x *HandleHttpResponse) String() string {
 func (*HandleHttpResponse) ProtoMessage() {}
 
 func (x *HandleHttpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[37]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2346,7 +2522,7 @@ func (x *HandleHttpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HandleHttpResponse.ProtoReflect.Descriptor instead.
 func (*HandleHttpResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *HandleHttpResponse) GetRequest() *HttpRequest {
@@ -2379,7 +2555,7 @@ type ImagePostPullRequest struct {
 
 func (x *ImagePostPullRequest) Reset() {
 	*x = ImagePostPullRequest{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[38]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2391,7 +2567,7 @@ func (x *ImagePostPullRequest) String() string {
 func (*ImagePostPullRequest) ProtoMessage() {}
 
 func (x *ImagePostPullRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[38]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2404,7 +2580,7 @@ func (x *ImagePostPullRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImagePostPullRequest.ProtoReflect.Descriptor instead.
 func (*ImagePostPullRequest) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ImagePostPullRequest) GetContext() *RequestContext {
@@ -2452,7 +2628,7 @@ type ImagePostPullResponse struct {
 
 func (x *ImagePostPullResponse) Reset() {
 	*x = ImagePostPullResponse{}
-	mi := &file_hookd_v1_plugin_proto_msgTypes[39]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2464,7 +2640,7 @@ func (x *ImagePostPullResponse) String() string {
 func (*ImagePostPullResponse) ProtoMessage() {}
 
 func (x *ImagePostPullResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hookd_v1_plugin_proto_msgTypes[39]
+	mi := &file_hookd_v1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2477,7 +2653,7 @@ func (x *ImagePostPullResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImagePostPullResponse.ProtoReflect.Descriptor instead.
 func (*ImagePostPullResponse) Descriptor() ([]byte, []int) {
-	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_hookd_v1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ImagePostPullResponse) GetSnapshotters() []string {
@@ -2487,11 +2663,40 @@ func (x *ImagePostPullResponse) GetSnapshotters() []string {
 	return nil
 }
 
+var file_hookd_v1_plugin_proto_extTypes = []protoimpl.ExtensionInfo{
+	{
+		ExtendedType:  (*descriptorpb.MethodOptions)(nil),
+		ExtensionType: (*HookContract)(nil),
+		Field:         50801,
+		Name:          "hookd.v1.hook_contract",
+		Tag:           "bytes,50801,opt,name=hook_contract",
+		Filename:      "hookd/v1/plugin.proto",
+	},
+}
+
+// Extension fields to descriptorpb.MethodOptions.
+var (
+	// Set on every hook RPC of service Plugin; absent on Describe, Configure, Shutdown, HandleHttp.
+	//
+	// optional hookd.v1.HookContract hook_contract = 50801;
+	E_HookContract = &file_hookd_v1_plugin_proto_extTypes[0]
+)
+
 var File_hookd_v1_plugin_proto protoreflect.FileDescriptor
 
 const file_hookd_v1_plugin_proto_rawDesc = "" +
 	"\n" +
-	"\x15hookd/v1/plugin.proto\x12\bhookd.v1\"\"\n" +
+	"\x15hookd/v1/plugin.proto\x12\bhookd.v1\x1a google/protobuf/descriptor.proto\"\xdb\x02\n" +
+	"\fHookContract\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\"\n" +
+	"\x04hook\x18\x02 \x01(\x0e2\x0e.hookd.v1.HookR\x04hook\x12+\n" +
+	"\acombine\x18\x03 \x01(\x0e2\x11.hookd.v1.CombineR\acombine\x12M\n" +
+	"\x16default_failure_policy\x18\x04 \x01(\x0e2\x17.hookd.v1.FailurePolicyR\x14defaultFailurePolicy\x12,\n" +
+	"\x12default_timeout_ms\x18\x05 \x01(\rR\x10defaultTimeoutMs\x12%\n" +
+	"\x0edocument_field\x18\x06 \x01(\tR\rdocumentField\x12\x1f\n" +
+	"\vreply_field\x18\a \x01(\tR\n" +
+	"replyField\x12!\n" +
+	"\fraw_document\x18\b \x01(\bR\vrawDocument\"\"\n" +
 	"\fJsonDocument\x12\x12\n" +
 	"\x04json\x18\x01 \x01(\fR\x04json\"/\n" +
 	"\x0eRequestContext\x12\x1d\n" +
@@ -2651,7 +2856,14 @@ const file_hookd_v1_plugin_proto_rawDesc = "" +
 	"\rFailurePolicy\x12\x1e\n" +
 	"\x1aFAILURE_POLICY_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13FAILURE_POLICY_FAIL\x10\x01\x12\x19\n" +
-	"\x15FAILURE_POLICY_IGNORE\x10\x02*e\n" +
+	"\x15FAILURE_POLICY_IGNORE\x10\x02*\x8a\x01\n" +
+	"\aCombine\x12\x17\n" +
+	"\x13COMBINE_UNSPECIFIED\x10\x00\x12\x11\n" +
+	"\rCOMBINE_MERGE\x10\x01\x12\x12\n" +
+	"\x0eCOMBINE_NOTIFY\x10\x02\x12\x18\n" +
+	"\x14COMBINE_ORDERED_LIST\x10\x03\x12\x12\n" +
+	"\x0eCOMBINE_ROUTES\x10\x04\x12\x11\n" +
+	"\rCOMBINE_UNION\x10\x05*e\n" +
 	"\rEndpointPhase\x12\x1e\n" +
 	"\x1aENDPOINT_PHASE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15ENDPOINT_PHASE_CREATE\x10\x01\x12\x19\n" +
@@ -2660,25 +2872,37 @@ const file_hookd_v1_plugin_proto_rawDesc = "" +
 	"\x16HTTP_PHASE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HTTP_PHASE_SERVE\x10\x01\x12\x15\n" +
 	"\x11HTTP_PHASE_BEFORE\x10\x02\x12\x14\n" +
-	"\x10HTTP_PHASE_AFTER\x10\x032\xb0\n" +
-	"\n" +
+	"\x10HTTP_PHASE_AFTER\x10\x032\xff\r\n" +
 	"\x06Plugin\x12A\n" +
 	"\bDescribe\x12\x19.hookd.v1.DescribeRequest\x1a\x1a.hookd.v1.DescribeResponse\x12D\n" +
 	"\tConfigure\x12\x1a.hookd.v1.ConfigureRequest\x1a\x1b.hookd.v1.ConfigureResponse\x12A\n" +
-	"\bShutdown\x12\x19.hookd.v1.ShutdownRequest\x1a\x1a.hookd.v1.ShutdownResponse\x12_\n" +
-	"\x12ContainerPreCreate\x12#.hookd.v1.ContainerPreCreateRequest\x1a$.hookd.v1.ContainerPreCreateResponse\x12\\\n" +
-	"\x11ContainerPreStart\x12\".hookd.v1.ContainerPreStartRequest\x1a#.hookd.v1.ContainerPreStartResponse\x12w\n" +
-	"\x1aContainerPreCreateEndpoint\x12+.hookd.v1.ContainerPreCreateEndpointRequest\x1a,.hookd.v1.ContainerPreCreateEndpointResponse\x12_\n" +
-	"\x12ContainerPreUpdate\x12#.hookd.v1.ContainerPreUpdateRequest\x1a$.hookd.v1.ContainerPreUpdateResponse\x12b\n" +
-	"\x13ContainerPostUpdate\x12$.hookd.v1.ContainerPostUpdateRequest\x1a%.hookd.v1.ContainerPostUpdateResponse\x12S\n" +
-	"\x0eDaemonPreStart\x12\x1f.hookd.v1.DaemonPreStartRequest\x1a .hookd.v1.DaemonPreStartResponse\x12P\n" +
-	"\rDaemonPreStop\x12\x1e.hookd.v1.DaemonPreStopRequest\x1a\x1f.hookd.v1.DaemonPreStopResponse\x12V\n" +
-	"\x0fVolumePreCreate\x12 .hookd.v1.VolumePreCreateRequest\x1a!.hookd.v1.VolumePreCreateResponse\x12h\n" +
-	"\x15CriPreCreateContainer\x12&.hookd.v1.CriPreCreateContainerRequest\x1a'.hookd.v1.CriPreCreateContainerResponse\x12Y\n" +
-	"\x10ApiUpdateHandler\x12!.hookd.v1.ApiUpdateHandlerRequest\x1a\".hookd.v1.ApiUpdateHandlerResponse\x12G\n" +
+	"\bShutdown\x12\x19.hookd.v1.ShutdownRequest\x1a\x1a.hookd.v1.ShutdownResponse\x12\x95\x01\n" +
+	"\x12ContainerPreCreate\x12#.hookd.v1.ContainerPreCreateRequest\x1a$.hookd.v1.ContainerPreCreateResponse\"4\x8a\xe7\x180\n" +
+	"\x13container.preCreate\x10\x01\x18\x01 \x012\vconfig_json:\x06config\x12|\n" +
+	"\x11ContainerPreStart\x12\".hookd.v1.ContainerPreStartRequest\x1a#.hookd.v1.ContainerPreStartResponse\"\x1e\x8a\xe7\x18\x1a\n" +
+	"\x12container.preStart\x10\x02\x18\x03 \x01\x12\xb9\x01\n" +
+	"\x1aContainerPreCreateEndpoint\x12+.hookd.v1.ContainerPreCreateEndpointRequest\x1a,.hookd.v1.ContainerPreCreateEndpointResponse\"@\x8a\xe7\x18<\n" +
+	"\x1bcontainer.preCreateEndpoint\x10\x03\x18\x01 \x022\rendpoint_json:\bendpoint\x12\x8e\x01\n" +
+	"\x12ContainerPreUpdate\x12#.hookd.v1.ContainerPreUpdateRequest\x1a$.hookd.v1.ContainerPreUpdateResponse\"-\x8a\xe7\x18)\n" +
+	"\x13container.preUpdate\x10\x04\x18\x01 \x012\x04body:\x04body@\x01\x12\x84\x01\n" +
+	"\x13ContainerPostUpdate\x12$.hookd.v1.ContainerPostUpdateRequest\x1a%.hookd.v1.ContainerPostUpdateResponse\" \x8a\xe7\x18\x1c\n" +
+	"\x14container.postUpdate\x10\x05\x18\x02 \x01\x12p\n" +
+	"\x0eDaemonPreStart\x12\x1f.hookd.v1.DaemonPreStartRequest\x1a .hookd.v1.DaemonPreStartResponse\"\x1b\x8a\xe7\x18\x17\n" +
+	"\x0fdaemon.preStart\x10\x06\x18\x02 \x01\x12l\n" +
+	"\rDaemonPreStop\x12\x1e.hookd.v1.DaemonPreStopRequest\x1a\x1f.hookd.v1.DaemonPreStopResponse\"\x1a\x8a\xe7\x18\x16\n" +
+	"\x0edaemon.preStop\x10\a\x18\x02 \x02\x12\x89\x01\n" +
+	"\x0fVolumePreCreate\x12 .hookd.v1.VolumePreCreateRequest\x1a!.hookd.v1.VolumePreCreateResponse\"1\x8a\xe7\x18-\n" +
+	"\x10volume.preCreate\x10\b\x18\x01 \x012\vconfig_json:\x06config\x12\xa1\x01\n" +
+	"\x15CriPreCreateContainer\x12&.hookd.v1.CriPreCreateContainerRequest\x1a'.hookd.v1.CriPreCreateContainerResponse\"7\x8a\xe7\x183\n" +
+	"\x16cri.preCreateContainer\x10\t\x18\x01 \x012\vconfig_json:\x06config\x12x\n" +
+	"\x10ApiUpdateHandler\x12!.hookd.v1.ApiUpdateHandlerRequest\x1a\".hookd.v1.ApiUpdateHandlerResponse\"\x1d\x8a\xe7\x18\x19\n" +
+	"\x11api.updateHandler\x10\n" +
+	"\x18\x04 \x01\x12G\n" +
 	"\n" +
-	"HandleHttp\x12\x1b.hookd.v1.HandleHttpRequest\x1a\x1c.hookd.v1.HandleHttpResponse\x12P\n" +
-	"\rImagePostPull\x12\x1e.hookd.v1.ImagePostPullRequest\x1a\x1f.hookd.v1.ImagePostPullResponseB:Z8github.com/hookd/hookd/plugin-sdk/go/gen/hookdv1;hookdv1b\x06proto3"
+	"HandleHttp\x12\x1b.hookd.v1.HandleHttpRequest\x1a\x1c.hookd.v1.HandleHttpResponse\x12l\n" +
+	"\rImagePostPull\x12\x1e.hookd.v1.ImagePostPullRequest\x1a\x1f.hookd.v1.ImagePostPullResponse\"\x1a\x8a\xe7\x18\x16\n" +
+	"\x0eimage.postPull\x10\v\x18\x05 \x01:]\n" +
+	"\rhook_contract\x12\x1e.google.protobuf.MethodOptions\x18\xf1\x8c\x03 \x01(\v2\x16.hookd.v1.HookContractR\fhookContractB:Z8github.com/hookd/hookd/plugin-sdk/go/gen/hookdv1;hookdv1b\x06proto3"
 
 var (
 	file_hookd_v1_plugin_proto_rawDescOnce sync.Once
@@ -2692,123 +2916,131 @@ func file_hookd_v1_plugin_proto_rawDescGZIP() []byte {
 	return file_hookd_v1_plugin_proto_rawDescData
 }
 
-var file_hookd_v1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_hookd_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_hookd_v1_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_hookd_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_hookd_v1_plugin_proto_goTypes = []any{
 	(Hook)(0),                                  // 0: hookd.v1.Hook
 	(FailurePolicy)(0),                         // 1: hookd.v1.FailurePolicy
-	(EndpointPhase)(0),                         // 2: hookd.v1.EndpointPhase
-	(HttpPhase)(0),                             // 3: hookd.v1.HttpPhase
-	(*JsonDocument)(nil),                       // 4: hookd.v1.JsonDocument
-	(*RequestContext)(nil),                     // 5: hookd.v1.RequestContext
-	(*DescribeRequest)(nil),                    // 6: hookd.v1.DescribeRequest
-	(*DescribeResponse)(nil),                   // 7: hookd.v1.DescribeResponse
-	(*HookSubscription)(nil),                   // 8: hookd.v1.HookSubscription
-	(*HookOptions)(nil),                        // 9: hookd.v1.HookOptions
-	(*ConfigureRequest)(nil),                   // 10: hookd.v1.ConfigureRequest
-	(*ConfigureResponse)(nil),                  // 11: hookd.v1.ConfigureResponse
-	(*ShutdownRequest)(nil),                    // 12: hookd.v1.ShutdownRequest
-	(*ShutdownResponse)(nil),                   // 13: hookd.v1.ShutdownResponse
-	(*ContainerPreCreateRequest)(nil),          // 14: hookd.v1.ContainerPreCreateRequest
-	(*ContainerPreCreateResponse)(nil),         // 15: hookd.v1.ContainerPreCreateResponse
-	(*ContainerPreStartRequest)(nil),           // 16: hookd.v1.ContainerPreStartRequest
-	(*ContainerPreStartResponse)(nil),          // 17: hookd.v1.ContainerPreStartResponse
-	(*OciHook)(nil),                            // 18: hookd.v1.OciHook
-	(*ContainerPreCreateEndpointRequest)(nil),  // 19: hookd.v1.ContainerPreCreateEndpointRequest
-	(*ContainerPreCreateEndpointResponse)(nil), // 20: hookd.v1.ContainerPreCreateEndpointResponse
-	(*ContainerPreUpdateRequest)(nil),          // 21: hookd.v1.ContainerPreUpdateRequest
-	(*ContainerPreUpdateResponse)(nil),         // 22: hookd.v1.ContainerPreUpdateResponse
-	(*ContainerPostUpdateRequest)(nil),         // 23: hookd.v1.ContainerPostUpdateRequest
-	(*ContainerPostUpdateResponse)(nil),        // 24: hookd.v1.ContainerPostUpdateResponse
-	(*DaemonPreStartRequest)(nil),              // 25: hookd.v1.DaemonPreStartRequest
-	(*DaemonPreStartResponse)(nil),             // 26: hookd.v1.DaemonPreStartResponse
-	(*DaemonPreStopRequest)(nil),               // 27: hookd.v1.DaemonPreStopRequest
-	(*DaemonPreStopResponse)(nil),              // 28: hookd.v1.DaemonPreStopResponse
-	(*VolumePreCreateRequest)(nil),             // 29: hookd.v1.VolumePreCreateRequest
-	(*VolumePreCreateResponse)(nil),            // 30: hookd.v1.VolumePreCreateResponse
-	(*CriPreCreateContainerRequest)(nil),       // 31: hookd.v1.CriPreCreateContainerRequest
-	(*CriPreCreateContainerResponse)(nil),      // 32: hookd.v1.CriPreCreateContainerResponse
-	(*Route)(nil),                              // 33: hookd.v1.Route
-	(*ApiUpdateHandlerRequest)(nil),            // 34: hookd.v1.ApiUpdateHandlerRequest
-	(*RouteWrap)(nil),                          // 35: hookd.v1.RouteWrap
-	(*ApiUpdateHandlerResponse)(nil),           // 36: hookd.v1.ApiUpdateHandlerResponse
-	(*HttpHeader)(nil),                         // 37: hookd.v1.HttpHeader
-	(*HttpRequest)(nil),                        // 38: hookd.v1.HttpRequest
-	(*HttpResponse)(nil),                       // 39: hookd.v1.HttpResponse
-	(*HandleHttpRequest)(nil),                  // 40: hookd.v1.HandleHttpRequest
-	(*HandleHttpResponse)(nil),                 // 41: hookd.v1.HandleHttpResponse
-	(*ImagePostPullRequest)(nil),               // 42: hookd.v1.ImagePostPullRequest
-	(*ImagePostPullResponse)(nil),              // 43: hookd.v1.ImagePostPullResponse
-	nil,                                        // 44: hookd.v1.HttpRequest.PathParamsEntry
+	(Combine)(0),                               // 2: hookd.v1.Combine
+	(EndpointPhase)(0),                         // 3: hookd.v1.EndpointPhase
+	(HttpPhase)(0),                             // 4: hookd.v1.HttpPhase
+	(*HookContract)(nil),                       // 5: hookd.v1.HookContract
+	(*JsonDocument)(nil),                       // 6: hookd.v1.JsonDocument
+	(*RequestContext)(nil),                     // 7: hookd.v1.RequestContext
+	(*DescribeRequest)(nil),                    // 8: hookd.v1.DescribeRequest
+	(*DescribeResponse)(nil),                   // 9: hookd.v1.DescribeResponse
+	(*HookSubscription)(nil),                   // 10: hookd.v1.HookSubscription
+	(*HookOptions)(nil),                        // 11: hookd.v1.HookOptions
+	(*ConfigureRequest)(nil),                   // 12: hookd.v1.ConfigureRequest
+	(*ConfigureResponse)(nil),                  // 13: hookd.v1.ConfigureResponse
+	(*ShutdownRequest)(nil),                    // 14: hookd.v1.ShutdownRequest
+	(*ShutdownResponse)(nil),                   // 15: hookd.v1.ShutdownResponse
+	(*ContainerPreCreateRequest)(nil),          // 16: hookd.v1.ContainerPreCreateRequest
+	(*ContainerPreCreateResponse)(nil),         // 17: hookd.v1.ContainerPreCreateResponse
+	(*ContainerPreStartRequest)(nil),           // 18: hookd.v1.ContainerPreStartRequest
+	(*ContainerPreStartResponse)(nil),          // 19: hookd.v1.ContainerPreStartResponse
+	(*OciHook)(nil),                            // 20: hookd.v1.OciHook
+	(*ContainerPreCreateEndpointRequest)(nil),  // 21: hookd.v1.ContainerPreCreateEndpointRequest
+	(*ContainerPreCreateEndpointResponse)(nil), // 22: hookd.v1.ContainerPreCreateEndpointResponse
+	(*ContainerPreUpdateRequest)(nil),          // 23: hookd.v1.ContainerPreUpdateRequest
+	(*ContainerPreUpdateResponse)(nil),         // 24: hookd.v1.ContainerPreUpdateResponse
+	(*ContainerPostUpdateRequest)(nil),         // 25: hookd.v1.ContainerPostUpdateRequest
+	(*ContainerPostUpdateResponse)(nil),        // 26: hookd.v1.ContainerPostUpdateResponse
+	(*DaemonPreStartRequest)(nil),              // 27: hookd.v1.DaemonPreStartRequest
+	(*DaemonPreStartResponse)(nil),             // 28: hookd.v1.DaemonPreStartResponse
+	(*DaemonPreStopRequest)(nil),               // 29: hookd.v1.DaemonPreStopRequest
+	(*DaemonPreStopResponse)(nil),              // 30: hookd.v1.DaemonPreStopResponse
+	(*VolumePreCreateRequest)(nil),             // 31: hookd.v1.VolumePreCreateRequest
+	(*VolumePreCreateResponse)(nil),            // 32: hookd.v1.VolumePreCreateResponse
+	(*CriPreCreateContainerRequest)(nil),       // 33: hookd.v1.CriPreCreateContainerRequest
+	(*CriPreCreateContainerResponse)(nil),      // 34: hookd.v1.CriPreCreateContainerResponse
+	(*Route)(nil),                              // 35: hookd.v1.Route
+	(*ApiUpdateHandlerRequest)(nil),            // 36: hookd.v1.ApiUpdateHandlerRequest
+	(*RouteWrap)(nil),                          // 37: hookd.v1.RouteWrap
+	(*ApiUpdateHandlerResponse)(nil),           // 38: hookd.v1.ApiUpdateHandlerResponse
+	(*HttpHeader)(nil),                         // 39: hookd.v1.HttpHeader
+	(*HttpRequest)(nil),                        // 40: hookd.v1.HttpRequest
+	(*HttpResponse)(nil),                       // 41: hookd.v1.HttpResponse
+	(*HandleHttpRequest)(nil),                  // 42: hookd.v1.HandleHttpRequest
+	(*HandleHttpResponse)(nil),                 // 43: hookd.v1.HandleHttpResponse
+	(*ImagePostPullRequest)(nil),               // 44: hookd.v1.ImagePostPullRequest
+	(*ImagePostPullResponse)(nil),              // 45: hookd.v1.ImagePostPullResponse
+	nil,                                        // 46: hookd.v1.HttpRequest.PathParamsEntry
+	(*descriptorpb.MethodOptions)(nil),         // 47: google.protobuf.MethodOptions
 }
 var file_hookd_v1_plugin_proto_depIdxs = []int32{
-	8,  // 0: hookd.v1.DescribeResponse.hooks:type_name -> hookd.v1.HookSubscription
-	0,  // 1: hookd.v1.HookSubscription.hook:type_name -> hookd.v1.Hook
-	9,  // 2: hookd.v1.HookSubscription.options:type_name -> hookd.v1.HookOptions
-	1,  // 3: hookd.v1.HookOptions.failure_policy:type_name -> hookd.v1.FailurePolicy
-	5,  // 4: hookd.v1.ContainerPreCreateRequest.context:type_name -> hookd.v1.RequestContext
-	4,  // 5: hookd.v1.ContainerPreCreateResponse.config:type_name -> hookd.v1.JsonDocument
-	5,  // 6: hookd.v1.ContainerPreStartRequest.context:type_name -> hookd.v1.RequestContext
-	18, // 7: hookd.v1.ContainerPreStartResponse.hooks:type_name -> hookd.v1.OciHook
-	5,  // 8: hookd.v1.ContainerPreCreateEndpointRequest.context:type_name -> hookd.v1.RequestContext
-	2,  // 9: hookd.v1.ContainerPreCreateEndpointRequest.phase:type_name -> hookd.v1.EndpointPhase
-	4,  // 10: hookd.v1.ContainerPreCreateEndpointResponse.endpoint:type_name -> hookd.v1.JsonDocument
-	5,  // 11: hookd.v1.ContainerPreUpdateRequest.context:type_name -> hookd.v1.RequestContext
-	4,  // 12: hookd.v1.ContainerPreUpdateResponse.body:type_name -> hookd.v1.JsonDocument
-	5,  // 13: hookd.v1.ContainerPostUpdateRequest.context:type_name -> hookd.v1.RequestContext
-	5,  // 14: hookd.v1.VolumePreCreateRequest.context:type_name -> hookd.v1.RequestContext
-	4,  // 15: hookd.v1.VolumePreCreateResponse.config:type_name -> hookd.v1.JsonDocument
-	5,  // 16: hookd.v1.CriPreCreateContainerRequest.context:type_name -> hookd.v1.RequestContext
-	4,  // 17: hookd.v1.CriPreCreateContainerResponse.config:type_name -> hookd.v1.JsonDocument
-	33, // 18: hookd.v1.ApiUpdateHandlerRequest.routes:type_name -> hookd.v1.Route
-	33, // 19: hookd.v1.RouteWrap.route:type_name -> hookd.v1.Route
-	33, // 20: hookd.v1.ApiUpdateHandlerResponse.add:type_name -> hookd.v1.Route
-	33, // 21: hookd.v1.ApiUpdateHandlerResponse.remove:type_name -> hookd.v1.Route
-	35, // 22: hookd.v1.ApiUpdateHandlerResponse.wrap:type_name -> hookd.v1.RouteWrap
-	37, // 23: hookd.v1.HttpRequest.headers:type_name -> hookd.v1.HttpHeader
-	44, // 24: hookd.v1.HttpRequest.path_params:type_name -> hookd.v1.HttpRequest.PathParamsEntry
-	37, // 25: hookd.v1.HttpResponse.headers:type_name -> hookd.v1.HttpHeader
-	3,  // 26: hookd.v1.HandleHttpRequest.phase:type_name -> hookd.v1.HttpPhase
-	38, // 27: hookd.v1.HandleHttpRequest.request:type_name -> hookd.v1.HttpRequest
-	39, // 28: hookd.v1.HandleHttpRequest.response:type_name -> hookd.v1.HttpResponse
-	38, // 29: hookd.v1.HandleHttpResponse.request:type_name -> hookd.v1.HttpRequest
-	39, // 30: hookd.v1.HandleHttpResponse.response:type_name -> hookd.v1.HttpResponse
-	5,  // 31: hookd.v1.ImagePostPullRequest.context:type_name -> hookd.v1.RequestContext
-	6,  // 32: hookd.v1.Plugin.Describe:input_type -> hookd.v1.DescribeRequest
-	10, // 33: hookd.v1.Plugin.Configure:input_type -> hookd.v1.ConfigureRequest
-	12, // 34: hookd.v1.Plugin.Shutdown:input_type -> hookd.v1.ShutdownRequest
-	14, // 35: hookd.v1.Plugin.ContainerPreCreate:input_type -> hookd.v1.ContainerPreCreateRequest
-	16, // 36: hookd.v1.Plugin.ContainerPreStart:input_type -> hookd.v1.ContainerPreStartRequest
-	19, // 37: hookd.v1.Plugin.ContainerPreCreateEndpoint:input_type -> hookd.v1.ContainerPreCreateEndpointRequest
-	21, // 38: hookd.v1.Plugin.ContainerPreUpdate:input_type -> hookd.v1.ContainerPreUpdateRequest
-	23, // 39: hookd.v1.Plugin.ContainerPostUpdate:input_type -> hookd.v1.ContainerPostUpdateRequest
-	25, // 40: hookd.v1.Plugin.DaemonPreStart:input_type -> hookd.v1.DaemonPreStartRequest
-	27, // 41: hookd.v1.Plugin.DaemonPreStop:input_type -> hookd.v1.DaemonPreStopRequest
-	29, // 42: hookd.v1.Plugin.VolumePreCreate:input_type -> hookd.v1.VolumePreCreateRequest
-	31, // 43: hookd.v1.Plugin.CriPreCreateContainer:input_type -> hookd.v1.CriPreCreateContainerRequest
-	34, // 44: hookd.v1.Plugin.ApiUpdateHandler:input_type -> hookd.v1.ApiUpdateHandlerRequest
-	40, // 45: hookd.v1.Plugin.HandleHttp:input_type -> hookd.v1.HandleHttpRequest
-	42, // 46: hookd.v1.Plugin.ImagePostPull:input_type -> hookd.v1.ImagePostPullRequest
-	7,  // 47: hookd.v1.Plugin.Describe:output_type -> hookd.v1.DescribeResponse
-	11, // 48: hookd.v1.Plugin.Configure:output_type -> hookd.v1.ConfigureResponse
-	13, // 49: hookd.v1.Plugin.Shutdown:output_type -> hookd.v1.ShutdownResponse
-	15, // 50: hookd.v1.Plugin.ContainerPreCreate:output_type -> hookd.v1.ContainerPreCreateResponse
-	17, // 51: hookd.v1.Plugin.ContainerPreStart:output_type -> hookd.v1.ContainerPreStartResponse
-	20, // 52: hookd.v1.Plugin.ContainerPreCreateEndpoint:output_type -> hookd.v1.ContainerPreCreateEndpointResponse
-	22, // 53: hookd.v1.Plugin.ContainerPreUpdate:output_type -> hookd.v1.ContainerPreUpdateResponse
-	24, // 54: hookd.v1.Plugin.ContainerPostUpdate:output_type -> hookd.v1.ContainerPostUpdateResponse
-	26, // 55: hookd.v1.Plugin.DaemonPreStart:output_type -> hookd.v1.DaemonPreStartResponse
-	28, // 56: hookd.v1.Plugin.DaemonPreStop:output_type -> hookd.v1.DaemonPreStopResponse
-	30, // 57: hookd.v1.Plugin.VolumePreCreate:output_type -> hookd.v1.VolumePreCreateResponse
-	32, // 58: hookd.v1.Plugin.CriPreCreateContainer:output_type -> hookd.v1.CriPreCreateContainerResponse
-	36, // 59: hookd.v1.Plugin.ApiUpdateHandler:output_type -> hookd.v1.ApiUpdateHandlerResponse
-	41, // 60: hookd.v1.Plugin.HandleHttp:output_type -> hookd.v1.HandleHttpResponse
-	43, // 61: hookd.v1.Plugin.ImagePostPull:output_type -> hookd.v1.ImagePostPullResponse
-	47, // [47:62] is the sub-list for method output_type
-	32, // [32:47] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	0,  // 0: hookd.v1.HookContract.hook:type_name -> hookd.v1.Hook
+	2,  // 1: hookd.v1.HookContract.combine:type_name -> hookd.v1.Combine
+	1,  // 2: hookd.v1.HookContract.default_failure_policy:type_name -> hookd.v1.FailurePolicy
+	10, // 3: hookd.v1.DescribeResponse.hooks:type_name -> hookd.v1.HookSubscription
+	0,  // 4: hookd.v1.HookSubscription.hook:type_name -> hookd.v1.Hook
+	11, // 5: hookd.v1.HookSubscription.options:type_name -> hookd.v1.HookOptions
+	1,  // 6: hookd.v1.HookOptions.failure_policy:type_name -> hookd.v1.FailurePolicy
+	7,  // 7: hookd.v1.ContainerPreCreateRequest.context:type_name -> hookd.v1.RequestContext
+	6,  // 8: hookd.v1.ContainerPreCreateResponse.config:type_name -> hookd.v1.JsonDocument
+	7,  // 9: hookd.v1.ContainerPreStartRequest.context:type_name -> hookd.v1.RequestContext
+	20, // 10: hookd.v1.ContainerPreStartResponse.hooks:type_name -> hookd.v1.OciHook
+	7,  // 11: hookd.v1.ContainerPreCreateEndpointRequest.context:type_name -> hookd.v1.RequestContext
+	3,  // 12: hookd.v1.ContainerPreCreateEndpointRequest.phase:type_name -> hookd.v1.EndpointPhase
+	6,  // 13: hookd.v1.ContainerPreCreateEndpointResponse.endpoint:type_name -> hookd.v1.JsonDocument
+	7,  // 14: hookd.v1.ContainerPreUpdateRequest.context:type_name -> hookd.v1.RequestContext
+	6,  // 15: hookd.v1.ContainerPreUpdateResponse.body:type_name -> hookd.v1.JsonDocument
+	7,  // 16: hookd.v1.ContainerPostUpdateRequest.context:type_name -> hookd.v1.RequestContext
+	7,  // 17: hookd.v1.VolumePreCreateRequest.context:type_name -> hookd.v1.RequestContext
+	6,  // 18: hookd.v1.VolumePreCreateResponse.config:type_name -> hookd.v1.JsonDocument
+	7,  // 19: hookd.v1.CriPreCreateContainerRequest.context:type_name -> hookd.v1.RequestContext
+	6,  // 20: hookd.v1.CriPreCreateContainerResponse.config:type_name -> hookd.v1.JsonDocument
+	35, // 21: hookd.v1.ApiUpdateHandlerRequest.routes:type_name -> hookd.v1.Route
+	35, // 22: hookd.v1.RouteWrap.route:type_name -> hookd.v1.Route
+	35, // 23: hookd.v1.ApiUpdateHandlerResponse.add:type_name -> hookd.v1.Route
+	35, // 24: hookd.v1.ApiUpdateHandlerResponse.remove:type_name -> hookd.v1.Route
+	37, // 25: hookd.v1.ApiUpdateHandlerResponse.wrap:type_name -> hookd.v1.RouteWrap
+	39, // 26: hookd.v1.HttpRequest.headers:type_name -> hookd.v1.HttpHeader
+	46, // 27: hookd.v1.HttpRequest.path_params:type_name -> hookd.v1.HttpRequest.PathParamsEntry
+	39, // 28: hookd.v1.HttpResponse.headers:type_name -> hookd.v1.HttpHeader
+	4,  // 29: hookd.v1.HandleHttpRequest.phase:type_name -> hookd.v1.HttpPhase
+	40, // 30: hookd.v1.HandleHttpRequest.request:type_name -> hookd.v1.HttpRequest
+	41, // 31: hookd.v1.HandleHttpRequest.response:type_name -> hookd.v1.HttpResponse
+	40, // 32: hookd.v1.HandleHttpResponse.request:type_name -> hookd.v1.HttpRequest
+	41, // 33: hookd.v1.HandleHttpResponse.response:type_name -> hookd.v1.HttpResponse
+	7,  // 34: hookd.v1.ImagePostPullRequest.context:type_name -> hookd.v1.RequestContext
+	47, // 35: hookd.v1.hook_contract:extendee -> google.protobuf.MethodOptions
+	5,  // 36: hookd.v1.hook_contract:type_name -> hookd.v1.HookContract
+	8,  // 37: hookd.v1.Plugin.Describe:input_type -> hookd.v1.DescribeRequest
+	12, // 38: hookd.v1.Plugin.Configure:input_type -> hookd.v1.ConfigureRequest
+	14, // 39: hookd.v1.Plugin.Shutdown:input_type -> hookd.v1.ShutdownRequest
+	16, // 40: hookd.v1.Plugin.ContainerPreCreate:input_type -> hookd.v1.ContainerPreCreateRequest
+	18, // 41: hookd.v1.Plugin.ContainerPreStart:input_type -> hookd.v1.ContainerPreStartRequest
+	21, // 42: hookd.v1.Plugin.ContainerPreCreateEndpoint:input_type -> hookd.v1.ContainerPreCreateEndpointRequest
+	23, // 43: hookd.v1.Plugin.ContainerPreUpdate:input_type -> hookd.v1.ContainerPreUpdateRequest
+	25, // 44: hookd.v1.Plugin.ContainerPostUpdate:input_type -> hookd.v1.ContainerPostUpdateRequest
+	27, // 45: hookd.v1.Plugin.DaemonPreStart:input_type -> hookd.v1.DaemonPreStartRequest
+	29, // 46: hookd.v1.Plugin.DaemonPreStop:input_type -> hookd.v1.DaemonPreStopRequest
+	31, // 47: hookd.v1.Plugin.VolumePreCreate:input_type -> hookd.v1.VolumePreCreateRequest
+	33, // 48: hookd.v1.Plugin.CriPreCreateContainer:input_type -> hookd.v1.CriPreCreateContainerRequest
+	36, // 49: hookd.v1.Plugin.ApiUpdateHandler:input_type -> hookd.v1.ApiUpdateHandlerRequest
+	42, // 50: hookd.v1.Plugin.HandleHttp:input_type -> hookd.v1.HandleHttpRequest
+	44, // 51: hookd.v1.Plugin.ImagePostPull:input_type -> hookd.v1.ImagePostPullRequest
+	9,  // 52: hookd.v1.Plugin.Describe:output_type -> hookd.v1.DescribeResponse
+	13, // 53: hookd.v1.Plugin.Configure:output_type -> hookd.v1.ConfigureResponse
+	15, // 54: hookd.v1.Plugin.Shutdown:output_type -> hookd.v1.ShutdownResponse
+	17, // 55: hookd.v1.Plugin.ContainerPreCreate:output_type -> hookd.v1.ContainerPreCreateResponse
+	19, // 56: hookd.v1.Plugin.ContainerPreStart:output_type -> hookd.v1.ContainerPreStartResponse
+	22, // 57: hookd.v1.Plugin.ContainerPreCreateEndpoint:output_type -> hookd.v1.ContainerPreCreateEndpointResponse
+	24, // 58: hookd.v1.Plugin.ContainerPreUpdate:output_type -> hookd.v1.ContainerPreUpdateResponse
+	26, // 59: hookd.v1.Plugin.ContainerPostUpdate:output_type -> hookd.v1.ContainerPostUpdateResponse
+	28, // 60: hookd.v1.Plugin.DaemonPreStart:output_type -> hookd.v1.DaemonPreStartResponse
+	30, // 61: hookd.v1.Plugin.DaemonPreStop:output_type -> hookd.v1.DaemonPreStopResponse
+	32, // 62: hookd.v1.Plugin.VolumePreCreate:output_type -> hookd.v1.VolumePreCreateResponse
+	34, // 63: hookd.v1.Plugin.CriPreCreateContainer:output_type -> hookd.v1.CriPreCreateContainerResponse
+	38, // 64: hookd.v1.Plugin.ApiUpdateHandler:output_type -> hookd.v1.ApiUpdateHandlerResponse
+	43, // 65: hookd.v1.Plugin.HandleHttp:output_type -> hookd.v1.HandleHttpResponse
+	45, // 66: hookd.v1.Plugin.ImagePostPull:output_type -> hookd.v1.ImagePostPullResponse
+	52, // [52:67] is the sub-list for method output_type
+	37, // [37:52] is the sub-list for method input_type
+	36, // [36:37] is the sub-list for extension type_name
+	35, // [35:36] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_hookd_v1_plugin_proto_init() }
@@ -2821,15 +3053,16 @@ func file_hookd_v1_plugin_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hookd_v1_plugin_proto_rawDesc), len(file_hookd_v1_plugin_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   41,
-			NumExtensions: 0,
+			NumEnums:      5,
+			NumMessages:   42,
+			NumExtensions: 1,
 			NumServices:   1,
 		},
 		GoTypes:           file_hookd_v1_plugin_proto_goTypes,
 		DependencyIndexes: file_hookd_v1_plugin_proto_depIdxs,
 		EnumInfos:         file_hookd_v1_plugin_proto_enumTypes,
 		MessageInfos:      file_hookd_v1_plugin_proto_msgTypes,
+		ExtensionInfos:    file_hookd_v1_plugin_proto_extTypes,
 	}.Build()
 	File_hookd_v1_plugin_proto = out.File
 	file_hookd_v1_plugin_proto_goTypes = nil

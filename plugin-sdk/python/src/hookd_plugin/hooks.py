@@ -18,6 +18,7 @@ from google.protobuf.message import Message
 
 from ._gen.hookd.v1 import plugin_pb2 as pb
 from .errors import HookError
+from .hook_contracts_gen import HOOK_CONTRACTS
 from .plugin import HookOptions, Plugin
 
 
@@ -179,40 +180,51 @@ def _message() -> Reply:
     return Reply(to_proto, lambda response: response)
 
 
+def _hook(rpc: str, params: tuple[Param, ...], reply: Reply) -> HookSpec:
+    """A hook's row: its method name, message types and Hook value are the proto's (the generated
+    hook_contracts_gen.py); what is written here is how its fields become arguments and back."""
+    contract = _CONTRACTS.get(rpc)
+    if contract is None:
+        raise LookupError(f"hook table: {rpc} has no hook_contract in proto/hookd/v1/plugin.proto")
+    return HookSpec(rpc, contract.method, contract.request_type, contract.response_type, params, reply, contract.hook)
+
+
+_CONTRACTS = {contract.rpc: contract for contract in HOOK_CONTRACTS}
+
 HOOKS: tuple[HookSpec, ...] = (
-    HookSpec("ContainerPreCreate", "container_pre_create", pb.ContainerPreCreateRequest, pb.ContainerPreCreateResponse,
-             (_json("config", "config_json"), _plain("name")), _document("config", "config"), pb.HOOK_CONTAINER_PRE_CREATE),
-    HookSpec("ContainerPreStart", "container_pre_start", pb.ContainerPreStartRequest, pb.ContainerPreStartResponse,
-             (_plain("container_id"), _json("container", "container_json")), _oci_hooks(), pb.HOOK_CONTAINER_PRE_START),
-    HookSpec("ContainerPreCreateEndpoint", "container_pre_create_endpoint", pb.ContainerPreCreateEndpointRequest,
-             pb.ContainerPreCreateEndpointResponse,
-             (_json("endpoint", "endpoint_json"), _plain("container_id"), _plain("env"),
-              _enum("phase", pb.EndpointPhase, "ENDPOINT_PHASE_")),
-             _document("endpoint", "endpoint"), pb.HOOK_CONTAINER_PRE_CREATE_ENDPOINT),
-    HookSpec("ContainerPreUpdate", "container_pre_update", pb.ContainerPreUpdateRequest, pb.ContainerPreUpdateResponse,
-             (_plain("container_id"), _raw_body("body")), _document("body", "body"),
-             pb.HOOK_CONTAINER_PRE_UPDATE),
-    HookSpec("ContainerPostUpdate", "container_post_update", pb.ContainerPostUpdateRequest, pb.ContainerPostUpdateResponse,
-             (_plain("container_id"), _plain("rootfs"), _plain("env")), _nothing(), pb.HOOK_CONTAINER_POST_UPDATE),
-    HookSpec("DaemonPreStart", "daemon_pre_start", pb.DaemonPreStartRequest, pb.DaemonPreStartResponse,
-             (_plain("daemon_version"), _plain("data_root")), _nothing(), pb.HOOK_DAEMON_PRE_START),
-    HookSpec("DaemonPreStop", "daemon_pre_stop", pb.DaemonPreStopRequest, pb.DaemonPreStopResponse,
-             (_plain("reason"),), _nothing(), pb.HOOK_DAEMON_PRE_STOP),
-    HookSpec("VolumePreCreate", "volume_pre_create", pb.VolumePreCreateRequest, pb.VolumePreCreateResponse,
-             (_json("config", "config_json"),), _document("config", "config"), pb.HOOK_VOLUME_PRE_CREATE),
-    HookSpec("CriPreCreateContainer", "cri_pre_create_container", pb.CriPreCreateContainerRequest,
-             pb.CriPreCreateContainerResponse,
-             (_json("config", "config_json"), _json("sandbox", "sandbox_json")), _document("config", "config"),
-             pb.HOOK_CRI_PRE_CREATE_CONTAINER),
-    HookSpec("ApiUpdateHandler", "api_update_handler", pb.ApiUpdateHandlerRequest, pb.ApiUpdateHandlerResponse,
-             (_plain("routes"),), _message(), pb.HOOK_API_UPDATE_HANDLER),
+    _hook("ContainerPreCreate",
+          (_json("config", "config_json"), _plain("name")), _document("config", "config")),
+    _hook("ContainerPreStart",
+          (_plain("container_id"), _json("container", "container_json")), _oci_hooks()),
+    _hook("ContainerPreCreateEndpoint",
+          (_json("endpoint", "endpoint_json"), _plain("container_id"), _plain("env"),
+           _enum("phase", pb.EndpointPhase, "ENDPOINT_PHASE_")), _document("endpoint", "endpoint")),
+    _hook("ContainerPreUpdate",
+          (_plain("container_id"), _raw_body("body")), _document("body", "body")),
+    _hook("ContainerPostUpdate",
+          (_plain("container_id"), _plain("rootfs"), _plain("env")), _nothing()),
+    _hook("DaemonPreStart",
+          (_plain("daemon_version"), _plain("data_root")), _nothing()),
+    _hook("DaemonPreStop",
+          (_plain("reason"),), _nothing()),
+    _hook("VolumePreCreate",
+          (_json("config", "config_json"),), _document("config", "config")),
+    _hook("CriPreCreateContainer",
+          (_json("config", "config_json"), _json("sandbox", "sandbox_json")),
+          _document("config", "config")),
+    _hook("ApiUpdateHandler",
+          (_plain("routes"),), _message()),
     HookSpec("HandleHttp", "handle_http", pb.HandleHttpRequest, pb.HandleHttpResponse,
              (_enum("phase", pb.HttpPhase, "HTTP_PHASE_"), _plain("request"), _optional_message("response")),
              _message(), None, served_with="api_update_handler"),
-    HookSpec("ImagePostPull", "image_post_pull", pb.ImagePostPullRequest, pb.ImagePostPullResponse,
-             (_plain("image_ref"), _plain("image_id"), _plain("snapshotter"), _json("image", "image_json")),
-             _strings("snapshotters"), pb.HOOK_IMAGE_POST_PULL),
+    _hook("ImagePostPull",
+          (_plain("image_ref"), _plain("image_id"), _plain("snapshotter"), _json("image", "image_json")),
+          _strings("snapshotters")),
 )
+
+_missing = {contract.rpc for contract in HOOK_CONTRACTS} - {spec.rpc for spec in HOOKS}
+if _missing:
+    raise LookupError(f"hook table: the proto's hook RPC(s) {sorted(_missing)} have no row in hookd_plugin.hooks")
 
 BY_METHOD: dict[str, HookSpec] = {spec.method: spec for spec in HOOKS}
 

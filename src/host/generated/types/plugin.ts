@@ -1,6 +1,29 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { DescriptorProto as _google_protobuf_DescriptorProto, DescriptorProto__Output as _google_protobuf_DescriptorProto__Output } from './google/protobuf/DescriptorProto.ts';
+import type { EnumDescriptorProto as _google_protobuf_EnumDescriptorProto, EnumDescriptorProto__Output as _google_protobuf_EnumDescriptorProto__Output } from './google/protobuf/EnumDescriptorProto.ts';
+import type { EnumOptions as _google_protobuf_EnumOptions, EnumOptions__Output as _google_protobuf_EnumOptions__Output } from './google/protobuf/EnumOptions.ts';
+import type { EnumValueDescriptorProto as _google_protobuf_EnumValueDescriptorProto, EnumValueDescriptorProto__Output as _google_protobuf_EnumValueDescriptorProto__Output } from './google/protobuf/EnumValueDescriptorProto.ts';
+import type { EnumValueOptions as _google_protobuf_EnumValueOptions, EnumValueOptions__Output as _google_protobuf_EnumValueOptions__Output } from './google/protobuf/EnumValueOptions.ts';
+import type { ExtensionRangeOptions as _google_protobuf_ExtensionRangeOptions, ExtensionRangeOptions__Output as _google_protobuf_ExtensionRangeOptions__Output } from './google/protobuf/ExtensionRangeOptions.ts';
+import type { FeatureSet as _google_protobuf_FeatureSet, FeatureSet__Output as _google_protobuf_FeatureSet__Output } from './google/protobuf/FeatureSet.ts';
+import type { FeatureSetDefaults as _google_protobuf_FeatureSetDefaults, FeatureSetDefaults__Output as _google_protobuf_FeatureSetDefaults__Output } from './google/protobuf/FeatureSetDefaults.ts';
+import type { FieldDescriptorProto as _google_protobuf_FieldDescriptorProto, FieldDescriptorProto__Output as _google_protobuf_FieldDescriptorProto__Output } from './google/protobuf/FieldDescriptorProto.ts';
+import type { FieldOptions as _google_protobuf_FieldOptions, FieldOptions__Output as _google_protobuf_FieldOptions__Output } from './google/protobuf/FieldOptions.ts';
+import type { FileDescriptorProto as _google_protobuf_FileDescriptorProto, FileDescriptorProto__Output as _google_protobuf_FileDescriptorProto__Output } from './google/protobuf/FileDescriptorProto.ts';
+import type { FileDescriptorSet as _google_protobuf_FileDescriptorSet, FileDescriptorSet__Output as _google_protobuf_FileDescriptorSet__Output } from './google/protobuf/FileDescriptorSet.ts';
+import type { FileOptions as _google_protobuf_FileOptions, FileOptions__Output as _google_protobuf_FileOptions__Output } from './google/protobuf/FileOptions.ts';
+import type { GeneratedCodeInfo as _google_protobuf_GeneratedCodeInfo, GeneratedCodeInfo__Output as _google_protobuf_GeneratedCodeInfo__Output } from './google/protobuf/GeneratedCodeInfo.ts';
+import type { MessageOptions as _google_protobuf_MessageOptions, MessageOptions__Output as _google_protobuf_MessageOptions__Output } from './google/protobuf/MessageOptions.ts';
+import type { MethodDescriptorProto as _google_protobuf_MethodDescriptorProto, MethodDescriptorProto__Output as _google_protobuf_MethodDescriptorProto__Output } from './google/protobuf/MethodDescriptorProto.ts';
+import type { MethodOptions as _google_protobuf_MethodOptions, MethodOptions__Output as _google_protobuf_MethodOptions__Output } from './google/protobuf/MethodOptions.ts';
+import type { OneofDescriptorProto as _google_protobuf_OneofDescriptorProto, OneofDescriptorProto__Output as _google_protobuf_OneofDescriptorProto__Output } from './google/protobuf/OneofDescriptorProto.ts';
+import type { OneofOptions as _google_protobuf_OneofOptions, OneofOptions__Output as _google_protobuf_OneofOptions__Output } from './google/protobuf/OneofOptions.ts';
+import type { ServiceDescriptorProto as _google_protobuf_ServiceDescriptorProto, ServiceDescriptorProto__Output as _google_protobuf_ServiceDescriptorProto__Output } from './google/protobuf/ServiceDescriptorProto.ts';
+import type { ServiceOptions as _google_protobuf_ServiceOptions, ServiceOptions__Output as _google_protobuf_ServiceOptions__Output } from './google/protobuf/ServiceOptions.ts';
+import type { SourceCodeInfo as _google_protobuf_SourceCodeInfo, SourceCodeInfo__Output as _google_protobuf_SourceCodeInfo__Output } from './google/protobuf/SourceCodeInfo.ts';
+import type { UninterpretedOption as _google_protobuf_UninterpretedOption, UninterpretedOption__Output as _google_protobuf_UninterpretedOption__Output } from './google/protobuf/UninterpretedOption.ts';
 import type { ApiUpdateHandlerRequest as _hookd_v1_ApiUpdateHandlerRequest, ApiUpdateHandlerRequest__Output as _hookd_v1_ApiUpdateHandlerRequest__Output } from './hookd/v1/ApiUpdateHandlerRequest.ts';
 import type { ApiUpdateHandlerResponse as _hookd_v1_ApiUpdateHandlerResponse, ApiUpdateHandlerResponse__Output as _hookd_v1_ApiUpdateHandlerResponse__Output } from './hookd/v1/ApiUpdateHandlerResponse.ts';
 import type { ConfigureRequest as _hookd_v1_ConfigureRequest, ConfigureRequest__Output as _hookd_v1_ConfigureRequest__Output } from './hookd/v1/ConfigureRequest.ts';
@@ -25,6 +48,7 @@ import type { DescribeRequest as _hookd_v1_DescribeRequest, DescribeRequest__Out
 import type { DescribeResponse as _hookd_v1_DescribeResponse, DescribeResponse__Output as _hookd_v1_DescribeResponse__Output } from './hookd/v1/DescribeResponse.ts';
 import type { HandleHttpRequest as _hookd_v1_HandleHttpRequest, HandleHttpRequest__Output as _hookd_v1_HandleHttpRequest__Output } from './hookd/v1/HandleHttpRequest.ts';
 import type { HandleHttpResponse as _hookd_v1_HandleHttpResponse, HandleHttpResponse__Output as _hookd_v1_HandleHttpResponse__Output } from './hookd/v1/HandleHttpResponse.ts';
+import type { HookContract as _hookd_v1_HookContract, HookContract__Output as _hookd_v1_HookContract__Output } from './hookd/v1/HookContract.ts';
 import type { HookOptions as _hookd_v1_HookOptions, HookOptions__Output as _hookd_v1_HookOptions__Output } from './hookd/v1/HookOptions.ts';
 import type { HookSubscription as _hookd_v1_HookSubscription, HookSubscription__Output as _hookd_v1_HookSubscription__Output } from './hookd/v1/HookSubscription.ts';
 import type { HttpHeader as _hookd_v1_HttpHeader, HttpHeader__Output as _hookd_v1_HttpHeader__Output } from './hookd/v1/HttpHeader.ts';
@@ -48,10 +72,40 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 };
 
 export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      DescriptorProto: MessageTypeDefinition<_google_protobuf_DescriptorProto, _google_protobuf_DescriptorProto__Output>
+      Edition: EnumTypeDefinition
+      EnumDescriptorProto: MessageTypeDefinition<_google_protobuf_EnumDescriptorProto, _google_protobuf_EnumDescriptorProto__Output>
+      EnumOptions: MessageTypeDefinition<_google_protobuf_EnumOptions, _google_protobuf_EnumOptions__Output>
+      EnumValueDescriptorProto: MessageTypeDefinition<_google_protobuf_EnumValueDescriptorProto, _google_protobuf_EnumValueDescriptorProto__Output>
+      EnumValueOptions: MessageTypeDefinition<_google_protobuf_EnumValueOptions, _google_protobuf_EnumValueOptions__Output>
+      ExtensionRangeOptions: MessageTypeDefinition<_google_protobuf_ExtensionRangeOptions, _google_protobuf_ExtensionRangeOptions__Output>
+      FeatureSet: MessageTypeDefinition<_google_protobuf_FeatureSet, _google_protobuf_FeatureSet__Output>
+      FeatureSetDefaults: MessageTypeDefinition<_google_protobuf_FeatureSetDefaults, _google_protobuf_FeatureSetDefaults__Output>
+      FieldDescriptorProto: MessageTypeDefinition<_google_protobuf_FieldDescriptorProto, _google_protobuf_FieldDescriptorProto__Output>
+      FieldOptions: MessageTypeDefinition<_google_protobuf_FieldOptions, _google_protobuf_FieldOptions__Output>
+      FileDescriptorProto: MessageTypeDefinition<_google_protobuf_FileDescriptorProto, _google_protobuf_FileDescriptorProto__Output>
+      FileDescriptorSet: MessageTypeDefinition<_google_protobuf_FileDescriptorSet, _google_protobuf_FileDescriptorSet__Output>
+      FileOptions: MessageTypeDefinition<_google_protobuf_FileOptions, _google_protobuf_FileOptions__Output>
+      GeneratedCodeInfo: MessageTypeDefinition<_google_protobuf_GeneratedCodeInfo, _google_protobuf_GeneratedCodeInfo__Output>
+      MessageOptions: MessageTypeDefinition<_google_protobuf_MessageOptions, _google_protobuf_MessageOptions__Output>
+      MethodDescriptorProto: MessageTypeDefinition<_google_protobuf_MethodDescriptorProto, _google_protobuf_MethodDescriptorProto__Output>
+      MethodOptions: MessageTypeDefinition<_google_protobuf_MethodOptions, _google_protobuf_MethodOptions__Output>
+      OneofDescriptorProto: MessageTypeDefinition<_google_protobuf_OneofDescriptorProto, _google_protobuf_OneofDescriptorProto__Output>
+      OneofOptions: MessageTypeDefinition<_google_protobuf_OneofOptions, _google_protobuf_OneofOptions__Output>
+      ServiceDescriptorProto: MessageTypeDefinition<_google_protobuf_ServiceDescriptorProto, _google_protobuf_ServiceDescriptorProto__Output>
+      ServiceOptions: MessageTypeDefinition<_google_protobuf_ServiceOptions, _google_protobuf_ServiceOptions__Output>
+      SourceCodeInfo: MessageTypeDefinition<_google_protobuf_SourceCodeInfo, _google_protobuf_SourceCodeInfo__Output>
+      SymbolVisibility: EnumTypeDefinition
+      UninterpretedOption: MessageTypeDefinition<_google_protobuf_UninterpretedOption, _google_protobuf_UninterpretedOption__Output>
+    }
+  }
   hookd: {
     v1: {
       ApiUpdateHandlerRequest: MessageTypeDefinition<_hookd_v1_ApiUpdateHandlerRequest, _hookd_v1_ApiUpdateHandlerRequest__Output>
       ApiUpdateHandlerResponse: MessageTypeDefinition<_hookd_v1_ApiUpdateHandlerResponse, _hookd_v1_ApiUpdateHandlerResponse__Output>
+      Combine: EnumTypeDefinition
       ConfigureRequest: MessageTypeDefinition<_hookd_v1_ConfigureRequest, _hookd_v1_ConfigureRequest__Output>
       ConfigureResponse: MessageTypeDefinition<_hookd_v1_ConfigureResponse, _hookd_v1_ConfigureResponse__Output>
       ContainerPostUpdateRequest: MessageTypeDefinition<_hookd_v1_ContainerPostUpdateRequest, _hookd_v1_ContainerPostUpdateRequest__Output>
@@ -77,6 +131,7 @@ export interface ProtoGrpcType {
       HandleHttpRequest: MessageTypeDefinition<_hookd_v1_HandleHttpRequest, _hookd_v1_HandleHttpRequest__Output>
       HandleHttpResponse: MessageTypeDefinition<_hookd_v1_HandleHttpResponse, _hookd_v1_HandleHttpResponse__Output>
       Hook: EnumTypeDefinition
+      HookContract: MessageTypeDefinition<_hookd_v1_HookContract, _hookd_v1_HookContract__Output>
       HookOptions: MessageTypeDefinition<_hookd_v1_HookOptions, _hookd_v1_HookOptions__Output>
       HookSubscription: MessageTypeDefinition<_hookd_v1_HookSubscription, _hookd_v1_HookSubscription__Output>
       HttpHeader: MessageTypeDefinition<_hookd_v1_HttpHeader, _hookd_v1_HttpHeader__Output>

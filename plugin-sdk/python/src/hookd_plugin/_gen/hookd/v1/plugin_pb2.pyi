@@ -1,3 +1,4 @@
+from google.protobuf import descriptor_pb2 as _descriptor_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -28,6 +29,15 @@ class FailurePolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FAILURE_POLICY_FAIL: _ClassVar[FailurePolicy]
     FAILURE_POLICY_IGNORE: _ClassVar[FailurePolicy]
 
+class Combine(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COMBINE_UNSPECIFIED: _ClassVar[Combine]
+    COMBINE_MERGE: _ClassVar[Combine]
+    COMBINE_NOTIFY: _ClassVar[Combine]
+    COMBINE_ORDERED_LIST: _ClassVar[Combine]
+    COMBINE_ROUTES: _ClassVar[Combine]
+    COMBINE_UNION: _ClassVar[Combine]
+
 class EndpointPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ENDPOINT_PHASE_UNSPECIFIED: _ClassVar[EndpointPhase]
@@ -55,6 +65,12 @@ HOOK_IMAGE_POST_PULL: Hook
 FAILURE_POLICY_UNSPECIFIED: FailurePolicy
 FAILURE_POLICY_FAIL: FailurePolicy
 FAILURE_POLICY_IGNORE: FailurePolicy
+COMBINE_UNSPECIFIED: Combine
+COMBINE_MERGE: Combine
+COMBINE_NOTIFY: Combine
+COMBINE_ORDERED_LIST: Combine
+COMBINE_ROUTES: Combine
+COMBINE_UNION: Combine
 ENDPOINT_PHASE_UNSPECIFIED: EndpointPhase
 ENDPOINT_PHASE_CREATE: EndpointPhase
 ENDPOINT_PHASE_REMOVE: EndpointPhase
@@ -62,6 +78,28 @@ HTTP_PHASE_UNSPECIFIED: HttpPhase
 HTTP_PHASE_SERVE: HttpPhase
 HTTP_PHASE_BEFORE: HttpPhase
 HTTP_PHASE_AFTER: HttpPhase
+HOOK_CONTRACT_FIELD_NUMBER: _ClassVar[int]
+hook_contract: _descriptor.FieldDescriptor
+
+class HookContract(_message.Message):
+    __slots__ = ("name", "hook", "combine", "default_failure_policy", "default_timeout_ms", "document_field", "reply_field", "raw_document")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOOK_FIELD_NUMBER: _ClassVar[int]
+    COMBINE_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_FAILURE_POLICY_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_FIELD_NUMBER: _ClassVar[int]
+    REPLY_FIELD_FIELD_NUMBER: _ClassVar[int]
+    RAW_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hook: Hook
+    combine: Combine
+    default_failure_policy: FailurePolicy
+    default_timeout_ms: int
+    document_field: str
+    reply_field: str
+    raw_document: bool
+    def __init__(self, name: _Optional[str] = ..., hook: _Optional[_Union[Hook, str]] = ..., combine: _Optional[_Union[Combine, str]] = ..., default_failure_policy: _Optional[_Union[FailurePolicy, str]] = ..., default_timeout_ms: _Optional[int] = ..., document_field: _Optional[str] = ..., reply_field: _Optional[str] = ..., raw_document: _Optional[bool] = ...) -> None: ...
 
 class JsonDocument(_message.Message):
     __slots__ = ("json",)
