@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, ConfigFields } from './config-fields.ts';
+import { parseRegistryConfig, type RegistryConfig } from './registry/registry-config.ts';
 
 export const RUNTIMES = ['auto', 'runc', 'process'] as const;
 export type RuntimeChoice = (typeof RUNTIMES)[number];
@@ -46,9 +47,11 @@ export interface EffectiveConfig {
   runtimeDir?: string;
   logLevel: LogLevel;
   bodyLimitBytes: number;
+  /** Registry mirrors, insecure hosts, credentials file, download concurrency (registry/registry-config.ts). */
+  registries: RegistryConfig;
 }
 
-const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes'] as const;
+const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries'] as const;
 
 /** Reads and validates a config file. Errors are ConfigError (ERR_CONFIG_INVALID). */
 export async function loadDaemonConfig(file: string): Promise<EffectiveConfig> {
@@ -82,6 +85,7 @@ export function parseDaemonConfig(json: unknown, file: string): EffectiveConfig 
     runtime: raw.runtime === undefined ? 'auto' : fields.oneOf('runtime', raw.runtime, RUNTIMES),
     logLevel: raw.logLevel === undefined ? 'info' : fields.oneOf('logLevel', raw.logLevel, LOG_LEVELS),
     bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULT_BODY_LIMIT_BYTES : fields.integer('bodyLimitBytes', raw.bodyLimitBytes, 1024, MAX_BODY_LIMIT_BYTES),
+    registries: parseRegistryConfig(fields, raw.registries),
   };
   if (raw.runcRoot !== undefined) config.runcRoot = fields.path('runcRoot', raw.runcRoot);
   if (raw.runtimeDir !== undefined) config.runtimeDir = fields.path('runtimeDir', raw.runtimeDir);

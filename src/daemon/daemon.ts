@@ -17,7 +17,8 @@ import { ContainerManager } from './containers/container-manager.ts';
 import type { ContainerRecord } from './containers/container-record.ts';
 import { ExecSessions } from './containers/exec-sessions.ts';
 import { EventBus } from './events.ts';
-import type { ImageStore } from './images/image-store.ts';
+import type { ImageStore, PulledImageStore } from './images/image-store.ts';
+import { ImagePuller, type ImagePullerOptions } from './images/pull/image-puller.ts';
 import type { ContainerRuntime } from './runtime/runtime.ts';
 import type { RecordStore } from './store/record-store.ts';
 import { VolumeManager } from './volumes/volume-manager.ts';
@@ -39,6 +40,8 @@ export interface DaemonOptions {
   invoker: HookInvoker;
   runtime: ContainerRuntime;
   images: ImageStore;
+  /** Registry pulls (POST /images/create?fromImage=); needs an image store that takes pulled images. */
+  pull?: Omit<ImagePullerOptions, 'invoker' | 'images'> & { images: ImageStore & PulledImageStore };
   stores: { containers: RecordStore<ContainerRecord>; volumes: RecordStore<VolumeRecord> };
   logger: Logger;
   /** HandleHttp on a plugin, for routes API plugins add or wrap. Required only if they do. */
@@ -87,6 +90,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       plugins: options.plugins ?? (() => ({ total: 0, ready: 0 })),
     },
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.pull ? { puller: new ImagePuller({ ...options.pull, invoker }) } : {}),
   };
   let routes: RouteSpec[] = [...defaultRoutes(deps), ...(options.routes ?? [])];
   let server: ApiServer | undefined;

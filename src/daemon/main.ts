@@ -13,6 +13,7 @@ import { PluginHost } from '../host/index.ts';
 import { loadDaemonConfig, type EffectiveConfig } from './config.ts';
 import { createDaemon, type Daemon } from './daemon.ts';
 import { LocalImageStore } from './images/local-image-store.ts';
+import { BlobStore } from './content/blob-store.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { lockDataRoot, type DataRootLock } from './data-root-lock.ts';
 import { createForwardHttp } from './plugin-http.ts';
@@ -134,6 +135,13 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     },
     invoker: parts.invoker,
     runtime, images, stores,
+    pull: {
+      images, blobs: await BlobStore.open(join(config.dataRoot, 'content')), registries: config.registries,
+      snapshotter: 'copy',
+      prepareSnapshotter: async (name) => {
+        if (name !== 'copy') throw new Error(`image.postPull asked for the snapshotter "${name}", which this daemon does not have (it has: copy)`);
+      },
+    },
     logger: logger.child({ part: 'daemon' }),
     forwardHttp: createForwardHttp({ plugins: () => host.plugins(), onCall: (plugin, seconds, code) => metrics.recordCall(plugin, 'api.handleHttp', seconds, code) }),
     metrics: async () => ({ contentType: metrics.contentType, body: metrics.render() }),

@@ -1,8 +1,11 @@
-// Image routes: import (POST /images/create?fromSrc=-), load, list, inspect, tag, remove.
+// Image routes: pull (POST /images/create?fromImage=), import (?fromSrc=-), load, list, inspect, tag, remove.
 // Import and load read the tarball from the request as a stream (no body limit) and answer with
 // Docker's JSON progress stream.
 
 import type { ImageRecord } from '../images/image-store.ts';
+import { toImageInspect } from '../images/image-inspect.ts';
+import { JsonProgressStream } from '../images/pull/pull-progress.ts';
+import { decodeRegistryAuth } from '../registry/registry-auth.ts';
 import { badRequest, notFound } from './errors.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
@@ -33,7 +36,7 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
       // hookd images have no parent chain, so `all` changes nothing.
       method: 'GET', path: '/images/json', handler: async () => {
         return jsonResponse(200, images.list().map((image) => ({
-          Id: image.Id, ParentId: '', RepoTags: image.RepoTags, RepoDigests: [],
+          Id: image.Id, ParentId: '', RepoTags: image.RepoTags, RepoDigests: image.RepoDigests ?? [],
           Created: Math.floor(Date.parse(image.Created) / 1000), Size: image.Size, SharedSize: -1, VirtualSize: image.Size,
           Labels: image.Config.Labels ?? {}, Containers: -1,
         })));
@@ -76,10 +79,8 @@ function withTag(repo: string, tag: string | null): string {
 
 async function importImage(deps: RouteDeps, ctx: RouteContext): Promise<undefined> {
   const fromSrc = ctx.query.get('fromSrc');
-  if (ctx.query.get('fromImage')) {
-    ctx.req.resume();
-    throw badRequest(`hookd cannot pull images from a registry yet: use "docker import" or "docker load" to add ${ctx.query.get('fromImage')}`);
-  }
+  const fromImage = ctx.query.get('fromImage');
+  if (fromImage) return pullImage(deps, ctx, fromImage);
   if (fromSrc !== '-') {
     ctx.req.resume();
     throw badRequest(`import: only fromSrc=- (the tarball in the request body) is supported, got ${JSON.stringify(fromSrc)}`);
@@ -96,10 +97,28 @@ async function importImage(deps: RouteDeps, ctx: RouteContext): Promise<undefine
   return undefined;
 }
 
-function toImageInspect(image: ImageRecord): Record<string, unknown> {
-  const { rootfsDir: _rootfsDir, ...visible } = image;
-  return {
-    ...visible, RepoDigests: [], Parent: '', Container: '', DockerVersion: '', Author: '', VirtualSize: image.Size,
-    GraphDriver: { Name: 'hookd-copy', Data: null }, RootFS: { Type: 'layers', Layers: [] }, Metadata: { LastTagTime: image.Created },
-  };
+/**
+ * docker pull: the manifest and config are fetched before answering, so "not found" or "denied"
+ * is an HTTP error status; from then on progress streams, and a later failure (a layer, the
+ * postPull hook) is the stream's last line, as dockerd does.
+ */
+async function pullImage(deps: RouteDeps, ctx: RouteContext, fromImage: string): Promise<undefined> {
+  ctx.req.resume();
+  const puller = deps.puller;
+  if (!puller) throw badRequest(`this daemon has no content store, so it cannot pull ${fromImage}: use "docker import" or "docker load"`);
+  const tag = ctx.query.get('tag');
+  const reference = !tag || fromImage.includes('@') ? fromImage : tag.startsWith('sha256:') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
+  const credentials = decodeRegistryAuth(ctx.headers['x-registry-auth'] as string | undefined);
+  const resolved = await puller.resolve({ reference, ...(credentials ? { credentials } : {}), signal: ctx.signal });
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+  const progress = new JsonProgressStream(ctx.res);
+  try {
+    const { image } = await puller.complete(resolved, progress, ctx.signal);
+    deps.events.publish('image', 'pull', image.RepoTags[0] ?? image.Id, { name: image.RepoTags[0] ?? image.Id });
+  } catch (error) {
+    ctx.logger.warn({ err: error, reference }, 'pull failed');
+    progress.error((error as Error).message);
+  }
+  ctx.res.end();
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // The seam between the daemon and its local image store (implemented in images/*.ts). Images
-// come from `docker import` (a rootfs tarball) and `docker load` (a `docker save` tarball); a
-// registry pull comes later. Each image's root filesystem is kept unpacked, and a container's
-// rootfs is prepared from it (a copy, so containers never change their image).
+// come from `docker import` (a rootfs tarball), `docker load` (a `docker save` tarball) and a
+// registry pull (pull/pull-image.ts). Each image's root filesystem is kept unpacked once, and a
+// container's rootfs is a snapshot over it (snapshots/), so containers never change their image.
 
 import type { Readable } from 'node:stream';
 
@@ -17,6 +17,31 @@ export interface ImageRecord {
   Config: ImageConfig;
   /** Host directory holding the unpacked root filesystem (not part of Docker's JSON). */
   rootfsDir: string;
+  /** "name@sha256:<manifest digest>" for each repository the image was pulled from. */
+  RepoDigests?: string[];
+  /** Pulled images: the layer blobs, bottom first (import/load images have none in the content store). */
+  layers?: LayerRecord[];
+  /** Pulled images: the config blob's digest ("sha256:<hex>" = Id) and the manifest's. */
+  configDigest?: string;
+  manifestDigest?: string;
+}
+
+export interface LayerRecord {
+  /** The blob as the registry stores it (compressed). */
+  digest: string;
+  mediaType: string;
+  size: number;
+  /** sha256 of the uncompressed tar (the config's rootfs.diff_ids entry). */
+  diffId: string;
+}
+
+/** What a registry pull found, before the image is stored. Id = sha256:<hex> of the config. */
+export interface PulledImage {
+  hex: string;
+  configDigest: string;
+  manifestDigest: string;
+  layers: LayerRecord[];
+  fields: Pick<ImageRecord, 'Created' | 'Architecture' | 'Os' | 'Comment' | 'Config'>;
 }
 
 export interface ImageConfig {
@@ -51,4 +76,19 @@ export interface ImageStore {
   remove(reference: string, options: { force: boolean; isInUse: (imageId: string) => boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
   /** Copies the image's rootfs into `targetDir` (created), preserving modes and links. */
   prepareRootfs(image: ImageRecord, targetDir: string): Promise<void>;
+}
+
+/** What a registry pull needs besides the ImageStore basics (LocalImageStore has both). */
+export interface PulledImageStore {
+  /** True when a pulled image's tree is unpacked but its reference was never stored (postPull failed). */
+  isStaged(hex: string): boolean;
+  /**
+   * Unpacks a pulled image once: `apply` fills `rootfs` inside a scratch dir (`work` is for its
+   * temporary files); only a complete tree is kept. Concurrent calls for one image share one run.
+   */
+  unpackPulled(hex: string, apply: (rootfs: string, work: string) => Promise<void>): Promise<void>;
+  /** The record the image will have once committed (what image.postPull is shown). */
+  draftPulled(pulled: PulledImage, repoDigest: string): ImageRecord;
+  /** Stores the image record and its tags; the reference is visible from here on. */
+  commitPulled(pulled: PulledImage, tags: string[], repoDigest: string): Promise<ImageRecord>;
 }

@@ -2,7 +2,9 @@
 //
 //   <root>/<hex>/rootfs     an image's unpacked root filesystem (read only by convention)
 //   <root>/records/<hex>.json  its ImageRecord (json-store: atomic, survives crashes)
-//   <root>/tmp-*            work dirs of imports in progress (removed at open after a crash)
+//   <root>/tmp-*            work dirs of imports and unpacks in progress (removed at open after a crash)
+//   <root>/staged-<hex>     a pulled image unpacked completely whose reference is not stored yet
+//                           (image.postPull failed or runs now); kept so a retry does not unpack again
 //
 // Unpacking happens in a work dir; the image appears by one rename of its rootfs, then its record
 // is written. A crash between the two leaves a dir without a record, removed at the next open.
@@ -13,11 +15,12 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import type { ImageConfig, ImageRecord, ImageStore, ImportOptions } from './image-store.ts';
+import type { ImageConfig, ImageRecord, ImageStore, ImportOptions, PulledImage, PulledImageStore } from './image-store.ts';
 import { JsonStore } from '../store/json-store.ts';
 import { applyChanges } from './image-changes.ts';
 import { ImageError } from './image-errors.ts';
 import { FULL_ID, ID_PREFIX, normalizeRepoTag, requireRepoTag } from './image-reference.ts';
+import { familiarRepository, parseImageName } from '../registry/image-name.ts';
 import { readDockerArchive } from './docker-archive.ts';
 import { applyLayer } from './layer-apply.ts';
 import { assertSafeMembers, extractArchive, listMembers, saveStream } from './tar-archive.ts';
@@ -34,12 +37,16 @@ export interface LocalImageStoreOptions {
 
 const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
 
-export class LocalImageStore implements ImageStore {
+export class LocalImageStore implements ImageStore, PulledImageStore {
   readonly #root: string;
   readonly #records: JsonStore<ImageRecord>;
   /** hex → record; the in-memory truth, always equal to what is on disk once #queue drains. */
   readonly #images = new Map<string, ImageRecord>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** Hex of each complete staged-<hex> tree. */
+  readonly #staged = new Set<string>();
+  /** Unpacks in progress, by image hex: a second pull of the same image waits for the first. */
+  readonly #unpacking = new Map<string, Promise<void>>();
 
   private constructor(options: LocalImageStoreOptions) {
     this.#root = options.root;
@@ -54,6 +61,12 @@ export class LocalImageStore implements ImageStore {
     for (const { file, reason } of corrupt) options.logger?.warn({ file, reason }, 'image record is corrupt and was skipped');
     for (const [hex, record] of records) store.#images.set(hex, record);
     for (const entry of await readdir(options.root)) {
+      const staged = /^staged-([0-9a-f]{64})$/.exec(entry);
+      if (staged) {
+        if (records.has(staged[1]!)) await rm(join(options.root, entry), { recursive: true, force: true });
+        else store.#staged.add(staged[1]!);
+        continue;
+      }
       const orphan = entry.startsWith('tmp-') || (/^[0-9a-f]{64}$/.test(entry) && !records.has(entry));
       if (orphan) await rm(join(options.root, entry), { recursive: true, force: true });
     }
@@ -112,12 +125,63 @@ export class LocalImageStore implements ImageStore {
     });
   }
 
+  isStaged(hex: string): boolean {
+    return this.#staged.has(hex);
+  }
+
+  unpackPulled(hex: string, apply: (rootfs: string, work: string) => Promise<void>): Promise<void> {
+    if (this.#images.has(hex) || this.#staged.has(hex)) return Promise.resolve();
+    const running = this.#unpacking.get(hex);
+    if (running) return running;
+    const run = this.#inWorkDir(async (work) => {
+      const rootfs = join(work, 'rootfs');
+      await mkdir(rootfs);
+      await apply(rootfs, work);
+      await rename(rootfs, join(this.#root, `staged-${hex}`)); // complete, or not there at all
+      this.#staged.add(hex);
+    }).finally(() => this.#unpacking.delete(hex));
+    this.#unpacking.set(hex, run);
+    return run;
+  }
+
+  draftPulled(pulled: PulledImage, repoDigest: string): ImageRecord {
+    const existing = this.#images.get(pulled.hex);
+    return {
+      Id: `sha256:${pulled.hex}`, RepoTags: existing?.RepoTags ?? [], Size: existing?.Size ?? 0,
+      rootfsDir: existing?.rootfsDir ?? join(this.#root, `staged-${pulled.hex}`),
+      ...pulled.fields,
+      RepoDigests: [...new Set([...(existing?.RepoDigests ?? []), repoDigest])],
+      layers: pulled.layers, configDigest: pulled.configDigest, manifestDigest: pulled.manifestDigest,
+    };
+  }
+
+  commitPulled(pulled: PulledImage, tags: string[], repoDigest: string): Promise<ImageRecord> {
+    return this.#serial(async () => {
+      const draft = this.draftPulled(pulled, repoDigest);
+      const existing = this.#images.get(pulled.hex);
+      if (existing) {
+        const updated = { ...existing, RepoDigests: draft.RepoDigests ?? [], layers: pulled.layers, configDigest: pulled.configDigest, manifestDigest: pulled.manifestDigest };
+        await this.#save(updated);
+        return this.#moveTags(updated, tags.map(requireRepoTag));
+      }
+      const staged = join(this.#root, `staged-${pulled.hex}`);
+      const dir = join(this.#root, pulled.hex);
+      await mkdir(dir, { recursive: true });
+      await rename(staged, join(dir, 'rootfs'));
+      this.#staged.delete(pulled.hex);
+      const record: ImageRecord = { ...draft, rootfsDir: join(dir, 'rootfs'), Size: await diskUsage(join(dir, 'rootfs')) };
+      await this.#save(record);
+      return this.#moveTags(record, tags.map(requireRepoTag));
+    });
+  }
+
   list(): ImageRecord[] {
     return [...this.#images.values()];
   }
 
   /** Tag first ("name:tag", "name" = name:latest), then full id, then a unique id prefix. */
   resolve(reference: string): ImageRecord | undefined {
+    if (reference.includes('@')) return this.#byRepoDigest(reference);
     const repoTag = normalizeRepoTag(reference);
     if (repoTag) {
       for (const image of this.#images.values()) if (image.RepoTags.includes(repoTag)) return image;
@@ -128,6 +192,19 @@ export class LocalImageStore implements ImageStore {
     if (!prefix) return undefined;
     const matches = [...this.#images.keys()].filter((hex) => hex.startsWith(prefix[1]!));
     return matches.length === 1 ? this.#images.get(matches[0]!) : undefined; // ambiguous = not found
+  }
+
+  /** "name@sha256:..." as pulled (RepoDigests), in any spelling of the name. */
+  #byRepoDigest(reference: string): ImageRecord | undefined {
+    let wanted: string;
+    try {
+      const name = parseImageName(reference);
+      wanted = `${familiarRepository(name)}@${name.digest ?? ''}`;
+    } catch {
+      return undefined;
+    }
+    for (const image of this.#images.values()) if (image.RepoDigests?.includes(wanted)) return image;
+    return undefined;
   }
 
   tag(reference: string, repoTag: string): Promise<void> {

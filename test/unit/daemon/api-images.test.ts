@@ -65,10 +65,10 @@ test('import streams a body larger than the JSON limit to the store and answers 
   assert.equal(events.at(-1)?.Action, 'import');
 });
 
-test('a pull is refused with a message that says what to do instead', async () => {
+test('a daemon without a content store refuses a pull, saying what to do instead', async () => {
   const answer = await call(socketPath, 'POST', '/images/create?fromImage=alpine&tag=latest');
   assert.equal(answer.status, 400);
-  assert.match((answer.json() as { message: string }).message, /cannot pull images.*docker import.*docker load/);
+  assert.match((answer.json() as { message: string }).message, /no content store.*cannot pull alpine.*docker import.*docker load/);
 });
 
 test('load answers one "Loaded image" line per tag, or the id of an untagged image', async () => {

@@ -20,6 +20,7 @@ test('fills every default and resolves relative paths against the config file\'s
     runtime: 'auto',
     logLevel: 'info',
     bodyLimitBytes: 1024 * 1024,
+    registries: { mirrors: {}, insecure: [], maxConcurrentDownloads: 3 },
   });
   assert.equal(JSON.parse(formatEffectiveConfig(config)).dataRoot, '/etc/var/hookd');
 });
@@ -75,4 +76,15 @@ test('a file that is not JSON, or missing, is refused naming the file', async ()
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('registries: mirrors, insecure hosts, auth file and download concurrency; plain-HTTP mirrors need loopback or "insecure"', () => {
+  const config = parseDaemonConfig({
+    dataRoot: '/d', pluginsDir: '/p',
+    registries: { mirrors: { 'registry.k8s.io': 'http://127.0.0.1:5000/' }, insecure: ['lab:5000'], authFile: 'auth.json', maxConcurrentDownloads: 5 },
+  }, FILE);
+  assert.deepEqual(config.registries, { mirrors: { 'registry.k8s.io': 'http://127.0.0.1:5000' }, insecure: ['lab:5000'], authFile: '/etc/hookd/auth.json', maxConcurrentDownloads: 5 });
+  assert.throws(() => parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', registries: { mirrors: { 'docker.io': 'http://mirror.example' } } }, FILE),
+    /field "registries.mirrors.docker.io" is plain HTTP to mirror.example/);
+  assert.throws(() => parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', registries: { mirror: {} } }, FILE), /field "registries.mirror" is not a known field/);
 });
