@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Standalone `hookd plugin test` (the main CLI, bin/hookd.js, delegates `plugin test` to the same
-// function). The TypeScript runs through tsx's loader, registered here so no build step is needed.
+// function), run from the compiled JavaScript in dist/.
 import process from 'node:process';
 
-import { register } from 'tsx/esm/api';
+import { runCli } from './load-dist.js';
 
-register();
-const { runPluginTestCommand } = await import('../src/cli/plugin-test.ts');
-process.exitCode = await runPluginTestCommand(process.argv.slice(2));
+await runCli('cli/plugin-test.js', async (cli, argv) => {
+  process.exitCode = await cli.runPluginTestCommand(argv);
+});

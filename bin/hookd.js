@@ -1,10 +1,6 @@
 #!/usr/bin/env node
-// `hookd`: the daemon, its config, its plugins, and `hookd plugin test` (src/cli/main.ts). The
-// TypeScript runs through tsx's loader, registered here so that no build step is needed.
-import process from 'node:process';
+// `hookd`: the daemon, its config, its plugins, and `hookd plugin test` (src/cli/main.ts, run from
+// its compiled JavaScript in dist/: `npm run build` writes it; a packed or installed hookd ships it).
+import { runCli } from './load-dist.js';
 
-import { register } from 'tsx/esm/api';
-
-register();
-const { runCliAndExit } = await import('../src/cli/main.ts');
-await runCliAndExit(process.argv.slice(2));
+await runCli('cli/main.js', async (cli, argv) => cli.runCliAndExit(argv));

@@ -1,5 +1,5 @@
-# The hookd daemon (src/, run through tsx). Build from the repository root:
-#   docker build -f docker/daemon.Dockerfile .
+# The hookd daemon, compiled (dist/). Build from the repository root after `npm run build`:
+#   npm run build && docker build -f docker/daemon.Dockerfile .
 # BASE_IMAGE is any image with Node 20 and a shell. The default is the public image, which gets the
 # production dependencies from npm here; scripts/compose/build-base-images.sh makes
 # hookd-base-node:local, which already holds them in /opt/hookd/node_modules, for machines offline.
@@ -11,9 +11,9 @@ COPY package.json package-lock.json ./
 COPY plugin-sdk/node plugin-sdk/node
 COPY examples examples
 RUN [ -d node_modules ] || npm ci --omit=dev --ignore-scripts --no-audit --no-fund
-COPY proto proto
-COPY src src
+COPY dist dist
 COPY bin bin
+RUN test -f dist/cli/main.js || { echo "dist/ is missing: run npm run build before docker build" >&2; exit 1; }
 # The config and the plugin manifests are the deployment's: mount them at /etc/hookd.
 ENTRYPOINT ["node", "bin/hookd.js"]
 CMD ["daemon", "--config", "/etc/hookd/hookd.json"]

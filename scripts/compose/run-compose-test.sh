@@ -102,6 +102,8 @@ if [ "${HOOKD_COMPOSE_PUBLIC_IMAGES:-0}" != 1 ]; then
 fi
 bash scripts/compose/gen-certs.sh
 
+say "npm run build (the images copy dist/ and the plugins' bundles)"
+npm run build >"$logs/npm-build.log" 2>&1 || { tail -40 "$logs/npm-build.log" >&2; fail "npm run build failed"; }
 say "building the daemon, plugin and tests images"
 dc build >"$logs/build.log" 2>&1 || { tail -40 "$logs/build.log" >&2; fail "docker-compose build failed"; }
 

@@ -1,6 +1,6 @@
-// The real daemon as a child process for the e2e tests: `node --import tsx src/cli/main.ts daemon
-// --config <temp config>`, on a temp data dir and socket, with real plugin processes from temp
-// manifests. Its JSON log lines are parsed as they arrive so that tests wait on them (a reload, a
+// The real daemon as a child process for the e2e tests: `node bin/hookd.js daemon --config <temp
+// config>`, the compiled daemon as shipped (scripts/run-tests.mjs builds dist/ before any test), on
+// a temp data dir and socket, with real plugin processes from temp manifests. Its JSON log lines are parsed as they arrive so that tests wait on them (a reload, a
 // state change), never on sleeps.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -91,7 +91,7 @@ export class DaemonProcess {
     this.logs.length = 0;
     this.text.length = 0;
     this.stderr = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'daemon', '--config', this.configFile], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin/hookd.js'), 'daemon', '--config', this.configFile], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exitInfo = undefined;
     this.exited = once(child, 'exit').then(([code, signal]) => {

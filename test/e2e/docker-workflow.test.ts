@@ -52,7 +52,7 @@ async function volumeDefaultsManifest(): Promise<Record<string, unknown>> {
 }
 
 function nodeExample(name: string, folder: string, extra: Record<string, unknown>): Record<string, unknown> {
-  return { name, launch: { command: process.execPath, args: ['--import', 'tsx', 'src/main.ts'], cwd: join(REPO, 'examples', folder) }, startTimeoutMs: 30_000, ...extra };
+  return { name, launch: { command: process.execPath, args: ['dist/main.js'], cwd: join(REPO, 'examples', folder) }, startTimeoutMs: 30_000, ...extra };
 }
 
 before(async () => {

@@ -21,7 +21,7 @@ import { SidecarProcess } from './sidecar-process.ts';
 
 const IMAGE = 'busybox:examples';
 const VENV_PYTHON = join(REPO, 'plugin-sdk/python/.venv/bin/python');
-/** tsx compiles a Node plugin on start, and two cores may be busy: more than the 10 s default. */
+/** Two cores may be busy with other suites: more than the 10 s default. */
 const START_TIMEOUT_MS = 30_000;
 const SIDECAR_EXIT_GRACE_MS = 5_000;
 const MIB = 1024 * 1024;

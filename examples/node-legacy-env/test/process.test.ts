@@ -10,8 +10,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta.url), 'utf8'));
 
 test('launched from its manifest, the plugin converts a legacy create config over the wire', async (t) => {
-  assert.deepEqual(manifest.launch.args.slice(0, 2), ['--import', 'tsx'], 'the test runs the manifest\'s entry the same way');
-  const plugin = await launchPlugin(`${root}/${manifest.launch.args[2]}`, { name: manifest.name });
+  assert.deepEqual(manifest.launch.args, ['dist/main.js'], 'the manifest runs the compiled bundle (npm run build), which this test runs too');
+  const plugin = await launchPlugin(`${root}/${manifest.launch.args[0]}`, { name: manifest.name });
   t.after(() => plugin.stop());
 
   const described = await plugin.call<{ name: string }>('Describe', { host_protocol_versions: ['1'] });

@@ -17,7 +17,8 @@ interface OciHookReply { priority: number; path: string; args: string[]; env: st
 test('launched from its manifest, the plugin returns a hook that records the start in the bundle', async (t) => {
   const bundle = mkdtempSync(join(tmpdir(), 'hookd-bundle-'));
   t.after(() => rmSync(bundle, { recursive: true, force: true }));
-  const plugin = await launchPlugin(`${root}/${manifest.launch.args[2]}`, { name: manifest.name });
+  assert.deepEqual(manifest.launch.args, ['dist/main.js'], 'the manifest runs the compiled bundle (npm run build), which this test runs too');
+  const plugin = await launchPlugin(`${root}/${manifest.launch.args[0]}`, { name: manifest.name });
   t.after(() => plugin.stop());
 
   const described = await plugin.call<{ hooks: Array<{ hook: string }> }>('Describe', { host_protocol_versions: ['1'] });

@@ -2,8 +2,8 @@
 // socket or a TCP address. Knows nothing of processes, stdin or signals (serve.ts does).
 import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
 import type { PluginSpec } from './define-plugin.ts';
+import { HealthStatus } from './health.ts';
 import type { TlsFiles } from './environment.ts';
 import { isTcpAddress, socketPathOf } from './environment.ts';
 import type { Logger } from './logger.ts';
@@ -34,7 +34,7 @@ export async function startPluginServer(plugin: PluginSpec, options: PluginServe
   const runtime = createPluginRuntime(plugin, options.log);
   const server = new grpc.Server();
   server.addService(pluginService, createPluginService(runtime, { onShutdownAnswered: options.onShutdownAnswered }));
-  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((name) => [name, 'SERVING'])));
+  const health = new HealthStatus(Object.fromEntries(HEALTH_SERVICES.map((name) => [name, 'SERVING' as const])));
   health.addToServer(server);
 
   if (!isTcpAddress(options.address)) removeStaleSocket(socketPathOf(options.address));

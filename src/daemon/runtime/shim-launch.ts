@@ -11,9 +11,12 @@ import { writeFileAtomic } from '../store/atomic-write.ts';
 import { RuntimeError } from './errors.ts';
 import { shimPaths, type ShimConfig, type ShimReport } from './shim-files.ts';
 
-const SHIM_ENTRY = fileURLToPath(new URL('./shim.ts', import.meta.url));
-// Resolved here, not by name at the shim's cwd: the daemon may run from any directory.
-const TSX_LOADER = import.meta.resolve('tsx');
+// The shim runs the way this module runs: compiled (dist/daemon/runtime/shim.js, the shipped daemon)
+// or, when this file is the TypeScript source (tests import src/ through tsx), as shim.ts through
+// tsx, resolved here rather than by name at the shim's cwd because the daemon may run from anywhere.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const SHIM_ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './shim.ts' : './shim.js', import.meta.url));
+const SHIM_NODE_ARGS = FROM_SOURCE ? ['--import', import.meta.resolve('tsx'), SHIM_ENTRY] : [SHIM_ENTRY];
 const SHIM_LOG_TAIL_CHARS = 2000;
 
 /** Clears what a previous run of this container left, so old pids and exit files are not read as new. */
@@ -30,7 +33,7 @@ export async function launchShim(stateDir: string, config: ShimConfig): Promise<
   const shimLog = await open(paths.shimLog, 'a', 0o600);
   let report: string;
   try {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, SHIM_ENTRY, stateDir], {
+    const child = spawn(process.execPath, [...SHIM_NODE_ARGS, stateDir], {
       cwd: stateDir,
       detached: true,
       stdio: ['ignore', shimLog.fd, shimLog.fd, 'pipe'],

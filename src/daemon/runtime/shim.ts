@@ -1,5 +1,5 @@
-// The per-container shim: `node --import tsx shim.ts <stateDir>`, launched detached in its own
-// session by shim-launch.ts, so it outlives the daemon. It owns the container's main process:
+// The per-container shim, launched detached in its own session by shim-launch.ts (`node shim.js <stateDir>`;
+// from source, through tsx), so it outlives the daemon. It owns the container's main process:
 //
 //   1. reads shim.json, records its pid, opens shim.alive (held until it exits)
 //   2. starts the process: process mode runs the prestart hooks, then the command;

@@ -1,7 +1,7 @@
 // A host-side client for tests: hookd.v1.Plugin and grpc.health.v1.Health over one address,
 // built from the same generated descriptor, with promise-returning calls.
 import * as grpc from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { healthService } from '../health.ts';
 import { PluginClientConstructor } from '../protocol.ts';
 import type { PluginClient } from '../generated/types/hookd/v1/Plugin.ts';
 
@@ -19,7 +19,7 @@ type UnaryMethod = (request: object, options: grpc.CallOptions, callback: (error
 
 export function connectPlugin(address: string, credentials = grpc.credentials.createInsecure()): PluginConnection {
   const client = new PluginClientConstructor(address, credentials) as unknown as PluginClient;
-  const HealthClient = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
+  const HealthClient = grpc.makeGenericClientConstructor(healthService, 'Health');
   // Share the plugin client's channel so both services ride one connection, as the host does.
   const health = new HealthClient(address, credentials, { channelOverride: client.getChannel() });
 

@@ -12,7 +12,7 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Name given in HOOKD_PLUGIN_NAME; defaults to "test-plugin". */
   name?: string;
-  /** How long the plugin may take to say it is serving. Default 20 s (tsx compiles on start). */
+  /** How long the plugin may take to say it is serving. Default 20 s (a .ts file compiles on start). */
   startTimeoutMs?: number;
 }
 
@@ -28,11 +28,14 @@ export interface LaunchedPlugin extends PluginConnection {
   stop(): Promise<void>;
 }
 
-/** Spawns `node --import tsx <file>` and resolves once it has logged that it is serving. */
+/**
+ * Spawns `node <file>` (a `.ts` file through tsx, which the caller then needs installed) and resolves
+ * once it has logged that it is serving.
+ */
 export async function launchPlugin(file: string, options: LaunchOptions = {}): Promise<LaunchedPlugin> {
   const dir = mkdtempSync(join(tmpdir(), 'hookd-launch-'));
   const address = `unix://${join(dir, 'plugin.sock')}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+  const child = spawn(process.execPath, [...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file], {
     env: {
       ...process.env,
       HOOKD_PLUGIN_ADDRESS: address,
