@@ -1,4 +1,4 @@
-// `hookd`: the command users run (bin/hookd.js runs this file through tsx).
+// `hookd`: the command users run (bin/hookd.js runs the compiled form of this file, dist/cli/main.js).
 //
 //   hookd daemon  [--config file]           run the daemon
 //   hookd config  [--config file]           print the effective config (defaults filled, paths absolute)

@@ -29,14 +29,19 @@ function writeVarint(value: number): number[] {
   return out;
 }
 
+function skipBytes(bytes: Buffer, at: number): number {
+  const [length, start] = readVarint(bytes, at);
+  return start + length;
+}
+
 /** Walks the fields of a message, calling onField for field 1 and skipping everything else. */
 function readField1(bytes: Buffer, onField: (wireType: number, at: number) => number): void {
   for (let at = 0; at < bytes.length;) {
     const [tag, next] = readVarint(bytes, at);
     const wireType = tag & 7;
-    if (tag >>> 3 === 1) { at = onField(wireType, next); continue; }
-    if (wireType === 0) at = readVarint(bytes, next)[1];
-    else if (wireType === 2) { const [length, start] = readVarint(bytes, next); at = start + length; }
+    if (tag >>> 3 === 1) at = onField(wireType, next);
+    else if (wireType === 0) at = readVarint(bytes, next)[1];
+    else if (wireType === 2) at = skipBytes(bytes, next);
     else if (wireType === 1) at = next + 8;
     else if (wireType === 5) at = next + 4;
     else throw new Error(`unsupported wire type ${wireType} in a grpc.health.v1 message`);
