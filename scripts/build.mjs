@@ -24,6 +24,8 @@ import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const jsOnly = process.argv.includes('--js-only');
+// --sdk: the Node SDK alone (its package's prepack), so packing it does not depend on the daemon.
+const sdkOnly = process.argv.includes('--sdk');
 const TARGET = 'node20';
 
 function listFiles(dir, suffix) {
@@ -42,12 +44,16 @@ function listDeclarations(dir) {
   });
 }
 
-/** Every relative import stays an import (of the sibling .js file): each source file is its own output. */
+/**
+ * Every relative import of code stays an import (of the sibling .js file): each source file is its
+ * own output. A JSON import (`with { type: 'json' }`) is inlined instead, because esbuild drops the
+ * import attribute from an external import and Node refuses a JSON import without it.
+ */
 const keepRelativeImports = {
   name: 'keep-relative-imports',
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) =>
-      args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.ts$/, '.js'), external: true });
+      args.kind === 'entry-point' || args.path.endsWith('.json') ? undefined : { path: args.path.replace(/\.ts$/, '.js'), external: true });
   },
 };
 
@@ -104,21 +110,22 @@ async function buildBundle(entry, outfile) {
 }
 
 const started = Date.now();
-await buildTree('src', 'dist');
 await buildTree('plugin-sdk/node/src', 'plugin-sdk/node/dist');
+if (!sdkOnly) await buildTree('src', 'dist');
 const bundles = readdirSync(join(ROOT, 'examples'))
   .filter((name) => existsSync(join(ROOT, 'examples', name, 'src/main.ts')))
   .map((name) => [`examples/${name}/src/main.ts`, `examples/${name}/dist/main.js`]);
 bundles.push(['test/compose/main.ts', 'test/compose/dist/main.js']);
 bundles.push(['bench/fixtures/noop-plugin.ts', 'bench/dist/noop-plugin.js']);
-await Promise.all(bundles.map(([entry, outfile]) => buildBundle(entry, outfile)));
+if (!sdkOnly) await Promise.all(bundles.map(([entry, outfile]) => buildBundle(entry, outfile)));
 console.error(`build: JavaScript in ${Date.now() - started} ms`);
 
 if (!jsOnly) {
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const project = sdkOnly ? 'plugin-sdk/node/tsconfig.build.json' : 'tsconfig.build.json';
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', project], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   // tsc keeps the sources' `./x.ts` specifiers in declarations; consumers resolve `./x.js`.
-  for (const dir of ['dist', 'plugin-sdk/node/dist']) {
+  for (const dir of sdkOnly ? ['plugin-sdk/node/dist'] : ['dist', 'plugin-sdk/node/dist']) {
     for (const file of listDeclarations(join(ROOT, dir))) {
       const text = readFileSync(file, 'utf8');
       const fixed = text.replace(/((?:from |import\()\s*(['"])\.{1,2}\/[^'"]*?)\.ts\2/g, '$1.js$2');
