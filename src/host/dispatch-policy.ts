@@ -22,6 +22,14 @@ export function isServing(state: PluginState): boolean {
 }
 
 /**
+ * States in which a plugin is called anyway: starting or restarting, its calls wait for it to be
+ * ready within their deadline (ready-wait.ts) instead of failing at once.
+ */
+export function isCallable(state: PluginState): boolean {
+  return isServing(state) || state === 'starting' || state === 'restarting';
+}
+
+/**
  * Per-call timeout, first that applies:
  * 1. the manifest's `hooks.<hook>.timeoutMs` (the operator's word for this hook);
  * 2. the plugin's own Describe suggestion for the hook, but never above the manifest's `timeoutMs`;
@@ -96,7 +104,7 @@ export function selectParticipants(plugins: readonly PluginHandle[], spec: HookS
       policy: effectivePolicy(manifest, spec, subscription),
       required: manifest.required,
     };
-    if (serving) {
+    if (isCallable(handle.state)) {
       participants.push(participant);
     } else if (manifest.required) {
       closed.push(requiredUnavailable(handle, spec.name));

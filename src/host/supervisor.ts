@@ -16,6 +16,7 @@ import { callUnary, isTransportFailure } from './grpc-client.ts';
 import { PARKING_CODES } from './handshake.ts';
 import type { HookName } from './hooks.ts';
 import { PluginStateMachine, type StateChange } from './plugin-state.ts';
+import { ReadyWaitQueue } from './ready-wait.ts';
 import type { CallOptions, HookSubscription, PluginHandle, PluginManifest, PluginState, PluginStatus } from './types.ts';
 
 export const DEFAULT_STOP_GRACE_MS = 5_000;
@@ -43,6 +44,7 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
   readonly #logger: Logger;
   readonly #machine: PluginStateMachine;
   readonly #limiter: InFlightLimiter;
+  readonly #readyWait = new ReadyWaitQueue();
   #lifecycle = new AbortController();
   #attempt: PluginAttempt | undefined;
   #running: Promise<void> | undefined;
@@ -117,19 +119,51 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
     this.#machine.tryTransitionTo(['stopping', 'failed'], 'stopped', reason);
   }
 
+  /**
+   * Calls `rpc` on the plugin. A call that finds the plugin starting or restarting waits for it to
+   * be ready within its deadline (ready-wait.ts). A call that fails because the plugin's process
+   * died or its connection dropped (a transport failure) is sent again to the next attempt, once
+   * per attempt, within the same deadline: a plugin that crashes and comes back in time costs
+   * latency, not errors. Hooks are transforms of what they are given, so sending one again is safe;
+   * docs/protocol.md tells plugin authors so.
+   */
   async call(rpc: string, request: object, options: CallOptions): Promise<unknown> {
-    const context = { plugin: this.name, hook: options.hook };
-    const attempt = this.#attempt;
-    if (!SERVING.includes(this.state) || !attempt?.clients) {
-      throw new HookdError('ERR_PLUGIN_UNAVAILABLE', { ...context, state: this.state, reason: this.#lastError?.message });
+    let failedAttempt: PluginAttempt | undefined;
+    let lastFailure: unknown;
+    for (;;) {
+      const excluded = failedAttempt;
+      try {
+        await this.#readyWait.wait({
+          plugin: this.name, hook: options.hook, deadline: options.deadline, signal: options.signal, events: this,
+          isReady: () => SERVING.includes(this.state) && this.#attempt?.clients !== undefined && this.#attempt !== excluded,
+          state: () => this.state,
+          reason: () => this.#lastError?.message,
+        });
+      } catch (error) {
+        // Waiting for a restart after a transport failure: that failure says more than the timeout.
+        if (lastFailure !== undefined && isHookdError(error) && error.code === 'ERR_HOOK_TIMEOUT') throw lastFailure;
+        throw error;
+      }
+      const attempt = this.#attempt!;
+      try {
+        return await this.#callAttempt(attempt, rpc, request, options);
+      } catch (error) {
+        if (!isTransportFailure(error) || Date.now() >= options.deadline || options.signal?.aborted) throw error;
+        failedAttempt = attempt;
+        lastFailure = error;
+      }
     }
+  }
+
+  async #callAttempt(attempt: PluginAttempt, rpc: string, request: object, options: CallOptions): Promise<unknown> {
+    const context = { plugin: this.name, hook: options.hook };
     const startedAt = Date.now();
     const release = await this.#limiter.acquire(options.deadline, options.signal, (reason) => reason === 'deadline'
       ? new HookdError('ERR_HOOK_TIMEOUT', { ...context, timeoutMs: Math.max(0, options.deadline - startedAt), waitedForSlot: true })
       : new HookdError('ERR_HOOK_ABORTED', { ...context, reason: describeAbort(options.signal) }));
     try {
       if (this.#attempt !== attempt || !SERVING.includes(this.state)) {
-        throw new HookdError('ERR_PLUGIN_UNAVAILABLE', { ...context, state: this.state, reason: 'it went away while the call waited for a slot' });
+        throw new HookdError('ERR_HOOK_TRANSPORT', { ...context, reason: 'it went away while the call waited for a slot' });
       }
       return await callUnary(attempt.clients!.plugin, rpc, request, { ...context, deadline: options.deadline, signal: options.signal });
     } catch (error) {

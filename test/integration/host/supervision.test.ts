@@ -20,8 +20,8 @@ async function startOne(t: TestContext, manifest: PluginManifest): Promise<{ hos
   return { host, handle: host.plugins()[0]!, states };
 }
 
-function pull(handle: PluginHandle, imageRef = 'busybox') {
-  return handle.call('ImagePostPull', { image_ref: imageRef }, { deadline: Date.now() + 5_000, hook: 'image.postPull' });
+function pull(handle: PluginHandle, imageRef = 'busybox', timeoutMs = 5_000) {
+  return handle.call('ImagePostPull', { image_ref: imageRef }, { deadline: Date.now() + timeoutMs, hook: 'image.postPull' });
 }
 
 /** Tells the well-behaved fixture how to answer health checks ("NOT_SERVING", "fail:2", ...). */
@@ -39,7 +39,9 @@ describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
     const starting = waitForState(host, 'starting');
     const readyAgain = waitForState(host, 'ready');
 
-    await assert.rejects(pull(handle), (error: unknown) => isHookdError(error, 'ERR_HOOK_TRANSPORT') && error.plugin === 'crashy');
+    // The fixture crashes on every process's first call, and the 300 ms deadline ends before the
+    // 400 ms backoff: the call cannot be sent again, so it fails with the crash, naming the plugin.
+    await assert.rejects(pull(handle, 'busybox', 300), (error: unknown) => isHookdError(error, 'ERR_HOOK_TRANSPORT') && error.plugin === 'crashy');
     await readyAgain;
     const backoffMs = Date.parse((await starting).at) - Date.parse((await restarting).at);
     assert.ok(backoffMs >= 200, `restarted after ${backoffMs} ms, sooner than half the backoff`);
@@ -56,17 +58,17 @@ describe('supervision of a ready plugin', { timeout: 90_000 }, () => {
 
   it('forgets earlier crashes once the plugin has stayed ready for resetAfterMs', async (t) => {
     const { host, handle, states } = await startOne(t, launchedManifest('recovering', 'crashes-after-ready', {
-      restart: { maxFailures: 2, resetAfterMs: 200 },
+      restart: { maxFailures: 2, resetAfterMs: 200, initialBackoffMs: 600, maxBackoffMs: 600 },
     }));
     let readyAgain = waitForState(host, 'ready');
-    await pull(handle).catch(() => undefined);
+    await pull(handle, 'busybox', 200).catch(() => undefined); // shorter than the backoff: not sent again
     await readyAgain;
     assert.equal(handle.status().consecutiveFailures, 1);
     await sleep(400); // the behaviour under test is the passage of resetAfterMs
     assert.equal(handle.status().consecutiveFailures, 0);
 
     readyAgain = waitForState(host, 'ready');
-    await pull(handle).catch(() => undefined);
+    await pull(handle, 'busybox', 200).catch(() => undefined);
     await readyAgain; // with the count reset, a second crash restarts instead of parking
     assert.deepEqual(states, ['starting', 'ready', 'restarting', 'starting', 'ready', 'restarting', 'starting', 'ready']);
   });

@@ -283,15 +283,23 @@ describe('dispatchHook: failure policies', () => {
     assert.deepEqual(result.skipped.map((s) => s.code), ['ERR_HOOK_ABORTED']);
   });
 
-  it('skips an unavailable plugin under ignore without calling it, and fails under fail', async () => {
+  it('skips a parked plugin under ignore without calling it, and fails under fail', async () => {
     const log: RecordedCall[] = [];
-    const ignoring = plugins(log, { down: { subscribe: [CREATE], state: 'restarting', failurePolicy: 'ignore' } });
+    const ignoring = plugins(log, { down: { subscribe: [CREATE], state: 'failed', failurePolicy: 'ignore' } });
     const result = await dispatchHook(ignoring, CREATE, { document: {} });
     assert.equal(result.skipped[0]?.code, 'ERR_PLUGIN_UNAVAILABLE');
     assert.equal(log.length, 0);
-    const failing = plugins(log, { down: { subscribe: [CREATE], state: 'restarting' } });
+    const failing = plugins(log, { down: { subscribe: [CREATE], state: 'failed' } });
     await assert.rejects(dispatchHook(failing, CREATE, { document: {} }),
-      rejectsWith('ERR_PLUGIN_UNAVAILABLE', (m) => assert.match(m, /plugin "down" is restarting/)));
+      rejectsWith('ERR_PLUGIN_UNAVAILABLE', (m) => assert.match(m, /plugin "down" is failed/)));
+  });
+
+  it('calls a starting or restarting plugin (its call waits for ready within the deadline) instead of skipping it', async () => {
+    for (const state of ['starting', 'restarting'] as const) {
+      const log: RecordedCall[] = [];
+      await dispatchHook(plugins(log, { coming: { subscribe: [CREATE], state } }), CREATE, { document: {} });
+      assert.equal(log.length, 1, state);
+    }
   });
 });
 
