@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it, type TestContext } from 'node:test';
 
-import { isHookdError } from '../../../src/host/errors.ts';
 import { PluginHost } from '../../../src/host/plugin-host.ts';
 import type { PluginHandle } from '../../../src/host/types.ts';
 import { attachedManifest, capturedLogger, FIXTURES_DIR, REPO_ROOT } from './fixture-manifest.ts';
