@@ -29,7 +29,9 @@ let loaded: LoadedServices | undefined;
 
 function loadServices(): LoadedServices {
   if (loaded) return loaded;
-  const pluginPackage = grpc.loadPackageDefinition(protoLoader.fromJSON(pluginDescriptor, LOADER_OPTIONS));
+  const pluginDefinition = protoLoader.fromJSON(pluginDescriptor, LOADER_OPTIONS);
+  keepUndecodableReplies(pluginDefinition['hookd.v1.Plugin'] as grpc.ServiceDefinition);
+  const pluginPackage = grpc.loadPackageDefinition(pluginDefinition);
   const healthPackage = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS));
   const hookd = pluginPackage.hookd as grpc.GrpcObject;
   const healthV1 = ((healthPackage.grpc as grpc.GrpcObject).health as grpc.GrpcObject).v1 as grpc.GrpcObject;
@@ -39,6 +41,48 @@ function loadServices(): LoadedServices {
   };
   return loaded;
 }
+
+/**
+ * A reply whose bytes do not decode as the RPC's response message. The deserializers return it
+ * instead of throwing, because grpc-js turns a throwing deserializer into an INTERNAL status that
+ * only its message text would tell apart from a plugin's own INTERNAL error.
+ */
+export class UndecodableReply {
+  constructor(readonly reason: string) {}
+}
+
+function keepUndecodableReplies(service: grpc.ServiceDefinition): void {
+  for (const method of Object.values(service)) {
+    const decode = method.responseDeserialize;
+    (method as { responseDeserialize: (bytes: Buffer) => unknown }).responseDeserialize = (bytes) => {
+      try {
+        return decode(bytes);
+      } catch (error) {
+        return new UndecodableReply(error instanceof Error ? error.message : String(error));
+      }
+    };
+  }
+}
+
+/**
+ * Marks each failed call's status with whether the plugin had started a reply (sent response
+ * headers) before it. A status the plugin returns from its handler comes alone (a trailers-only
+ * response); RESOURCE_EXHAUSTED after headers is grpc-js refusing a reply above our receive limit.
+ */
+const markReplyStarted: grpc.Interceptor = (options, nextCall) => new grpc.InterceptingCall(nextCall(options), {
+  start(metadata, listener, next) {
+    let isReplyStarted = false;
+    next(metadata, {
+      onReceiveMetadata(received, forward) {
+        isReplyStarted = true;
+        forward(received);
+      },
+      onReceiveStatus(status, forward) {
+        forward(status.code === grpc.status.OK ? status : Object.assign(status, { isReplyStarted }));
+      },
+    });
+  },
+});
 
 export interface PluginClients {
   plugin: grpc.Client;
@@ -60,6 +104,7 @@ export function createPluginClients(plugin: string, address: string, tls?: TlsSp
     throw new HookdError('ERR_MANIFEST_INVALID', { plugin, file: manifestFile, field: 'attach.tls', reason: `is required: plugin "${plugin}" is attached over TCP (${address})` });
   }
   const options: grpc.ClientOptions = {
+    interceptors: [markReplyStarted],
     'grpc.max_receive_message_length': MAX_REPLY_BYTES,
     // Redials should notice a sidecar that came back quickly; grpc-js defaults to 1 s..120 s.
     'grpc.initial_reconnect_backoff_ms': 100,
@@ -143,11 +188,13 @@ export function callUnary<Reply>(client: grpc.Client, method: string, request: o
     const call = fn.call(client, request, metadata, { deadline: new Date(options.deadline) }, (error, reply) => {
       if (abortListener) options.signal?.removeEventListener('abort', abortListener);
       if (!error) {
-        resolve(reply as Reply);
+        if (reply instanceof UndecodableReply) reject(new HookdError('ERR_HOOK_BAD_REPLY', { ...context, reason: `the reply does not decode as the RPC's response message (${reply.reason})` }));
+        else resolve(reply as Reply);
         return;
       }
       const isAbortedByUs = options.signal?.aborted === true;
-      reject((isAbortedByUs ? abortedFailure(context, options.signal!) : classifyCallError(error, context)).error);
+      const isConnectionLost = client.getChannel().getConnectivityState(false) !== grpc.connectivityState.READY;
+      reject((isAbortedByUs ? abortedFailure(context, options.signal!) : classifyCallError(Object.assign(error, { isConnectionLost }), context)).error);
     });
     if (options.signal) {
       abortListener = () => call.cancel();
@@ -169,15 +216,29 @@ type CallContext = {
   timeoutMs: number;
 };
 
+/** A failed call's status as grpc-js reports it, with the marks this client adds. */
+export type CallStatusError = grpc.ServiceError & {
+  /** Set by callUnary: the channel was no longer READY when the call failed. */
+  isConnectionLost?: boolean;
+  /** Set by markReplyStarted: the plugin had sent response headers before the status. */
+  isReplyStarted?: boolean;
+};
+
 /**
- * The one place a gRPC status becomes a HookdError:
+ * The one place a gRPC status becomes a HookdError, by status code and the transport's marks,
+ * never by grpc-js's message text:
  * - DEADLINE_EXCEEDED → ERR_HOOK_TIMEOUT (one slow call is not a sign of death: not transport).
- * - UNAVAILABLE, CANCELLED (we did not cancel, so the peer or the connection did), INTERNAL and
- *   UNKNOWN raised by the transport → ERR_HOOK_TRANSPORT, and the plugin may be down.
- * - RESOURCE_EXHAUSTED from our receive limit, or a reply that does not decode → ERR_HOOK_BAD_REPLY.
+ * - UNAVAILABLE, CANCELLED (we did not cancel, so the peer or the connection did), and INTERNAL or
+ *   UNKNOWN while the connection is lost → ERR_HOOK_TRANSPORT, and the plugin may be down. (grpc-js
+ *   drops the HTTP/2 reset code before the status reaches us, so the channel's state is what
+ *   tells a torn connection from a plugin's own INTERNAL error; a stream reset on a live
+ *   connection is the plugin's failure to answer, judged by its failure policy like a refusal.)
+ * - RESOURCE_EXHAUSTED after the plugin started its reply: grpc-js refused a reply above our
+ *   receive limit → ERR_HOOK_BAD_REPLY. (A reply that does not decode never becomes a status:
+ *   callUnary sees an UndecodableReply.)
  * - Any other status was returned by the plugin on purpose → ERR_HOOK_REJECTED with its message.
  */
-export function classifyCallError(error: grpc.ServiceError, context: CallContext): ClassifiedFailure {
+export function classifyCallError(error: CallStatusError, context: CallContext): ClassifiedFailure {
   const details = error.details || error.message;
   switch (error.code) {
     case grpc.status.DEADLINE_EXCEEDED:
@@ -186,25 +247,16 @@ export function classifyCallError(error: grpc.ServiceError, context: CallContext
     case grpc.status.CANCELLED:
       return transportFailure(context, details, error);
     case grpc.status.RESOURCE_EXHAUSTED:
-      if (/Received message larger than max/.test(details)) {
+      if (error.isReplyStarted === true) {
         return badReply(context, `reply is larger than the ${MAX_REPLY_BYTES / 1024 / 1024} MiB limit (${details})`, error);
       }
       break;
     case grpc.status.INTERNAL:
-      if (/Response message parsing error/.test(details)) return badReply(context, details, error);
-      if (isTransportInternal(details)) return transportFailure(context, details, error);
-      break;
     case grpc.status.UNKNOWN:
-      if (isTransportInternal(details)) return transportFailure(context, details, error);
+      if (error.isConnectionLost === true) return transportFailure(context, details, error);
       break;
   }
   return { error: new HookdError('ERR_HOOK_REJECTED', { ...context, reason: details, grpcCode: grpc.status[error.code] }, { cause: error }), isTransport: false };
-}
-
-// grpc-js reports a torn HTTP/2 stream as INTERNAL/UNKNOWN with these words; a plugin's own
-// INTERNAL error carries its message instead.
-function isTransportInternal(details: string): boolean {
-  return /Received RST_STREAM|HTTP\/2|Protocol error|stream closed|Connection dropped|ECONNRESET|EPIPE/i.test(details);
 }
 
 function transportFailure(context: CallContext, reason: string, cause: unknown): ClassifiedFailure {
