@@ -2,10 +2,13 @@
 // {Config: "<file>.json", RepoTags: [...], Layers: ["<dir>/layer.tar", ...]} (both the classic
 // layout and the OCI-layout one Docker 25+ writes use this manifest). The image id is the sha256
 // of the config file's bytes, as in Docker.
+//
+// The archive is untrusted: its files are read through the in-root module (a `layer.tar` may be a
+// symlink, as `docker save` writes for shared layers, and must never lead to a host file).
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
+import type { RootDir } from '../rootfs/in-root.ts';
 import type { ImageConfig } from './image-store.ts';
 import { ImageError } from './image-errors.ts';
 
@@ -13,7 +16,7 @@ export interface ArchivedImage {
   /** Hex of sha256(config bytes). */
   hex: string;
   repoTags: string[];
-  /** Absolute paths of the layer tarballs, bottom first. */
+  /** Paths of the layer tarballs inside the unpacked archive, bottom first. */
   layers: string[];
   config: ImageConfig;
   created: string;
@@ -36,10 +39,13 @@ interface ImageConfigFile {
   config?: ImageConfig;
 }
 
-export async function readDockerArchive(dir: string): Promise<ArchivedImage[]> {
+/** Manifest and config files are small; anything bigger is not one. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+export async function readDockerArchive(archive: RootDir): Promise<ArchivedImage[]> {
   let manifest: unknown;
   try {
-    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest = JSON.parse((await archive.readFile('manifest.json', { maxBytes: MAX_JSON_BYTES })).toString('utf8'));
   } catch (error) {
     throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `not a docker save tarball: manifest.json is missing or not JSON (${(error as Error).message})`);
   }
@@ -53,7 +59,7 @@ export async function readDockerArchive(dir: string): Promise<ArchivedImage[]> {
       throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${where}: needs "Config" (a file name) and "Layers" (file names)`);
     }
     const repoTags = Array.isArray(entry.RepoTags) ? entry.RepoTags.filter((t): t is string => typeof t === 'string') : [];
-    const configBytes = await readFile(inside(dir, entry.Config, where)).catch((error: Error) => {
+    const configBytes = await archive.readFile(inside(entry.Config, where), { maxBytes: MAX_JSON_BYTES }).catch((error: Error) => {
       throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${where}: config ${entry.Config} unreadable: ${error.message}`);
     });
     let configFile: ImageConfigFile;
@@ -65,7 +71,7 @@ export async function readDockerArchive(dir: string): Promise<ArchivedImage[]> {
     images.push({
       hex: createHash('sha256').update(configBytes).digest('hex'),
       repoTags,
-      layers: (entry.Layers as string[]).map((layer) => inside(dir, layer, where)),
+      layers: (entry.Layers as string[]).map((layer) => inside(layer, where)),
       config: configFile.config ?? {},
       created: configFile.created ?? new Date(0).toISOString(),
       architecture: configFile.architecture ?? 'amd64',
@@ -76,11 +82,11 @@ export async function readDockerArchive(dir: string): Promise<ArchivedImage[]> {
   return images;
 }
 
-/** A file named by the manifest, refused when the name leaves the archive. */
-function inside(dir: string, name: string, where: string): string {
+/** A file named by the manifest, refused when the name leaves the archive (links in it resolve inside anyway). */
+function inside(name: string, where: string): string {
   const normal = posix.normalize(name);
   if (normal.startsWith('/') || normal.startsWith('../') || normal === '..') {
     throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${where}: "${name}" points outside the archive`);
   }
-  return join(dir, normal);
+  return normal;
 }

@@ -1,101 +1,71 @@
-// Applies the layers of a `docker save` image onto one rootfs, in order, with the whiteout rules
-// of the image spec: `dir/.wh.name` deletes `dir/name` of the layers below, `dir/.wh..wh..opq`
-// empties `dir` of the layers below; both markers are removed after the layer is unpacked.
+// Applies image layers and plain tarballs onto a root, with the whiteout rules of the image spec:
+// `dir/.wh.name` deletes `dir/name` of the layers below, `dir/.wh..wh..opq` empties `dir` of the
+// layers below; the markers themselves are never written.
 //
-// Safety: a lower layer may hold a symlink that leads out of the rootfs (`var/run -> /run`),
-// and tar follows symlinks in parent directories. Paths are therefore resolved inside the root
-// (as a chroot would), whiteouts delete at that resolved place, and a layer that would write
-// through such a link is refused rather than written onto the host.
+// Safety: the layer's content is untrusted, and so is everything lower layers left in the root
+// (`var/run -> /run`, `etc -> /etc`, hard links). Every member, whiteout and hard-link target is
+// resolved inside the root through the in-root module (src/daemon/rootfs), as if the root were
+// "/", so a link planted by one layer can only ever lead to another place inside the image.
+//
+// Two passes over the layer: the first reads every name (refusing traversal before anything is
+// written) and performs the whiteouts, the second writes the members. Whiteouts therefore only
+// ever remove what lower layers wrote, never what this layer brings, whatever the member order.
 
-import { lstat, readdir, readlink, rm } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { open } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { RootDir } from '../rootfs/in-root.ts';
+import { isRootfsError } from '../rootfs/rootfs-errors.ts';
+import { finishDirectories, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
 import { ImageError } from './image-errors.ts';
-import { assertSafeMembers, extractArchive, listMembers } from './tar-archive.ts';
+import { readTarMembers } from './tar-archive.ts';
+import type { TarSource } from './tar-archive.ts';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
-const MAX_SYMLINKS = 40;
 
-export async function applyLayer(rootfs: string, layerTar: string, label: string): Promise<void> {
-  // posix.normalize drops "./" prefixes and doubled slashes; "./" itself becomes ".".
-  const members = (await listMembers(layerTar, label)).map((name) => posix.normalize(name).replace(/\/$/, '')).filter((name) => name !== '' && name !== '.');
-  assertSafeMembers(members, label);
+/** The layer tarball, opened from a trusted host path or from inside an unpacked archive's RootDir. */
+export type LayerSource = { hostPath: string } | { archive: RootDir; path: string };
 
-  const checkedParents = new Set<string>();
-  for (const member of members) {
-    const parent = posix.dirname(member);
-    if (parent === '.' || checkedParents.has(parent)) continue;
-    checkedParents.add(parent);
-    const resolved = await resolveInRoot(rootfs, parent);
-    if (resolved.escapes) {
-      throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label}: "${member}" would be written through the symlink ${resolved.link}, which points outside the image; refusing the layer`);
-    }
+export async function applyLayer(root: RootDir, layer: LayerSource, label: string): Promise<void> {
+  const source: TarSource = 'hostPath' in layer ? () => open(layer.hostPath, 'r') : () => openInArchive(layer.archive, layer.path, label);
+  for await (const { member } of readTarMembers(source, label)) {
+    const base = posix.basename(member.name);
+    const dir = posix.dirname(member.name);
+    if (base === OPAQUE_MARKER) await inRoot(label, member.name, () => root.removeChildren(dir), true);
+    else if (base.startsWith(WHITEOUT_PREFIX)) await inRoot(label, member.name, () => root.removeAll(posix.join(dir, base.slice(WHITEOUT_PREFIX.length))));
   }
+  await unpackTar(root, source, label, { skipWhiteouts: true });
+}
 
-  const markers: string[] = [];
-  for (const member of members) {
-    const base = posix.basename(member);
-    const dir = posix.dirname(member);
-    if (base === OPAQUE_MARKER) {
-      markers.push(member);
-      const target = await resolveInRoot(rootfs, dir);
-      for (const entry of await readdir(target.path).catch(() => [] as string[])) {
-        await rm(join(target.path, entry), { recursive: true, force: true });
-      }
-    } else if (base.startsWith(WHITEOUT_PREFIX)) {
-      markers.push(member);
-      const parent = await resolveInRoot(rootfs, dir);
-      await rm(join(parent.path, base.slice(WHITEOUT_PREFIX.length)), { recursive: true, force: true });
-    }
+/** Writes every member of the tarball into `root` (whiteout markers are written too, unless skipWhiteouts). */
+export async function unpackTar(root: RootDir, source: TarSource, label: string, options: { skipWhiteouts?: boolean } = {}): Promise<void> {
+  const state = unpackOptions();
+  for await (const { member, body } of readTarMembers(source, label)) {
+    if (options.skipWhiteouts && posix.basename(member.name).startsWith(WHITEOUT_PREFIX)) continue;
+    await inRoot(label, member.name, () => unpackMember(root, member, body, state));
   }
+  await finishDirectories(root, state);
+}
 
-  await extractArchive(layerTar, rootfs, label);
-  for (const marker of markers) await rm(join(rootfs, marker), { force: true });
+async function openInArchive(archive: RootDir, path: string, label: string): ReturnType<TarSource> {
+  try {
+    return await archive.openFile(path);
+  } catch (error) {
+    throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label}: ${path} cannot be read from the archive: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
- * Resolves `relative` inside `root` as if root were "/": symlinks are followed, absolute targets
- * restart at root and ".." stops at root. `escapes` is true when that differs from what the host
- * would do with root + relative (an absolute link, or one climbing above root), naming the link.
+ * Runs one in-root step for `member`; its failures become ERR_IMAGE_BAD_ARCHIVE naming the layer and
+ * member (a hard link to nothing, a file where a directory must be, a link loop). With
+ * `missingIsFine`, a whiteout of a directory no lower layer made is nothing to do.
  */
-export async function resolveInRoot(root: string, relative: string): Promise<{ path: string; escapes: boolean; link?: string }> {
-  let pending = relative.split('/').filter((part) => part !== '' && part !== '.');
-  const resolved: string[] = [];
-  let escapes = false;
-  let link: string | undefined;
-  let followed = 0;
-  while (pending.length > 0) {
-    const [part, ...rest] = pending;
-    pending = rest;
-    if (part === '..') {
-      resolved.pop();
-      continue;
-    }
-    const candidate = join(root, ...resolved, part!);
-    const stat = await lstat(candidate).catch(() => undefined);
-    if (!stat?.isSymbolicLink()) {
-      resolved.push(part!);
-      continue;
-    }
-    if (++followed > MAX_SYMLINKS) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `too many levels of symbolic links at /${[...resolved, part].join('/')}`);
-    const target = await readlink(candidate);
-    const inside = `/${resolved.join('/')}`;
-    if (target.startsWith('/') || climbsAboveRoot(inside, target)) {
-      escapes = true;
-      link ??= `/${[...resolved, part].join('/')} -> ${target}`;
-    }
-    if (target.startsWith('/')) resolved.length = 0;
-    pending = [...target.split('/').filter((p) => p !== '' && p !== '.'), ...pending];
+async function inRoot(label: string, member: string, step: () => Promise<void>, missingIsFine = false): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (missingIsFine && isRootfsError(error, 'ERR_ROOTFS_NOT_FOUND')) return;
+    if (!isRootfsError(error)) throw error;
+    throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label}: member "${member}" cannot be applied: ${error.message}`, { cause: error });
   }
-  return { path: join(root, ...resolved), escapes, ...(link ? { link } : {}) };
-}
-
-function climbsAboveRoot(fromDir: string, target: string): boolean {
-  let depth = fromDir.split('/').filter(Boolean).length;
-  for (const part of target.split('/')) {
-    if (part === '..') depth--;
-    else if (part !== '' && part !== '.') depth++;
-    if (depth < 0) return true;
-  }
-  return false;
 }

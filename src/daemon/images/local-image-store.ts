@@ -11,7 +11,7 @@
 // Tag and record changes are serialised through one queue, so a tag names exactly one image.
 
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
@@ -22,8 +22,9 @@ import { ImageError } from './image-errors.ts';
 import { FULL_ID, ID_PREFIX, normalizeRepoTag, requireRepoTag } from './image-reference.ts';
 import { familiarRepository, parseImageName } from '../registry/image-name.ts';
 import { readDockerArchive } from './docker-archive.ts';
-import { applyLayer } from './layer-apply.ts';
-import { assertSafeMembers, extractArchive, listMembers, saveStream } from './tar-archive.ts';
+import { withRootDir } from '../rootfs/in-root.ts';
+import { applyLayer, unpackTar } from './layer-apply.ts';
+import { saveStream } from './tar-archive.ts';
 
 export interface ImageStoreLogger {
   warn(obj: object, msg?: string): void;
@@ -80,14 +81,14 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return this.#inWorkDir(async (work) => {
       const tarPath = join(work, 'rootfs.tar');
       const { sha256 } = await saveStream(tarball, tarPath);
-      assertSafeMembers(await listMembers(tarPath, 'the imported tarball'), 'the imported tarball');
       const base = { architecture: architecture(), os: 'linux', comment: options.message ?? '', config };
       // Deterministic id: the same tarball with the same changes is the same image (re-tagged).
       const hex = sha256Hex(JSON.stringify({ ...base, rootfs: { type: 'layers', diff_ids: [`sha256:${sha256}`] } }));
       const rootfs = join(work, 'rootfs');
       if (!this.#images.has(hex)) {
         await mkdir(rootfs);
-        await extractArchive(tarPath, rootfs, 'the imported tarball');
+        // Docker applies an imported tarball as a layer: whiteouts apply, every path stays in the root.
+        await withRootDir(rootfs, (root) => applyLayer(root, { hostPath: tarPath }, 'the imported tarball'));
       }
       return this.#commit(hex, rootfs, {
         Created: new Date().toISOString(), Architecture: base.architecture, Os: base.os, Comment: base.comment, Config: config,
@@ -99,29 +100,32 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return this.#inWorkDir(async (work) => {
       const tarPath = join(work, 'archive.tar');
       await saveStream(tarball, tarPath);
-      assertSafeMembers(await listMembers(tarPath, 'the loaded tarball'), 'the loaded tarball');
       const archiveDir = join(work, 'archive');
       await mkdir(archiveDir);
-      await extractArchive(tarPath, archiveDir, 'the loaded tarball');
-      const loaded: ImageRecord[] = [];
-      for (const [index, image] of (await readDockerArchive(archiveDir)).entries()) {
-        const tags = image.repoTags.map((tag) => {
-          const normal = normalizeRepoTag(tag);
-          if (!normal) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `manifest.json entry ${index}: invalid RepoTag "${tag}"`);
-          return normal;
-        });
-        const rootfs = join(work, `rootfs-${index}`);
-        if (!this.#images.has(image.hex)) {
-          await mkdir(rootfs);
-          for (const [n, layer] of image.layers.entries()) {
-            await applyLayer(rootfs, layer, `layer ${n + 1}/${image.layers.length} of image ${tags[0] ?? image.hex.slice(0, 12)}`);
+      return withRootDir(archiveDir, async (archive) => {
+        await unpackTar(archive, () => open(tarPath, 'r'), 'the loaded tarball');
+        const loaded: ImageRecord[] = [];
+        for (const [index, image] of (await readDockerArchive(archive)).entries()) {
+          const tags = image.repoTags.map((tag) => {
+            const normal = normalizeRepoTag(tag);
+            if (!normal) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `manifest.json entry ${index}: invalid RepoTag "${tag}"`);
+            return normal;
+          });
+          const rootfs = join(work, `rootfs-${index}`);
+          if (!this.#images.has(image.hex)) {
+            await mkdir(rootfs);
+            await withRootDir(rootfs, async (root) => {
+              for (const [n, layer] of image.layers.entries()) {
+                await applyLayer(root, { archive, path: layer }, `layer ${n + 1}/${image.layers.length} of image ${tags[0] ?? image.hex.slice(0, 12)}`);
+              }
+            });
           }
+          loaded.push(await this.#commit(image.hex, rootfs, {
+            Created: image.created, Architecture: image.architecture, Os: image.os, Comment: image.comment, Config: image.config,
+          }, tags));
         }
-        loaded.push(await this.#commit(image.hex, rootfs, {
-          Created: image.created, Architecture: image.architecture, Os: image.os, Comment: image.comment, Config: image.config,
-        }, tags));
-      }
-      return loaded;
+        return loaded;
+      });
     });
   }
 

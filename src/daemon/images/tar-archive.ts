@@ -1,13 +1,17 @@
-// Tarballs through the system tar (GNU tar), never parsed by hand: save a stream to disk while
-// hashing it, list members, refuse path traversal before extracting anything, extract with
-// numeric owners. Every tar run checks its exit code and reports tar's own words.
+// Tarballs read in JavaScript, member by member (tar-stream: the maintained streaming parser that
+// tar-fs and docker-modem use), so that every member is written through the in-root module and
+// nothing is left to a subprocess that follows links on the host. Gzip is detected by its magic
+// bytes. Member names are normalised here and refused when absolute or climbing with "..".
 
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { execa } from 'execa';
+import { createGunzip } from 'node:zlib';
+import { extract } from 'tar-stream';
+import type { TarMember } from '../rootfs/unpack-member.ts';
 import { ImageError } from './image-errors.ts';
 
 /** Writes `input` to `path`; resolves with the sha256 (hex) and the byte count of what was written. */
@@ -22,67 +26,68 @@ export async function saveStream(input: Readable, path: string): Promise<{ sha25
   return { sha256: hash.digest('hex'), bytes };
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+async function isGzip(file: FileHandle): Promise<boolean> {
+  const { buffer, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
+  return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+}
+
+/** Opens the tarball afresh (each read of it gets, and closes, its own handle). */
+export type TarSource = () => Promise<FileHandle>;
+
+/**
+ * The members of the tarball that `source` opens, in archive order, each with its body (which the
+ * caller consumes or leaves: a body left unread is skipped). Names are normalised ("./a//b/" is
+ * "a/b"; the archive root "." is left out); an absolute or ".." name refuses the archive.
+ * Errors are ERR_IMAGE_BAD_ARCHIVE naming `label`.
+ */
+export async function* readTarMembers(open: TarSource, label: string): AsyncGenerator<{ member: TarMember; body: Readable }> {
+  const file = await open();
+  const parser = extract();
+  const source = file.createReadStream({ start: 0 }); // closes `file` when it ends or is destroyed
+  const fail = (error: Error): void => {
+    parser.destroy(new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: ${error.message}`, { cause: error }));
+  };
+  source.on('error', fail);
+  if (await isGzip(file)) {
+    const gunzip = createGunzip();
+    gunzip.on('error', fail);
+    source.pipe(gunzip).pipe(parser);
+  } else {
+    source.pipe(parser);
+  }
+  let count = 0;
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    for await (const entry of parser) {
+      const { header } = entry;
+      const name = memberName(header.name, label);
+      count++;
+      if (name === undefined) {
+        entry.resume();
+        continue;
+      }
+      yield {
+        member: {
+          name, type: header.type, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime,
+          linkname: header.linkname ?? '', devmajor: header.devmajor, devminor: header.devminor,
+        },
+        body: entry as unknown as Readable,
+      };
+      entry.resume(); // whatever the caller did not read is skipped, so the next header can come
+    }
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: ${(error as Error).message}`, { cause: error });
   } finally {
-    await handle.close();
+    source.destroy();
   }
+  if (count === 0) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: it has no members`);
 }
 
-async function runTar(args: string[], what: string): Promise<string> {
-  const result = await execa('tar', args, { reject: false, stdin: 'ignore', maxBuffer: 256 * 1024 * 1024 });
-  if (result.exitCode !== 0) {
-    const detail = result.stderr.trim() || result.shortMessage;
-    throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${what}: tar failed (exit ${result.exitCode ?? '?'}): ${detail}`);
+/** "./a//b/" → "a/b"; "." and "" → undefined (the archive root); absolute and ".." names refused. */
+export function memberName(raw: string, label: string): string | undefined {
+  if (raw.startsWith('/') || raw.split('/').includes('..')) {
+    throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label}: member "${raw}" points outside the archive root (path traversal); refusing it`);
   }
-  return result.stdout;
-}
-
-/** Member names, as stored (GNU tar's escape quoting undone), in archive order. */
-export async function listMembers(path: string, label: string): Promise<string[]> {
-  const gzip = await isGzip(path);
-  const out = await runTar(['--quoting-style=escape', ...(gzip ? ['-z'] : []), '-tf', path], `${label} is not a readable tar archive`);
-  return out.split('\n').filter((line) => line !== '').map(unescapeName);
-}
-
-/** Absolute names and ".." components could write outside the target: refuse the archive. */
-export function assertSafeMembers(names: string[], label: string): void {
-  for (const name of names) {
-    if (name.startsWith('/') || name.split('/').includes('..')) {
-      throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label}: member "${name}" points outside the archive root (path traversal); refusing it`);
-    }
-  }
-}
-
-/** Extracts into an existing directory, keeping modes, links and numeric owners. */
-export async function extractArchive(path: string, dir: string, label: string): Promise<void> {
-  const gzip = await isGzip(path);
-  await runTar(['--numeric-owner', '--same-permissions', ...(gzip ? ['-z'] : []), '-xf', path, '-C', dir], `${label} could not be unpacked`);
-}
-
-/** GNU tar's escape style: \\, \n, \t, \r, \a, \b, \f, \v, \? and \ooo octal. */
-function unescapeName(name: string): string {
-  if (!name.includes('\\')) return name;
-  const simple: Record<string, string> = { '\\': '\\', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '?': '\x7f' };
-  const bytes: number[] = [];
-  for (let i = 0; i < name.length; i++) {
-    const ch = name[i]!;
-    if (ch !== '\\' || i + 1 >= name.length) {
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      continue;
-    }
-    const octal = /^[0-7]{3}/.exec(name.slice(i + 1));
-    if (octal) {
-      bytes.push(Number.parseInt(octal[0], 8));
-      i += 3;
-    } else {
-      const next = name[i + 1]!;
-      bytes.push(...Buffer.from(simple[next] ?? next, 'utf8'));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+  const normal = posix.normalize(raw).replace(/\/+$/, '');
+  return normal === '' || normal === '.' ? undefined : normal;
 }

@@ -14,6 +14,7 @@
 // API (every `path` is inside the root; a leading "/" is optional; errors are RootfsError):
 //   RootDir.open(hostPath)                 anchor a root (the host path itself is trusted)
 //   readFile(path, {maxBytes}) / readFileIfExists(path)   regular files only (no FIFO, device)
+//   openFile(path) -> FileHandle           a regular file for reading (streams, large layers)
 //   writeFileAtomic(path, data, {mode, uid, gid, createParents})   temp + fsync + rename
 //   createFile(path, {mode}) -> FileHandle  new file, O_EXCL (caller removes what was there)
 //   mkdir(path, mode) / mkdirAll(path, mode)  an existing directory is fine
@@ -77,21 +78,30 @@ export class RootDir {
     }
   }
 
-  async readFile(path: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
+  /** A regular file opened for reading (links followed inside the root); the caller closes it. */
+  async openFile(path: string): Promise<FileHandle> {
     return this.#at(path, 'follow', 'read', async (dirFd, name) => {
       // O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it.
       const handle = await open(procPath(dirFd, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-      try {
-        const stats = await handle.stat();
-        if (!stats.isFile()) throw new RootfsError('ERR_ROOTFS_NOT_A_FILE', `read ${path} inside ${this.path}: not a regular file`);
-        if (options.maxBytes !== undefined && stats.size > options.maxBytes) {
-          throw new RootfsError('ERR_ROOTFS_TOO_LARGE', `read ${path} inside ${this.path}: ${stats.size} bytes, more than the ${options.maxBytes} allowed`);
-        }
-        return await handle.readFile();
-      } finally {
+      if (!(await handle.stat()).isFile()) {
         await handle.close();
+        throw new RootfsError('ERR_ROOTFS_NOT_A_FILE', `read ${path} inside ${this.path}: not a regular file`);
       }
+      return handle;
     });
+  }
+
+  async readFile(path: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
+    const handle = await this.openFile(path);
+    try {
+      const { size } = await handle.stat();
+      if (options.maxBytes !== undefined && size > options.maxBytes) {
+        throw new RootfsError('ERR_ROOTFS_TOO_LARGE', `read ${path} inside ${this.path}: ${size} bytes, more than the ${options.maxBytes} allowed`);
+      }
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
 
   async readFileIfExists(path: string, options: { maxBytes?: number } = {}): Promise<Buffer | undefined> {

@@ -2,8 +2,8 @@
 // "uid:gid") against the image's /etc/passwd and /etc/group, as Docker does: names are looked up
 // in the container's files, never the host's. Parsing is pure; reading the files is separate.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { withRootDir } from '../rootfs/in-root.ts';
+import { isRootfsError } from '../rootfs/rootfs-errors.ts';
 import { RuntimeError } from './errors.ts';
 
 export interface ResolvedUser {
@@ -57,11 +57,23 @@ export function resolveUser(user: string, db: UserDatabase): ResolvedUser {
   return { uid, gid, additionalGids, home };
 }
 
-/** Reads the rootfs's passwd and group files; a missing file is an empty database, as in Docker. */
+/** Bigger than any real passwd or group file; a container's huge file is treated as missing. */
+const MAX_DATABASE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads the rootfs's passwd and group files; a missing (or unreadable: a FIFO, a directory) file is
+ * an empty database, as in Docker. The rootfs is the container's: links in it (/etc/passwd ->
+ * /etc/shadow) resolve inside it, through the in-root module, never to a host file.
+ */
 export async function readUserDatabase(rootfs: string): Promise<UserDatabase> {
-  const read = (file: string): Promise<string | undefined> => readFile(join(rootfs, 'etc', file), 'utf8').catch(() => undefined);
-  const [passwd, group] = await Promise.all([read('passwd'), read('group')]);
-  return { passwd, group };
+  return withRootDir(rootfs, async (root) => {
+    const read = async (file: string): Promise<string | undefined> =>
+      (await root.readFile(`/etc/${file}`, { maxBytes: MAX_DATABASE_BYTES }).catch(() => undefined))?.toString('utf8');
+    return { passwd: await read('passwd'), group: await read('group') };
+  }).catch((error: unknown) => {
+    if (isRootfsError(error, 'ERR_ROOTFS_NOT_FOUND')) return {}; // no rootfs yet: no database, as before
+    throw error;
+  });
 }
 
 function parseColonFile(text: string | undefined): string[][] {

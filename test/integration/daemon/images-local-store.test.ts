@@ -72,7 +72,7 @@ test('refuses archives with absolute or ".." member names, and non-tar input, st
   }
   const garbage = join(dir, 'garbage.tar');
   await writeFile(garbage, 'this is not a tarball at all, not even close'.repeat(20));
-  await assert.rejects(store.importRootfs(createReadStream(garbage), {}), (e) => isImageError(e, 'ERR_IMAGE_BAD_ARCHIVE') && /tar failed/.test(e.message));
+  await assert.rejects(store.importRootfs(createReadStream(garbage), {}), (e) => isImageError(e, 'ERR_IMAGE_BAD_ARCHIVE') && /not a readable tar archive/.test(e.message));
   assert.deepEqual(store.list(), []);
   assert.deepEqual((await readdir(join(dir, `store-${storeCount}`))).filter((e) => e !== 'records'), [], 'no work dir left behind');
 });
@@ -174,7 +174,7 @@ test('load applies layers in order with whiteouts and opaque dirs, tags from Rep
   assert.equal(store.resolve('layered:1')?.Id, image.Id);
 });
 
-test('load refuses a layer that writes through a symlink leading out of the image, and writes nothing on the host', async () => {
+test('load never writes through a lower layer symlink that leads out of the image: the upper layer lands in the rootfs, nothing on the host', async () => {
   const store = await openStore();
   const outside = join(dir, 'host-dir');
   await mkdir(outside, { recursive: true });
@@ -183,9 +183,11 @@ test('load refuses a layer that writes through a symlink leading out of the imag
   await writeTree(lower, { escape: { link: outside } });
   await writeTree(upper, { 'escape/pwned': 'gotcha' });
   const { path } = await buildSaveTarball('save-escape', [{ config: { os: 'linux' }, tags: ['evil:1'], layers: [lower, upper] }]);
-  await assert.rejects(store.load(createReadStream(path)), (e) => isImageError(e, 'ERR_IMAGE_BAD_ARCHIVE') && /points outside the image/.test(e.message));
+  const [image] = await store.load(createReadStream(path));
   assert.deepEqual(await readdir(outside), []);
-  assert.deepEqual(store.list(), []);
+  // The upper layer's directory member "escape/" replaces the link (as in Docker); see test/security for members written through links.
+  assert.ok((await lstat(join(image!.rootfsDir, 'escape'))).isDirectory());
+  assert.equal(await readFile(join(image!.rootfsDir, 'escape/pwned'), 'utf8'), 'gotcha');
 });
 
 test('load without a manifest is a bad archive', async () => {
