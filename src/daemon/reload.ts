@@ -5,6 +5,10 @@
 // (bad JSON, a bad field, two files with one name) is reported naming the file and the field, and
 // the set in force stays as it was: a typo must never unload every plugin.
 //
+// A manifest refused as untrusted (ERR_MANIFEST_UNTRUSTED: writable by group or others, or owned by
+// another user) is logged and skipped on a reload; a plugin that file had started keeps running
+// with the manifest it was started from. At start, any refusal is fatal, like a bad manifest.
+//
 // Reloads run one at a time; triggers that arrive while one runs coalesce into one more run.
 // Routes added by API plugins are built once at listen(): a reload does not change them.
 
@@ -109,7 +113,16 @@ export class PluginReloader {
     const at = new Date().toISOString();
     let manifests: PluginManifest[];
     try {
-      manifests = await loadManifests(dir);
+      const kept: PluginManifest[] = [];
+      manifests = await loadManifests(dir, {
+        onUntrusted: (error, file) => {
+          const previous = this.#manifests.find((manifest) => manifest.file === file);
+          if (previous) kept.push(previous);
+          logger.error({ trigger, file, code: error.code, err: error.message, kept: previous?.name },
+            `plugin manifest skipped: ${error.message}${previous ? ` (plugin "${previous.name}" keeps running as it was started)` : ''}`);
+        },
+      });
+      manifests = [...manifests, ...kept.filter((old) => !manifests.some((manifest) => manifest.name === old.name))];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.error({ trigger, dir, code: (error as { code?: string }).code, err: message, kept: this.#manifests.map((m) => m.name) },

@@ -14,6 +14,9 @@ export interface HookdErrorDetails {
 const MESSAGES = {
   // A manifest file is unreadable, not JSON, or has a field of the wrong type or value.
   ERR_MANIFEST_INVALID: (d: D) => `manifest ${d.file}: ${d.field ? `field "${d.field}" ` : ''}${d.reason}`,
+  // A manifest or the plugins directory could be changed by someone other than root or the daemon's
+  // user (owner, or group/other write bits on it or a directory above it): like sshd's StrictModes.
+  ERR_MANIFEST_UNTRUSTED: (d: D) => `${d.kind} ${d.file} (${d.stat}) is refused: ${d.reason}. Anyone who can change it can make the daemon run a command as its user; fix: ${d.fix}`,
   // Two manifests declare the same plugin name.
   ERR_MANIFEST_DUPLICATE: (d: D) => `manifests ${d.file} and ${d.other} both declare plugin "${d.plugin}"`,
   // The plugin did not answer Describe within its start timeout.

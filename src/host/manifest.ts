@@ -3,12 +3,14 @@
 // out-of-range values are refused with ERR_MANIFEST_INVALID naming the file and the field, because
 // a typo in a timeout or a policy must not silently fall back to a default.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { compileAllowList } from './allow-list.ts';
 import { HookdError } from './errors.ts';
 import { isHookName, HOOKS, type FailurePolicy, type HookName } from './hooks.ts';
 import { ManifestFields, type JsonObject } from './manifest-fields.ts';
+import { assertTrustedDirectory, assertTrustedManifest } from './manifest-trust.ts';
 import type {
   AttachSpec, HealthCheckSpec, HookOverride, LaunchSpec, PluginManifest, RestartPolicy, TlsSpec,
 } from './types.ts';
@@ -209,33 +211,50 @@ export function parseManifest(json: unknown, file: string): PluginManifest {
   return manifest;
 }
 
+export interface LoadManifestsOptions {
+  /**
+   * Called for a manifest refused as untrusted (ERR_MANIFEST_UNTRUSTED), which is then skipped;
+   * without it the refusal fails the whole load. An untrusted directory always fails the load.
+   */
+  onUntrusted?: (error: HookdError, file: string) => void;
+}
+
 /**
  * Loads every `*.json` file of a drop-in directory, in file-name order (so `10-quota.json` sorts
- * before `20-netprio.json`), skipping dotfiles and anything that is not a regular file. The first
- * bad file fails the load (ERR_MANIFEST_INVALID); two files declaring one plugin name fail it with
- * ERR_MANIFEST_DUPLICATE naming both. A directory that cannot be read is ERR_MANIFEST_INVALID.
+ * before `20-netprio.json`), skipping dotfiles and anything that is neither a regular file nor a
+ * symlink (followed, see manifest-trust.ts). The directory and each manifest must be trusted
+ * (owned by root or the daemon's user, not group/other writable: ERR_MANIFEST_UNTRUSTED). The
+ * first bad file fails the load (ERR_MANIFEST_INVALID); two files declaring one plugin name fail
+ * it with ERR_MANIFEST_DUPLICATE naming both. A directory that cannot be read is ERR_MANIFEST_INVALID.
  */
-export async function loadManifests(dir: string): Promise<PluginManifest[]> {
+export async function loadManifests(dir: string, options: LoadManifestsOptions = {}): Promise<PluginManifest[]> {
   const root = resolve(dir);
   let entries;
   try {
+    await assertTrustedDirectory(root);
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
+    if (error instanceof HookdError) throw error;
     throw new HookdError('ERR_MANIFEST_INVALID', { file: root, reason: `the manifest directory cannot be read: ${(error as Error).message}` }, { cause: error });
   }
   const files = entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.json') && !entry.name.startsWith('.'))
-    .map((entry) => entry.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.json') && !entry.name.startsWith('.'))
+    .map((entry) => ({ name: entry.name, isSymlink: entry.isSymbolicLink() }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const manifests: PluginManifest[] = [];
   const byName = new Map<string, string>();
-  for (const name of files) {
+  for (const { name, isSymlink } of files) {
     const file = join(root, name);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readTrustedManifest(file, isSymlink);
     } catch (error) {
+      if (error instanceof HookdError && error.code === 'ERR_MANIFEST_UNTRUSTED' && options.onUntrusted) {
+        options.onUntrusted(error, file);
+        continue;
+      }
+      if (error instanceof HookdError) throw error;
       throw new HookdError('ERR_MANIFEST_INVALID', { file, reason: `cannot be read: ${(error as Error).message}` }, { cause: error });
     }
     let json: unknown;
@@ -253,4 +272,15 @@ export async function loadManifests(dir: string): Promise<PluginManifest[]> {
     manifests.push(manifest);
   }
   return manifests;
+}
+
+/** Reads a manifest from the descriptor whose owner and mode were checked (O_NONBLOCK: a FIFO must not hang the load). */
+async function readTrustedManifest(file: string, isSymlink: boolean): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    await assertTrustedManifest(file, await handle.stat(), isSymlink);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
