@@ -19,6 +19,7 @@ import { manifestKind, parseImageManifest, selectPlatform, type ImageManifest } 
 import type { ImageRecord, ImageStore, LayerRecord, PulledImage, PulledImageStore } from '../image-store.ts';
 import { decompressLayer } from '../layer-decompress.ts';
 import { applyLayer } from '../layer-apply.ts';
+import { withRootDir } from '../../rootfs/in-root.ts';
 import type { DownloadLimit } from './download-limit.ts';
 import type { ProgressSink } from './pull-progress.ts';
 import { parseImageConfig } from './image-config.ts';
@@ -133,7 +134,7 @@ async function downloadAndUnpack(deps: PullDeps, resolved: ResolvedPull, progres
       if (diffId !== pulled.layers[index]!.diffId) {
         throw new RegistryError('ERR_REGISTRY_DIGEST_MISMATCH', `${label}: uncompressed it hashes to ${diffId}, but the image config says ${pulled.layers[index]!.diffId}`);
       }
-      await applyLayer(rootfs, tarPath, label);
+      await withRootDir(rootfs, (root) => applyLayer(root, { hostPath: tarPath }, label));
       await rm(tarPath, { force: true });
       progress.bar('Extracting', id, layer.size, layer.size);
       progress.status('Pull complete', id);
