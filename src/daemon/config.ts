@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, ConfigFields } from './config-fields.ts';
 import { parseRegistryConfig, type RegistryConfig } from './registry/registry-config.ts';
+import { parseSubnet } from './network/subnets.ts';
 
 export const RUNTIMES = ['auto', 'runc', 'process'] as const;
 export type RuntimeChoice = (typeof RUNTIMES)[number];
@@ -49,9 +50,21 @@ export interface EffectiveConfig {
   bodyLimitBytes: number;
   /** Registry mirrors, insecure hosts, credentials file, download concurrency (registry/registry-config.ts). */
   registries: RegistryConfig;
+  /** Container networking (docs/networking.md); only what the file sets, the daemon fills defaults. */
+  network?: NetworkConfig;
 }
 
-const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries'] as const;
+export interface NetworkConfig {
+  enabled?: boolean;
+  bridgeName?: string;
+  subnet?: string;
+  pool?: string;
+  cniPath?: string[];
+  netnsDir?: string;
+  cniDir?: string;
+}
+
+const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'network'] as const;
 
 /** Reads and validates a config file. Errors are ConfigError (ERR_CONFIG_INVALID). */
 export async function loadDaemonConfig(file: string): Promise<EffectiveConfig> {
@@ -89,8 +102,33 @@ export function parseDaemonConfig(json: unknown, file: string): EffectiveConfig 
   };
   if (raw.runcRoot !== undefined) config.runcRoot = fields.path('runcRoot', raw.runcRoot);
   if (raw.runtimeDir !== undefined) config.runtimeDir = fields.path('runtimeDir', raw.runtimeDir);
+  if (raw.network !== undefined) config.network = parseNetwork(fields, raw.network);
   if (config.runtime === 'process' && raw.runcRoot !== undefined) throw fields.invalid('runcRoot', 'applies only to the runc runtime, but "runtime" is "process"');
   return config;
+}
+
+function parseNetwork(fields: ConfigFields, value: unknown): NetworkConfig {
+  const raw = fields.object('network', value, ['enabled', 'bridgeName', 'subnet', 'pool', 'cniPath', 'netnsDir', 'cniDir']);
+  const out: NetworkConfig = {};
+  if (raw.enabled !== undefined) out.enabled = fields.boolean('network.enabled', raw.enabled);
+  if (raw.bridgeName !== undefined) {
+    out.bridgeName = fields.string('network.bridgeName', raw.bridgeName);
+    if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(out.bridgeName)) throw fields.invalid('network.bridgeName', 'must be a Linux interface name: 1-15 letters, digits, "_", "." or "-"');
+  }
+  for (const key of ['subnet', 'pool'] as const) {
+    if (raw[key] === undefined) continue;
+    const text = fields.string(`network.${key}`, raw[key]);
+    const parsed = parseSubnet(text);
+    if ('error' in parsed) throw fields.invalid(`network.${key}`, parsed.error);
+    out[key] = text;
+  }
+  if (raw.cniPath !== undefined) {
+    if (!Array.isArray(raw.cniPath) || raw.cniPath.length === 0) throw fields.invalid('network.cniPath', 'must be a non-empty array of directories');
+    out.cniPath = raw.cniPath.map((dir, i) => fields.path(`network.cniPath[${i}]`, dir));
+  }
+  if (raw.netnsDir !== undefined) out.netnsDir = fields.path('network.netnsDir', raw.netnsDir);
+  if (raw.cniDir !== undefined) out.cniDir = fields.path('network.cniDir', raw.cniDir);
+  return out;
 }
 
 function parseListen(fields: ConfigFields, value: unknown, dataRoot: string): EffectiveConfig['listen'] {

@@ -4,6 +4,7 @@
 // listen() and close(), because they bracket the whole process, not just the API.
 
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../host/types.ts';
 import { defaultRoutes } from './api/default-routes.ts';
@@ -20,7 +21,12 @@ import { EventBus } from './events.ts';
 import type { ImageStore, PulledImageStore } from './images/image-store.ts';
 import { ImagePuller, type ImagePullerOptions } from './images/pull/image-puller.ts';
 import type { ContainerRuntime } from './runtime/runtime.ts';
+import { JsonStore } from './store/json-store.ts';
 import type { RecordStore } from './store/record-store.ts';
+import { NetworkAttacher } from './network/network-attacher.ts';
+import { NetworkManager } from './network/network-manager.ts';
+import type { NetworkRecord } from './network/network-record.ts';
+import { DEFAULT_BRIDGE_NAME, DEFAULT_CNI_PATH, DEFAULT_POOL, DEFAULT_SUBNET, type NetworkSettings } from './network/network-settings.ts';
 import { VolumeManager } from './volumes/volume-manager.ts';
 import type { VolumeRecord } from './volumes/volume-record.ts';
 
@@ -33,6 +39,8 @@ export interface DaemonConfig {
   id?: string;
   /** Limit for buffered (JSON) request bodies; default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Container networking (docs/networking.md); defaults fill what is missing. Only the runc runtime uses CNI. */
+  network?: Partial<NetworkSettings>;
 }
 
 export interface DaemonOptions {
@@ -42,7 +50,7 @@ export interface DaemonOptions {
   images: ImageStore;
   /** Registry pulls (POST /images/create?fromImage=); needs an image store that takes pulled images. */
   pull?: Omit<ImagePullerOptions, 'invoker' | 'images'> & { images: ImageStore & PulledImageStore };
-  stores: { containers: RecordStore<ContainerRecord>; volumes: RecordStore<VolumeRecord> };
+  stores: { containers: RecordStore<ContainerRecord>; volumes: RecordStore<VolumeRecord>; networks?: RecordStore<NetworkRecord> };
   logger: Logger;
   /** HandleHttp on a plugin, for routes API plugins add or wrap. Required only if they do. */
   forwardHttp?: ForwardHttp;
@@ -59,6 +67,7 @@ export interface Daemon {
   close(): Promise<void>;
   readonly containers: ContainerManager;
   readonly volumes: VolumeManager;
+  readonly networks: NetworkManager;
   readonly images: ImageStore;
   readonly events: EventBus;
   /** The route table in force (after api.updateHandler once listen() ran). */
@@ -76,12 +85,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
   };
   const events = new EventBus();
   const volumes = new VolumeManager({ store: stores.volumes, invoker, events, logger: logger.child({ part: 'volumes' }), dataRoot: config.dataRoot });
+  const networkSettings = effectiveNetworkSettings(config, runtime.isolated);
+  const networks = new NetworkManager({ store: stores.networks ?? new JsonStore<NetworkRecord>(join(config.dataRoot, 'records', 'networks')), settings: networkSettings, events, logger: logger.child({ part: 'networks' }) });
   const containers = new ContainerManager({
     store: stores.containers, invoker, runtime, images, volumes, events, logger: logger.child({ part: 'containers' }), dataRoot: config.dataRoot,
+    ...(networkSettings.enabled ? { network: { manager: networks, attacher: new NetworkAttacher(networks, logger.child({ part: 'cni' })) } } : {}),
   });
   volumes.setUsageLookup((name) => containers.usersOfVolume(name));
+  networks.setUsageLookup((network) => containers.usersOfNetwork(network));
   const deps: RouteDeps = {
-    containers, volumes, images, events, runtime,
+    containers, volumes, networks, images, events, runtime,
     execs: new ExecSessions(containers, runtime, events),
     daemon: {
       version: config.version ?? '0.1.0',
@@ -106,11 +119,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
   }
 
   return {
-    containers, volumes, images, events,
+    containers, volumes, networks, images, events,
     get routes() { return routes; },
     async listen() {
       await volumes.load();
+      await networks.load();
       await containers.load();
+      await containers.reconcileNetworks();
       await applyApiPlugins();
       const router = createRouter(routes, { logger: logger.child({ part: 'api' }), bodyLimitBytes: config.bodyLimitBytes, serverHeader: `hookd/${deps.daemon.version} (linux)` });
       server = createApiServer(router, config.listen);
@@ -122,5 +137,19 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await server?.close();
       containers.close();
     },
+  };
+}
+
+/** The configured network settings with defaults; CNI runs only where containers are isolated (runc). */
+function effectiveNetworkSettings(config: DaemonConfig, isolated: boolean): NetworkSettings {
+  const given = config.network ?? {};
+  return {
+    enabled: (given.enabled ?? true) && isolated,
+    bridgeName: given.bridgeName ?? DEFAULT_BRIDGE_NAME,
+    subnet: given.subnet ?? DEFAULT_SUBNET,
+    pool: given.pool ?? DEFAULT_POOL,
+    cniPath: given.cniPath ?? DEFAULT_CNI_PATH,
+    netnsDir: given.netnsDir ?? join(config.dataRoot, 'netns'),
+    cniDir: given.cniDir ?? join(config.dataRoot, 'cni'),
   };
 }

@@ -3,7 +3,7 @@
 
 import { EventEmitter } from 'node:events';
 
-export type EventType = 'container' | 'image' | 'volume' | 'daemon';
+export type EventType = 'container' | 'image' | 'volume' | 'network' | 'daemon';
 
 /** Docker's event message (the legacy status/id/from fields included; old clients read them). */
 export interface DaemonEvent {

@@ -128,6 +128,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
       version: parts.version,
       id: await daemonId(config.dataRoot),
       bodyLimitBytes: config.bodyLimitBytes,
+      ...(config.network ? { network: config.network } : {}),
       listen: {
         ...(socket ? { socketPath: socket.path, socketMode: Number.parseInt(socket.mode, 8) } : {}),
         ...(tcp ? { tcp: { host: tcp.host, port: tcp.port, insecure: tcp.insecure, ...(tcp.tls ? { tls: tcp.tls } : {}) } } : {}),

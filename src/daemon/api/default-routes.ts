@@ -4,6 +4,7 @@ import { containerRoutes } from './container-routes.ts';
 import { containerStreamRoutes } from './container-stream-routes.ts';
 import { execRoutes } from './exec-routes.ts';
 import { imageRoutes } from './image-routes.ts';
+import { networkRoutes } from './network-routes.ts';
 import type { RouteDeps } from './route-deps.ts';
 import type { RouteSpec } from './route-table.ts';
 import { systemRoutes } from './system-routes.ts';
@@ -16,6 +17,7 @@ export function defaultRoutes(deps: RouteDeps): RouteSpec[] {
     ...containerStreamRoutes(deps),
     ...execRoutes(deps),
     ...volumeRoutes(deps),
+    ...networkRoutes(deps),
     ...imageRoutes(deps),
   ];
 }

@@ -5,6 +5,7 @@ import type { ExecSessions } from '../containers/exec-sessions.ts';
 import type { EventBus } from '../events.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { ImagePuller } from '../images/pull/image-puller.ts';
+import type { NetworkManager } from '../network/network-manager.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 
@@ -16,6 +17,7 @@ export interface MetricsBody {
 export interface RouteDeps {
   containers: ContainerManager;
   volumes: VolumeManager;
+  networks: NetworkManager;
   images: ImageStore;
   /** Registry pulls; absent in daemons built without a content store (unit tests). */
   puller?: ImagePuller;

@@ -15,7 +15,12 @@ import type { RecordStore } from '../store/record-store.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import { ZERO_TIME, type ContainerRecord } from './container-record.ts';
 import { containerDirOf, createContainer } from './create-container.ts';
-import { releaseEndpoints } from './endpoints.ts';
+import { tearDownNetwork, validateNetworkConfig, type ContainerNetworking } from './container-network.ts';
+import { emptyEndpointState, networkNamesOf, releaseEndpoints, runEndpointHook, buildEndpoint } from './endpoints.ts';
+import type { NetworkAttacher } from '../network/network-attacher.ts';
+import type { NetworkManager } from '../network/network-manager.ts';
+import type { NetworkRecord } from '../network/network-record.ts';
+import { badRequest } from '../api/errors.ts';
 import { matchesListFilters } from './inspect-view.ts';
 import { volumeNamesOf } from './mounts.ts';
 import { findContainer, nameInUse, normalizeName } from './names.ts';
@@ -37,6 +42,8 @@ export interface ContainerManagerOptions {
   logger: Logger;
   dataRoot: string;
   restartBackoff?: typeof RESTART_BACKOFF;
+  /** CNI networking (runc runtime only); without it containers get no network setup. */
+  network?: { manager: NetworkManager; attacher: NetworkAttacher };
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -53,9 +60,21 @@ export class ContainerManager {
   readonly #claimedNames = new Set<string>();
   readonly lifecycle = new ContainerLifecycle();
 
+  readonly #networking: ContainerNetworking | undefined;
+
   constructor(options: ContainerManagerOptions) {
     this.#o = options;
     this.#restarts = new RestartScheduler(options.restartBackoff);
+    this.#networking = options.network && {
+      networks: options.network.manager, attacher: options.network.attacher, dataRoot: options.dataRoot,
+      find: (reference) => { try { return this.get(reference); } catch { return undefined; } },
+      all: () => this.#records.values(),
+    };
+  }
+
+  /** Ids of containers that have an endpoint on the network (running or not), for network rm/prune. */
+  usersOfNetwork(network: NetworkRecord): string[] {
+    return [...this.#records.values()].filter((record) => networkNamesOf(record).some((name) => name === network.Name || name === network.Id)).map((record) => record.Id);
   }
 
   get(reference: string): ContainerRecord {
@@ -91,6 +110,7 @@ export class ContainerManager {
         },
       }, body, name);
       try {
+        validateNetworkConfig(this.#networking, record);
         await this.#o.store.put(record.Id, record);
       } catch (error) {
         await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
@@ -111,7 +131,13 @@ export class ContainerManager {
       this.#cancelRestart(record);
       this.#manualStops.delete(record.Id);
       this.#restarts.reset(record.Id);
-      await this.#startLocked(record);
+      try {
+        await this.#startLocked(record);
+      } catch (error) {
+        // Like Docker: a --rm container that cannot start is removed (`docker run --rm` waits for that).
+        if (record.HostConfig.AutoRemove) await this.#destroyLocked(record, true).catch(() => undefined);
+        throw error;
+      }
     });
   }
 
@@ -233,6 +259,67 @@ export class ContainerManager {
     }
   }
 
+  /**
+   * After load: CNI DEL for every cached attachment, and removal of every netns file, of containers
+   * that are not running (removed while the daemon was down, or whose teardown was cut short).
+   */
+  async reconcileNetworks(): Promise<void> {
+    await this.#networking?.attacher.reconcile((id) => this.#records.get(id)?.State.Running === true);
+  }
+
+  /** docker network connect: the endpoint is recorded; a running container is attached now. */
+  async connect(reference: string, network: NetworkRecord, endpointConfig: Record<string, unknown>): Promise<void> {
+    const record = this.get(reference);
+    await this.#withLock(record.Id, async () => {
+      if (record.NetworkSettings.Networks[network.Name]) throw conflict(`endpoint with name ${record.Name.slice(1)} already exists in network ${network.Name}`);
+      if (!network.HookdCni || !this.#hasOwnNetworks(record)) throw badRequest(`container ${record.Name.slice(1)} (network mode ${record.HostConfig.NetworkMode}) cannot be connected to network ${network.Name}`);
+      record.NetworkSettings.Networks[network.Name] = { ...emptyEndpointState(network.Name), ...endpointConfig, NetworkID: network.Id };
+      try {
+        validateNetworkConfig(this.#networking, record);
+        if (record.State.Running && this.#networking) {
+          const endpoint = await runEndpointHook(this.#o.invoker, this.#o.logger, record, buildEndpoint(record, network.Name), 'ENDPOINT_PHASE_CREATE');
+          const state = record.NetworkSettings.Networks[network.Name]!;
+          Object.assign(state, { EndpointID: endpoint.ID, Priority: endpoint.Priority, DisableResolver: endpoint.DisableResolver, GenericParams: endpoint.GenericParams, HookdProvenance: endpoint.provenance ?? [] });
+          const ip = (state.IPAMConfig as { IPv4Address?: string } | undefined)?.IPv4Address;
+          const attached = await this.#networking.attacher.attachRunning(record.Id, { network: network.Name, priority: endpoint.Priority, genericParams: endpoint.GenericParams, ...(ip ? { ip } : {}) });
+          Object.assign(state, { IPAddress: attached.ipAddress, IPPrefixLen: attached.prefixLen, Gateway: attached.gateway, MacAddress: attached.mac, HookdCni: { interface: attached.ifName, defaultRoute: false, plugins: attached.plugins, applied: attached.applied } });
+        }
+        await this.#persist(record);
+      } catch (error) {
+        delete record.NetworkSettings.Networks[network.Name];
+        throw error;
+      }
+      this.#o.events.publish('network', 'connect', network.Id, { container: record.Id, name: network.Name, type: network.Driver });
+    });
+  }
+
+  /** docker network disconnect: the endpoint goes (CNI DEL first when the container runs). */
+  async disconnect(reference: string, network: NetworkRecord): Promise<void> {
+    const record = this.get(reference);
+    await this.#withLock(record.Id, async () => {
+      if (!record.NetworkSettings.Networks[network.Name]) throw notFoundEndpoint(record, network);
+      if (record.State.Running && this.#networking) {
+        const endpoint = { ...buildEndpoint(record, network.Name) };
+        await runEndpointHook(this.#o.invoker, this.#o.logger, record, endpoint, 'ENDPOINT_PHASE_REMOVE');
+        await this.#networking.attacher.detachOne(record.Id, network.Id);
+      }
+      delete record.NetworkSettings.Networks[network.Name];
+      await this.#persist(record);
+      this.#o.events.publish('network', 'disconnect', network.Id, { container: record.Id, name: network.Name, type: network.Driver });
+    });
+  }
+
+  #hasOwnNetworks(record: ContainerRecord): boolean {
+    const mode = record.HostConfig.NetworkMode ?? 'default';
+    return mode !== 'host' && mode !== 'none' && !mode.startsWith('container:');
+  }
+
+  async #tearDownNetwork(record: ContainerRecord): Promise<void> {
+    if (!this.#networking) return;
+    await tearDownNetwork(this.#networking, record)
+      .catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'network teardown failed; reconcile retries it'));
+  }
+
   /** Stops watching and restarting (containers keep running: their shims own them). */
   close(): void {
     for (const controller of this.#exitWatchers.values()) controller.abort();
@@ -243,7 +330,7 @@ export class ContainerManager {
   async #startLocked(record: ContainerRecord): Promise<void> {
     let pid: number;
     try {
-      ({ pid } = await startContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime, logger: this.#o.logger }, record));
+      ({ pid } = await startContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime, logger: this.#o.logger, ...(this.#networking ? { networking: this.#networking } : {}) }, record));
     } catch (error) {
       record.State.Restarting = false;
       if (record.State.Status === 'restarting') record.State.Status = 'exited';
@@ -287,6 +374,7 @@ export class ContainerManager {
       Error: status.error ?? '', FinishedAt: status.finishedAt || new Date().toISOString(),
     });
     await releaseEndpoints(this.#o.invoker, this.#o.logger, record);
+    await this.#tearDownNetwork(record);
     const isManual = this.#manualStops.delete(record.Id);
     const restart = shouldRestart(record, status.exitCode, isManual);
     if (restart) Object.assign(record.State, { Status: 'restarting', Restarting: true });
@@ -320,6 +408,7 @@ export class ContainerManager {
     this.#exitWatchers.delete(record.Id);
     await this.#o.runtime.delete(record.Id, record.hookd.stateDir)
       .catch((error: unknown) => this.#o.logger.warn({ err: error, container: record.Id }, 'runtime delete failed'));
+    await this.#tearDownNetwork(record);
     await this.#o.store.delete(record.Id);
     this.#records.delete(record.Id);
     await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
@@ -356,4 +445,8 @@ export class ContainerManager {
   #withLock<T>(id: string, task: () => Promise<T>): Promise<T> {
     return this.#locks.run(id, task);
   }
+}
+
+function notFoundEndpoint(record: ContainerRecord, network: NetworkRecord): Error {
+  return conflict(`container ${record.Id} is not connected to network ${network.Name}`);
 }

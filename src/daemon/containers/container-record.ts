@@ -88,6 +88,18 @@ export interface EndpointState {
   [field: string]: unknown;
 }
 
+/** Docker's NetworkSettings: the endpoints, plus the primary endpoint's address and the namespace. */
+export interface ContainerNetworkSettings {
+  Networks: Record<string, EndpointState>;
+  /** The network namespace file (hookd's netns dir); empty while not running. */
+  SandboxKey?: string;
+  Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
+  IPAddress?: string;
+  IPPrefixLen?: number;
+  Gateway?: string;
+  MacAddress?: string;
+}
+
 export interface MountPoint {
   Type: 'bind' | 'volume';
   Name?: string;
@@ -115,7 +127,7 @@ export interface ContainerRecord {
   LogPath: string;
   Config: ContainerConfig;
   HostConfig: HostConfig;
-  NetworkSettings: { Networks: Record<string, EndpointState> };
+  NetworkSettings: ContainerNetworkSettings;
   Mounts: MountPoint[];
   /** Which plugin changed which path of the create config (container.preCreate). */
   HookdProvenance: ProvenanceEntry[];
@@ -127,6 +139,8 @@ export interface ContainerRecord {
     exitPath: string;
     /** Anonymous volumes created for this container (removed with `docker rm -v`). */
     anonymousVolumes: string[];
+    /** /etc/hosts, /etc/hostname, /etc/resolv.conf of the current run (bind-mounted; runc only). */
+    etcFiles?: { hostsPath: string; hostnamePath: string; resolvConfPath: string };
   };
 }
 

@@ -70,7 +70,9 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
   }
 
   const mode = networkModeOf({ HostConfig: hostConfig });
-  const networks = Object.keys(networking.EndpointsConfig ?? {});
+  // The CLI names the default network "default" in EndpointsConfig, as in NetworkMode: it is "bridge".
+  const endpointsConfig = Object.fromEntries(Object.entries(networking.EndpointsConfig ?? {}).map(([network, config]) => [network === 'default' ? 'bridge' : network, config]));
+  const networks = Object.keys(endpointsConfig);
   const [path = '', ...args] = commandOf(finalConfig);
   return {
     Id: id,
@@ -89,7 +91,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
     NetworkSettings: {
       Networks: Object.fromEntries((networks.length > 0 ? networks : [mode]).map((network) => [network, {
         ...emptyEndpointState(network),
-        ...(networking.EndpointsConfig?.[network] ?? {}),
+        ...(endpointsConfig[network] ?? {}),
       }])),
     },
     Mounts: mounts,

@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { HookInvoker } from '../../host/types.ts';
+import type { HookInvoker, ProvenanceEntry } from '../../host/types.ts';
 import type { ContainerRecord, EndpointState } from './container-record.ts';
 
 export type EndpointPhase = 'ENDPOINT_PHASE_CREATE' | 'ENDPOINT_PHASE_REMOVE';
@@ -40,7 +40,8 @@ export interface EndpointDocument {
 
 export function buildEndpoint(record: ContainerRecord, network: string): EndpointDocument {
   const current = record.NetworkSettings.Networks[network];
-  const { Priority: _p, DisableResolver: _d, GenericParams: _g, ...endpointConfig } = current ?? ({} as Partial<EndpointState>);
+  // The hook sees Docker's EndpointSettings; hookd's bookkeeping (Hookd*) stays out of the document.
+  const { Priority: _p, DisableResolver: _d, GenericParams: _g, HookdProvenance: _h, HookdCni: _c, HookdRequestedMac: _m, ...endpointConfig } = current ?? ({} as Partial<EndpointState>);
   return {
     Name: network,
     ID: current?.EndpointID || randomBytes(32).toString('hex'),
@@ -51,10 +52,13 @@ export function buildEndpoint(record: ContainerRecord, network: string): Endpoin
   };
 }
 
-/** Passes the endpoint through the hook; on any failure returns it unchanged (logged). */
+/**
+ * Passes the endpoint through the hook; on any failure returns it unchanged (logged). `provenance`
+ * says which plugin set which field (kept per endpoint, shown by inspect).
+ */
 export async function runEndpointHook(
   invoker: HookInvoker, logger: Logger, record: ContainerRecord, endpoint: EndpointDocument, phase: EndpointPhase,
-): Promise<EndpointDocument> {
+): Promise<EndpointDocument & { provenance?: ProvenanceEntry[] }> {
   try {
     const result = await invoker.invoke('container.preCreateEndpoint', {
       document: endpoint,
@@ -67,6 +71,7 @@ export async function runEndpointHook(
       Priority: Number.isInteger(document.Priority) ? Number(document.Priority) : endpoint.Priority,
       DisableResolver: typeof document.DisableResolver === 'boolean' ? document.DisableResolver : endpoint.DisableResolver,
       GenericParams: isPlainObject(document.GenericParams) ? document.GenericParams : endpoint.GenericParams,
+      provenance: result.provenance,
     };
   } catch (error) {
     logger.warn({ err: error, container: record.Id, network: endpoint.Name, phase }, 'container.preCreateEndpoint failed; continuing with the endpoint unchanged');
@@ -90,6 +95,7 @@ export async function createEndpoints(invoker: HookInvoker, logger: Logger, reco
       Priority: endpoint.Priority,
       DisableResolver: endpoint.DisableResolver,
       GenericParams: endpoint.GenericParams,
+      HookdProvenance: endpoint.provenance ?? [],
     };
   }
 }

@@ -9,9 +9,9 @@ export function toInspect(record: ContainerRecord): Record<string, unknown> {
   const { hookd: _internals, ...visible } = record;
   return {
     ...visible,
-    ResolvConfPath: '',
-    HostnamePath: '',
-    HostsPath: '',
+    ResolvConfPath: record.hookd.etcFiles?.resolvConfPath ?? '',
+    HostnamePath: record.hookd.etcFiles?.hostnamePath ?? '',
+    HostsPath: record.hookd.etcFiles?.hostsPath ?? '',
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
@@ -61,7 +61,9 @@ export function toListEntry(record: ContainerRecord): Record<string, unknown> {
     ImageID: record.Image,
     Command: command,
     Created: Math.floor(Date.parse(record.Created) / 1000),
-    Ports: [],
+    Ports: Object.entries(record.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => (bindings ?? []).map((binding) => ({
+      IP: binding.HostIp, PrivatePort: Number(key.split('/')[0]), PublicPort: Number(binding.HostPort), Type: key.split('/')[1] ?? 'tcp',
+    }))),
     Labels: record.Config.Labels ?? {},
     State: record.State.Status,
     Status: describeStatus(record),

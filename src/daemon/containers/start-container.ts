@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/types.ts';
 import type { ContainerRuntime, RuntimeContainerSpec } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
+import { setUpNetwork, tearDownNetwork, type ContainerNetworking, type NetworkSetup } from './container-network.ts';
 import { createEndpoints, networkModeOf, releaseEndpoints } from './endpoints.ts';
 import { commandOf, mergeEnv } from './image-defaults.ts';
 import { toRuntimeMounts } from './mounts.ts';
@@ -17,23 +18,44 @@ export interface StartDeps {
   invoker: HookInvoker;
   runtime: ContainerRuntime;
   logger: Logger;
+  /** Undefined when the runtime cannot isolate (process): containers then share the host's network. */
+  networking?: ContainerNetworking;
 }
 
 export async function startContainer(deps: StartDeps, record: ContainerRecord): Promise<{ pid: number }> {
   const networkSettings = structuredClone(record.NetworkSettings);
   await createEndpoints(deps.invoker, deps.logger, record);
+  let network: NetworkSetup | undefined;
   try {
+    if (deps.networking) network = await setUpNetwork(deps.networking, record);
     const hooks = await collectPrestartHooks(deps.invoker, record);
     await deps.runtime.delete(record.Id, record.hookd.stateDir); // stale state of the previous run
-    return await deps.runtime.start(buildRuntimeSpec(record, toRuntimeHooks(hooks)));
+    const started = await deps.runtime.start(buildRuntimeSpec(record, toRuntimeHooks(hooks), network));
+    if (network) record.hookd.etcFiles = network.files;
+    return started;
   } catch (error) {
     await releaseEndpoints(deps.invoker, deps.logger, record);
+    if (deps.networking) {
+      await tearDownNetwork(deps.networking, record)
+        .catch((cleanup: unknown) => deps.logger.error({ err: cleanup, container: record.Id }, 'network teardown after a failed start failed; reconcile retries it'));
+    }
     record.NetworkSettings = networkSettings;
     throw error;
   }
 }
 
-export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: RuntimeContainerSpec['prestartHooks']): RuntimeContainerSpec {
+/** The /etc files as bind mounts (Docker's order: resolv.conf, hostname, hosts), read-write like Docker's. */
+function etcMounts(network: NetworkSetup | undefined): RuntimeContainerSpec['mounts'] {
+  if (!network) return [];
+  const { resolvConfPath, hostnamePath, hostsPath } = network.files;
+  return [
+    { source: resolvConfPath, destination: '/etc/resolv.conf', readOnly: false },
+    { source: hostnamePath, destination: '/etc/hostname', readOnly: false },
+    { source: hostsPath, destination: '/etc/hosts', readOnly: false },
+  ];
+}
+
+export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: RuntimeContainerSpec['prestartHooks'], network?: NetworkSetup): RuntimeContainerSpec {
   const config = record.Config;
   return {
     id: record.Id,
@@ -49,8 +71,9 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
     tty: config.Tty === true,
     openStdin: config.OpenStdin === true,
     stdinOnce: config.StdinOnce === true,
-    mounts: toRuntimeMounts(record.Mounts),
+    mounts: [...etcMounts(network), ...toRuntimeMounts(record.Mounts)],
     networkMode: networkModeOf(record),
+    ...(network?.netnsPath ? { networkNamespacePath: network.netnsPath } : {}),
     resources: resourcesOf(record.HostConfig),
     readonlyRootfs: record.HostConfig.ReadonlyRootfs === true,
     prestartHooks,

@@ -61,7 +61,7 @@ export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): Oc
     hostname: spec.hostname,
     mounts: [...defaultMounts(), ...spec.mounts.map(bindMount)],
     linux: {
-      namespaces: namespacesFor(spec.networkMode),
+      namespaces: namespacesFor(spec.networkMode, spec.networkNamespacePath),
       resources: { ...resourcesFromDocker(spec.resources), devices: defaultDeviceRules() },
       // One cgroup per container under a hookd parent, so operators can find (and limit) them all.
       cgroupsPath: `/hookd/${spec.id}`,
@@ -98,11 +98,12 @@ export function buildProcess(
  * pid, ipc, uts and mount always. Network: none for "host" (the host's stack); a fresh one
  * otherwise — for "none" it has only loopback (runc brings `lo` up in a new netns), for
  * "bridge"/"default" the daemon's network hook (priority 0) configures it during prestart.
- * "container:<id>" is not joined yet (it needs the other container's pid) and gets its own netns.
+ * When the daemon made the namespace (src/daemon/network: CNI-configured, or another container's
+ * for "container:<id>"), the container joins it by path.
  */
-export function namespacesFor(networkMode: string): Array<{ type: string }> {
-  const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (networkMode !== 'host') namespaces.push({ type: 'network' });
+export function namespacesFor(networkMode: string, networkNamespacePath?: string): Array<{ type: string; path?: string }> {
+  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  if (networkMode !== 'host') namespaces.push(networkNamespacePath ? { type: 'network', path: networkNamespacePath } : { type: 'network' });
   return namespaces;
 }
 

@@ -49,6 +49,8 @@ export interface RuntimeContainerSpec {
   mounts: RuntimeMount[];
   /** "none" | "host" | "bridge" | "default" | ...; runc gets its own netns except for "host". */
   networkMode: string;
+  /** A network namespace to join (the daemon made it and configured it through CNI); unset = a new one. */
+  networkNamespacePath?: string;
   /** Docker HostConfig resource fields (Memory, CpuShares, PidsLimit, ...) in Docker's units. */
   resources: Record<string, unknown>;
   readonlyRootfs: boolean;
