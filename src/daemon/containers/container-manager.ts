@@ -272,17 +272,26 @@ export class ContainerManager {
     const record = this.get(reference);
     await this.#withLock(record.Id, async () => {
       if (record.NetworkSettings.Networks[network.Name]) throw conflict(`endpoint with name ${record.Name.slice(1)} already exists in network ${network.Name}`);
-      if (!network.HookdCni || !this.#hasOwnNetworks(record)) throw badRequest(`container ${record.Name.slice(1)} (network mode ${record.HostConfig.NetworkMode}) cannot be connected to network ${network.Name}`);
+      if (!network.HookdCni || !this.#hasOwnNetworks(record)) {
+        throw badRequest(`container ${record.Name.slice(1)} (network mode ${record.HostConfig.NetworkMode}) cannot be connected to network ${network.Name}`);
+      }
       record.NetworkSettings.Networks[network.Name] = { ...emptyEndpointState(network.Name), ...endpointConfig, NetworkID: network.Id };
       try {
         validateNetworkConfig(this.#networking, record);
         if (record.State.Running && this.#networking) {
           const endpoint = await runEndpointHook(this.#o.invoker, this.#o.logger, record, buildEndpoint(record, network.Name), 'ENDPOINT_PHASE_CREATE');
           const state = record.NetworkSettings.Networks[network.Name]!;
-          Object.assign(state, { EndpointID: endpoint.ID, Priority: endpoint.Priority, DisableResolver: endpoint.DisableResolver, GenericParams: endpoint.GenericParams, HookdProvenance: endpoint.provenance ?? [] });
+          Object.assign(state, {
+            EndpointID: endpoint.ID, Priority: endpoint.Priority, DisableResolver: endpoint.DisableResolver,
+            GenericParams: endpoint.GenericParams, HookdProvenance: endpoint.provenance ?? [],
+          });
           const ip = (state.IPAMConfig as { IPv4Address?: string } | undefined)?.IPv4Address;
-          const attached = await this.#networking.attacher.attachRunning(record.Id, { network: network.Name, priority: endpoint.Priority, genericParams: endpoint.GenericParams, ...(ip ? { ip } : {}) });
-          Object.assign(state, { IPAddress: attached.ipAddress, IPPrefixLen: attached.prefixLen, Gateway: attached.gateway, MacAddress: attached.mac, HookdCni: { interface: attached.ifName, defaultRoute: false, plugins: attached.plugins, applied: attached.applied } });
+          const request = { network: network.Name, priority: endpoint.Priority, genericParams: endpoint.GenericParams, ...(ip ? { ip } : {}) };
+          const attached = await this.#networking.attacher.attachRunning(record.Id, request);
+          Object.assign(state, {
+            IPAddress: attached.ipAddress, IPPrefixLen: attached.prefixLen, Gateway: attached.gateway, MacAddress: attached.mac,
+            HookdCni: { interface: attached.ifName, defaultRoute: false, plugins: attached.plugins, applied: attached.applied },
+          });
         }
         await this.#persist(record);
       } catch (error) {

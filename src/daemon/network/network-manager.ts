@@ -105,7 +105,8 @@ export class NetworkManager {
     if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(bridge)) throw badRequest(`Options["${BRIDGE_NAME_OPTION}"] ${JSON.stringify(bridge)} is not a valid Linux interface name (1-15 letters, digits, "_", ".", "-")`);
     const holder = this.list().find((record) => record.HookdCni?.bridge === bridge);
     if (holder) throw conflict(`bridge ${bridge} is already used by network ${holder.Name}`);
-    const record = this.#bridgeRecord(name, id, bridge, subnet, body.Internal === true, labels, options, typeof gatewayText === 'string' && gatewayText !== '' ? gatewayText : undefined);
+    const gateway = typeof gatewayText === 'string' && gatewayText !== '' ? gatewayText : undefined;
+    const record = this.#bridgeRecord(name, id, bridge, subnet, body.Internal === true, labels, options, gateway);
     record.Attachable = body.Attachable === true;
     await this.#put(record);
     this.#o.events.publish('network', 'create', id, { name, type: 'bridge' });
@@ -169,7 +170,10 @@ export class NetworkManager {
     return taken;
   }
 
-  #bridgeRecord(name: string, id: string, bridge: string, subnet: Subnet, internal: boolean, labels: Record<string, string>, options: Record<string, string>, gateway = defaultGateway(subnet)): NetworkRecord {
+  #bridgeRecord(
+    name: string, id: string, bridge: string, subnet: Subnet, internal: boolean,
+    labels: Record<string, string>, options: Record<string, string>, gateway = defaultGateway(subnet),
+  ): NetworkRecord {
     return {
       ...this.#plainRecord(name, 'bridge', id),
       IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: subnet.text, Gateway: gateway }] },
