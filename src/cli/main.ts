@@ -26,6 +26,8 @@ commands:
   config  [--config <file>]                 print the effective config: every default filled in, every path absolute
   plugins [--host <unix:///path.sock>] [--config <file>] [--json]
                                             list the running daemon's plugins: state, version, hooks, restarts, last error
+  plugins restart NAME [--host ...] [--config <file>]
+                                            stop plugin NAME and start it again (brings a parked plugin back now)
                                             (--host, else $HOOKD_HOST, else the socket in the config)
   plugin test ...                           check a plugin against the protocol; "hookd plugin test --help"
 
@@ -61,6 +63,7 @@ export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number>
       case 'config':
         return await printConfig(configOption(rest, 'config'), io);
       case 'plugins':
+        if (rest[0] === 'restart') return await restartPlugin(rest.slice(1), io);
         return await listPlugins(rest, io);
       case 'plugin':
         if (rest[0] !== 'test') throw new UsageError(`unknown command "plugin ${rest[0] ?? ''}"; did you mean "hookd plugin test"?`);
@@ -116,6 +119,25 @@ async function listPlugins(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/** `hookd plugins restart NAME`: POST /hookd/plugins/NAME/restart, then print the plugin's new state. */
+async function restartPlugin(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { host: { type: 'string', short: 'H' }, config: { type: 'string', short: 'c' } },
+  });
+  if (positionals.length !== 1) throw new UsageError(`"hookd plugins restart" takes one plugin name, got ${positionals.length}`);
+  const name = positionals[0] as string;
+  const socketPath = await resolveSocket(values.host ?? process.env.HOOKD_HOST, values.config);
+  try {
+    const status = JSON.parse(await requestOverSocket(socketPath, 'POST', `/hookd/plugins/${encodeURIComponent(name)}/restart`)) as { state: string; lastError?: { message: string } };
+    io.out(`plugin ${name} is ${status.state}${status.state === 'ready' ? '' : status.lastError ? `: ${status.lastError.message}` : ''}`);
+    return status.state === 'ready' ? 0 : 1;
+  } catch (error) {
+    io.err(`hookd: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
 async function resolveSocket(host: string | undefined, configFile: string | undefined): Promise<string> {
   if (host !== undefined) {
     if (!host.startsWith('unix://')) throw new UsageError(`--host must be unix:///path/to/hookd.sock, got "${host}"`);
@@ -127,14 +149,18 @@ async function resolveSocket(host: string | undefined, configFile: string | unde
 }
 
 function getOverSocket(socketPath: string, path: string): Promise<string> {
+  return requestOverSocket(socketPath, 'GET', path);
+}
+
+function requestOverSocket(socketPath: string, method: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: 'GET', headers: { Host: 'hookd' } }, (res) => {
+    const req = request({ socketPath, path, method, headers: { Host: 'hookd' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
         if (res.statusCode === 200) resolve(text);
-        else reject(new Error(`GET ${path} answered ${res.statusCode}: ${text.trim()}`));
+        else reject(new Error(`${method} ${path} answered ${res.statusCode}: ${text.trim()}`));
       });
       res.on('error', reject);
     });

@@ -150,7 +150,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
       const statuses = host.status();
       return { total: statuses.length, ready: statuses.filter((status) => status.state === 'ready').length };
     },
-    routes: pluginRoutes({ manifests: () => reloader.manifests(), status: () => host.status(), lastReload: () => reloader.lastReload() }),
+    routes: pluginRoutes({ manifests: () => reloader.manifests(), status: () => host.status(), lastReload: () => reloader.lastReload(), restart: (name) => host.restart(name, 'restart requested through the API') }),
   });
 }
 

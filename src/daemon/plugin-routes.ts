@@ -1,8 +1,11 @@
 // The daemon's own plugin routes, added to the default table (so API plugins see them too):
 //   GET /hookd/plugins   every manifest in force with its plugin's status, and the last reload.
-// `hookd plugins` prints this; operators can curl it.
+//   POST /hookd/plugins/{name}/restart   stop the plugin and start it again from its manifest
+//                        (a parked plugin comes back at once); answers its new status.
+// `hookd plugins` and `hookd plugins restart NAME` use these; operators can curl them.
 
 import type { PluginManifest, PluginStatus } from '../host/index.ts';
+import { ApiError, notFound } from './api/errors.ts';
 import { jsonResponse, type RouteSpec } from './api/route-table.ts';
 import type { ReloadReport } from './reload.ts';
 
@@ -27,6 +30,8 @@ export interface PluginRoutesSource {
   manifests(): readonly PluginManifest[];
   status(): PluginStatus[];
   lastReload(): ReloadReport | undefined;
+  /** Restarts one plugin; rejects with an error whose code is ERR_PLUGIN_UNKNOWN for a name not supervised. */
+  restart?(name: string): Promise<PluginStatus>;
 }
 
 export function listPlugins(source: PluginRoutesSource): PluginListing[] {
@@ -52,5 +57,16 @@ export function listPlugins(source: PluginRoutesSource): PluginListing[] {
 export function pluginRoutes(source: PluginRoutesSource): RouteSpec[] {
   return [
     { method: 'GET', path: '/hookd/plugins', handler: async () => jsonResponse(200, { Plugins: listPlugins(source), LastReload: source.lastReload() ?? null }) },
+    {
+      method: 'POST', path: '/hookd/plugins/{name}/restart', handler: async (ctx) => {
+        if (!source.restart) throw new ApiError(501, 'this daemon cannot restart plugins');
+        try {
+          return jsonResponse(200, await source.restart(ctx.params.name as string));
+        } catch (error) {
+          if ((error as { code?: string }).code === 'ERR_PLUGIN_UNKNOWN') throw notFound((error as Error).message);
+          throw error;
+        }
+      },
+    },
   ];
 }

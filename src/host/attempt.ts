@@ -160,19 +160,19 @@ export class PluginAttempt {
    * after a lost connection the channel may already reach a restarted sidecar, which must not be
    * told to exit. Idempotent.
    */
-  close(reason: string): Promise<void> {
-    this.#closing ??= this.#close(reason);
+  close(reason: string, options: { keepSidecar?: boolean } = {}): Promise<void> {
+    this.#closing ??= this.#close(reason, options.keepSidecar === true);
     return this.#closing;
   }
 
-  async #close(reason: string): Promise<void> {
+  async #close(reason: string, keepSidecar: boolean): Promise<void> {
     this.#controller.abort();
     this.fail(new AttemptStopped(reason));
     const clients = this.#clients;
     const process = this.#process;
     if (process && !this.#hasAnswered) {
       await killPlugin(process);
-    } else if (!process && clients && this.#hasAnswered && this.#options.lifecycle.aborted) {
+    } else if (!process && clients && this.#hasAnswered && this.#options.lifecycle.aborted && !keepSidecar) {
       await this.#sendShutdown(clients, reason);
     } else if (process) {
       const outcome = await stopPlugin(process, {

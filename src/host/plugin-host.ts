@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 
 import { dispatchHook } from './dispatch.ts';
 import type { HookName } from './hooks.ts';
+import type { BackoffPolicy } from './backoff.ts';
 import { createRuntimeDir } from './launcher.ts';
+import { ParkedRetries } from './park-retry.ts';
 import type { StateChange } from './plugin-state.ts';
 import { PluginSupervisor } from './supervisor.ts';
 import type { HookInput, HookInvoker, InvokeOptions, InvokeResult, PluginHandle, PluginManifest, PluginStatus } from './types.ts';
@@ -23,6 +25,8 @@ export interface PluginHostOptions {
   runtimeDir?: string;
   /** Shutdown + SIGTERM time before SIGKILL when a plugin is stopped (default 5 s). */
   stopGraceMs?: number;
+  /** Schedule on which parked plugins are started again (park-retry.ts); tests shorten it. */
+  parkedRetry?: BackoffPolicy;
 }
 
 /** What reconcile() did, by plugin name. */
@@ -31,6 +35,17 @@ export interface ReconcileResult {
   removed: string[];
   replaced: string[];
   unchanged: string[];
+  /** Parked (failed) plugins whose manifest did not change, started again by this reconcile (SIGHUP). */
+  revived: string[];
+}
+
+export class UnknownPluginError extends Error {
+  readonly code = 'ERR_PLUGIN_UNKNOWN';
+
+  constructor(name: string, known: readonly string[]) {
+    super(`no plugin named "${name}" is supervised (plugins: ${known.join(', ') || 'none'})`);
+    this.name = 'UnknownPluginError';
+  }
 }
 
 export class PluginHost extends EventEmitter<{ state: [StateChange] }> implements HookInvoker {
@@ -42,11 +57,13 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
   #queue: Promise<unknown> = Promise.resolve();
   /** Bumped by stop(): a reconcile that was waiting when stop() came starts nothing new. */
   #stopEpoch = 0;
+  readonly #parked: ParkedRetries;
 
   constructor(options: PluginHostOptions) {
     super();
     this.#options = options;
     this.#logger = options.logger;
+    this.#parked = new ParkedRetries(options.parkedRetry);
   }
 
   /**
@@ -86,11 +103,28 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
   }
 
   /**
+   * Stops the plugin `name` and starts it again from the same manifest, whatever its state (a
+   * parked plugin comes back at once). Runs in the reconcile queue. Resolves with its new status
+   * once it is ready or failed; rejects with UnknownPluginError for a name not supervised.
+   */
+  restart(name: string, reason = 'restart requested'): Promise<PluginStatus> {
+    const run = this.#queue.then(async () => {
+      const supervisor = this.#supervisors.get(name);
+      if (!supervisor) throw new UnknownPluginError(name, [...this.#supervisors.keys()]);
+      await this.#replace(supervisor, reason);
+      return this.#supervisors.get(name)!.status();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Stops every plugin (graceful sequence, in parallel) and resolves when all are stopped. It does
    * not wait for a pending start: plugins still starting are stopped too, and their start settles.
    */
   async stop(reason = 'host stopping'): Promise<void> {
     this.#stopEpoch += 1;
+    this.#parked.cancelAll();
     await this.#stopAll(reason);
     await this.#queue;
     await this.#stopAll(reason); // anything a reconcile added while the first pass ran
@@ -102,7 +136,7 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
   async #reconcile(manifests: readonly PluginManifest[]): Promise<ReconcileResult> {
     const epoch = this.#stopEpoch;
     const wanted = new Map(manifests.filter((manifest) => manifest.enabled).map((manifest) => [manifest.name, manifest]));
-    const result: ReconcileResult = { added: [], removed: [], replaced: [], unchanged: [] };
+    const result: ReconcileResult = { added: [], removed: [], replaced: [], unchanged: [], revived: [] };
     const toStop: PluginSupervisor[] = [];
     const toStart: PluginManifest[] = [];
     for (const [name, supervisor] of this.#supervisors) {
@@ -112,6 +146,10 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
         toStop.push(supervisor);
       } else if (stableJson(manifest) !== stableJson(supervisor.manifest)) {
         result.replaced.push(name);
+        toStop.push(supervisor);
+        toStart.push(manifest);
+      } else if (supervisor.state === 'failed') {
+        result.revived.push(name); // a reload (SIGHUP) gives a parked plugin another chance
         toStop.push(supervisor);
         toStart.push(manifest);
       } else {
@@ -125,8 +163,12 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
       }
     }
     // Out of the map first, so no new call reaches a plugin that is going away.
-    for (const supervisor of toStop) this.#supervisors.delete(supervisor.name);
-    await Promise.all(toStop.map((supervisor) => supervisor.stop(result.removed.includes(supervisor.name) ? 'manifest removed' : 'manifest changed')));
+    for (const supervisor of toStop) {
+      this.#supervisors.delete(supervisor.name);
+      this.#parked.cancel(supervisor.name);
+    }
+    // A sidecar whose manifest changed (or that is revived) is redialled by its new supervisor: not told to exit.
+    await Promise.all(toStop.map((supervisor) => supervisor.stop(stopReason(result, supervisor.name), { keepSidecar: !result.removed.includes(supervisor.name) })));
     if (toStart.length > 0 && epoch === this.#stopEpoch) {
       const runtimeDir = await this.#ensureRuntimeDir();
       if (epoch !== this.#stopEpoch) return result;
@@ -135,6 +177,30 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
     }
     if (toStart.length + toStop.length > 0) this.#logger.info(result, 'plugins reconciled');
     return result;
+  }
+
+  /** Stops `supervisor` and starts a fresh one from its manifest (restart, park retry). */
+  async #replace(supervisor: PluginSupervisor, reason: string): Promise<void> {
+    if (this.#supervisors.get(supervisor.name) !== supervisor) return; // replaced or removed meanwhile
+    const epoch = this.#stopEpoch;
+    this.#parked.cancel(supervisor.name);
+    this.#supervisors.delete(supervisor.name);
+    await supervisor.stop(reason, { keepSidecar: true });
+    if (epoch !== this.#stopEpoch) return;
+    const runtimeDir = await this.#ensureRuntimeDir();
+    this.#logger.info({ plugin: supervisor.name, reason }, `starting plugin ${supervisor.name} again: ${reason}`);
+    await this.#supervise(supervisor.manifest, runtimeDir).start();
+  }
+
+  /** A parked plugin is retried on the slow schedule of park-retry.ts. */
+  #onStateChange(supervisor: PluginSupervisor, change: StateChange): void {
+    if (change.to === 'ready') this.#parked.recovered(supervisor.name);
+    if (change.to !== 'failed') return;
+    const delayMs = this.#parked.schedule(supervisor.name, () => {
+      const run = this.#queue.then(() => this.#replace(supervisor, 'retrying a parked plugin'));
+      this.#queue = run.catch((error: unknown) => this.#logger.error({ err: error, plugin: supervisor.name }, 'retrying a parked plugin failed'));
+    });
+    this.#logger.warn({ plugin: supervisor.name, retryInMs: delayMs }, `plugin ${supervisor.name} is parked; retrying in ${Math.round(delayMs / 1000)} s (or now: SIGHUP, hookd plugins restart ${supervisor.name})`);
   }
 
   #supervise(manifest: PluginManifest, runtimeDir: string): PluginSupervisor {
@@ -146,7 +212,10 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
       runtimeDir,
       stopGraceMs: this.#options.stopGraceMs,
     });
-    supervisor.on('state', (change) => this.emit('state', change));
+    supervisor.on('state', (change) => {
+      this.#onStateChange(supervisor, change);
+      this.emit('state', change);
+    });
     this.#supervisors.set(manifest.name, supervisor);
     return supervisor;
   }
@@ -161,6 +230,12 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
     this.#runtimeDir ??= await createRuntimeDir(this.#options.runtimeDir);
     return this.#runtimeDir.dir;
   }
+}
+
+function stopReason(result: ReconcileResult, name: string): string {
+  if (result.removed.includes(name)) return 'manifest removed';
+  if (result.revived.includes(name)) return 'reload: starting a parked plugin again';
+  return 'manifest changed';
 }
 
 /** JSON with sorted keys, so two equal manifests compare equal whatever their key order. */

@@ -54,6 +54,8 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
   #protocolVersion: string | undefined;
   #restarts = 0;
   #consecutiveFailures = 0;
+  /** Set when the current attempt is ended by failing health checks (not counted as a crash). */
+  #endedByHealth = false;
   #lastError: PluginStatus['lastError'];
 
   constructor(options: SupervisorOptions) {
@@ -105,17 +107,21 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
     return settled;
   }
 
-  /** Stops the plugin (graceful sequence) and resolves when it is stopped. Idempotent. */
-  stop(reason = 'host stopping'): Promise<void> {
-    this.#stopping ??= this.#stop(reason);
+  /**
+   * Stops the plugin (graceful sequence) and resolves when it is stopped. Idempotent.
+   * `keepSidecar`: an attached plugin is not sent Shutdown, because another supervisor takes it
+   * over at once (its manifest changed, or a restart): it is redialled, not told to exit.
+   */
+  stop(reason = 'host stopping', options: { keepSidecar?: boolean } = {}): Promise<void> {
+    this.#stopping ??= this.#stop(reason, options.keepSidecar === true);
     return this.#stopping;
   }
 
-  async #stop(reason: string): Promise<void> {
+  async #stop(reason: string, keepSidecar: boolean): Promise<void> {
     this.#lifecycle.abort(new AttemptStopped(reason));
     this.#machine.tryTransitionTo(LIVE, 'stopping', reason);
     await this.#running;
-    await this.#attempt?.close(reason);
+    await this.#attempt?.close(reason, { keepSidecar });
     this.#machine.tryTransitionTo(['stopping', 'failed'], 'stopped', reason);
   }
 
@@ -197,7 +203,11 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
         await this.#park(attempt, failure);
         return;
       }
-      this.#consecutiveFailures += 1;
+      // A restart forced by failing health checks does not count toward the crash loop: a plugin
+      // whose health flaps is degraded and restarted with backoff, never parked for it.
+      const isHealthRestart = this.#endedByHealth;
+      this.#endedByHealth = false;
+      if (!isHealthRestart) this.#consecutiveFailures += 1;
       if (this.#consecutiveFailures >= restart.maxFailures) {
         const parked = new HookdError('ERR_PLUGIN_CRASH_LOOP', { plugin: this.name, failures: this.#consecutiveFailures, reason: failure.message }, { cause: failure });
         this.#recordError(parked);
@@ -207,7 +217,7 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
       this.#restarts += 1;
       this.#machine.transitionTo(['starting', 'ready', 'degraded'], 'restarting', failure.message);
       await attempt.close(`restarting after: ${failure.message}`);
-      const backoffMs = backoffDelayMs(this.#consecutiveFailures, { initialMs: restart.initialBackoffMs, maxMs: restart.maxBackoffMs }, this.#options.random);
+      const backoffMs = backoffDelayMs(Math.max(1, this.#consecutiveFailures), { initialMs: restart.initialBackoffMs, maxMs: restart.maxBackoffMs }, this.#options.random);
       this.#logger.info({ plugin: this.name, backoffMs, failures: this.#consecutiveFailures }, `restarting plugin ${this.name} in ${backoffMs} ms`);
       try {
         await delay(backoffMs, undefined, { signal: lifecycle });
@@ -249,6 +259,7 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
     const reason = error instanceof Error ? error.message : String(error);
     if (count === threshold) this.#machine.tryTransitionTo(['ready'], 'degraded', `${count} health checks failed in a row; last: ${reason}`);
     if (count > threshold) {
+      this.#endedByHealth = true;
       attempt.fail(new HookdError('ERR_HOOK_TRANSPORT', { plugin: this.name, hook: 'health checks', reason: `${count} failed in a row; last: ${reason}` }));
     }
   }

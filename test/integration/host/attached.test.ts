@@ -94,6 +94,23 @@ describe('attached plugins', { timeout: 60_000 }, () => {
     assert.deepEqual(await exited, [0, null]);
   });
 
+  it('redials a sidecar whose manifest changed instead of telling it to exit, and it serves with the new config', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hookd-sidecar-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const address = `unix://${join(dir, 'sidecar.sock')}`;
+    const sidecar = runSidecar(t, address);
+    let exited = false;
+    sidecar.once('exit', () => { exited = true; });
+    const host = new PluginHost({ logger: capturedLogger().logger, hostName: 'hookd-test', hostVersion: '0.0.0' });
+    t.after(() => host.stop('test over'));
+    await host.start([attachedManifest('sidecar', address, { config: { snapshotters: ['before'] } })]);
+    const result = await host.reconcile([attachedManifest('sidecar', address, { config: { snapshotters: ['after'] } })]);
+    assert.deepEqual(result.replaced, ['sidecar']);
+    assert.equal(host.status()[0]?.state, 'ready');
+    assert.deepEqual(await pull(host.plugins()[0]!, 'edited'), { snapshotters: ['edited', 'after'] });
+    assert.equal(exited, false, 'the sidecar was not sent Shutdown');
+  });
+
   it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'hookd-tls-'));
     t.after(() => rm(dir, { recursive: true, force: true }));

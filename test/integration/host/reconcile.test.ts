@@ -58,7 +58,7 @@ describe('PluginHost', { timeout: 90_000 }, () => {
       launchedManifest('changing', 'well-behaved', { config: { snapshotters: ['new'] } }),
       launchedManifest('joining', 'well-behaved'),
     ]);
-    assert.deepEqual(result, { added: ['joining'], removed: ['leaving'], replaced: ['changing'], unchanged: ['steady'] });
+    assert.deepEqual(result, { added: ['joining'], removed: ['leaving'], replaced: ['changing'], unchanged: ['steady'], revived: [] });
     assert.deepEqual(await inFlight, { snapshotters: ['max-in-flight:1'] });
     assert.deepEqual(steadyChanges, []);
     assert.deepEqual(host.status().map((status) => [status.name, status.state]), [['steady', 'ready'], ['changing', 'ready'], ['joining', 'ready']]);
