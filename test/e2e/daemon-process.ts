@@ -4,6 +4,7 @@
 // state change), never on sleeps.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -49,6 +50,8 @@ export class DaemonProcess {
   readonly pluginsDir: string;
   readonly dataRoot: string;
   readonly socketPath: string;
+  /** The default network's bridge (unique per DaemonProcess; see create()). */
+  readonly bridgeName = `hkd${randomBytes(4).toString('hex')}`;
   readonly logs: LogLine[] = [];
   /** Lines that were not JSON (the banner, stray output). */
   readonly text: string[] = [];
@@ -81,7 +84,10 @@ export class DaemonProcess {
     await mkdir(daemon.pluginsDir, { recursive: true });
     // runc's state stays inside the test's dir (runcRoot), except where the test chose the process runtime.
     const runc = setup.config?.runtime === 'process' ? {} : { runcRoot: 'runc' };
-    await writeFile(daemon.configFile, JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', logLevel: 'debug', ...runc, ...setup.config }, null, 2));
+    // Each daemon's default bridge is its own (unique name and subnet), so daemons of parallel
+    // tests never share a bridge or hand out the same address; stop() deletes it when it is empty.
+    const network = { bridgeName: daemon.bridgeName, subnet: `10.${100 + randomInt(100)}.${randomInt(256)}.0/24` };
+    await writeFile(daemon.configFile, JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', logLevel: 'debug', ...runc, network, ...setup.config }, null, 2));
     for (const [file, manifest] of Object.entries(setup.manifests ?? {})) await daemon.writeManifest(file, manifest);
     return daemon;
   }
@@ -187,7 +193,15 @@ export class DaemonProcess {
   /** SIGTERM (graceful: daemon.preStop) and wait for the exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
+    const exit = await this.exited;
+    await this.removeEmptyBridge();
+    return exit;
+  }
+
+  /** Deletes this daemon's default bridge unless a container is still attached (a test that keeps one running). */
+  async removeEmptyBridge(): Promise<void> {
+    const attached = await execa('ip', ['-o', 'link', 'show', 'master', this.bridgeName], { reject: false });
+    if (attached.exitCode === 0 && String(attached.stdout).trim() === '') await execa('ip', ['link', 'del', this.bridgeName], { reject: false });
   }
 }
 

@@ -18,7 +18,7 @@ export function containerRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'POST', path: '/containers/create', handler: async (ctx) => {
         const body = parseJsonObject(ctx.body, 'create config');
         checkEngineBody('ContainerCreate', body, 'create config');
-        refuseUnsupportedOptions(body);
+        refuseUnsupportedOptions(body, { canPublishPorts: deps.networks.settings.enabled });
         const record = await containers.create(body, ctx.query.get('name') ?? '');
         return jsonResponse(201, { Id: record.Id, Warnings: [] });
       },

@@ -121,6 +121,8 @@ export class NetworkManager {
     if (users.length > 0) throw conflict(`error while removing network: network ${record.Name} id ${record.Id} has active endpoints (containers ${users.map((id) => id.slice(0, 12)).join(', ')})`);
     await this.#o.store.delete(record.Id);
     this.#networks.delete(record.Id);
+    // CNI's bridge plugin makes the bridge on first use and never deletes it; the network's end is its end.
+    if (record.HookdCni) await exec('ip', ['link', 'del', record.HookdCni.bridge]).catch(() => undefined); // never made (no container joined): nothing to delete
     this.#o.events.publish('network', 'destroy', record.Id, { name: record.Name, type: record.Driver });
   }
 
