@@ -5,6 +5,7 @@ import { containerStreamRoutes } from './container-stream-routes.ts';
 import { execRoutes } from './exec-routes.ts';
 import { imageRoutes } from './image-routes.ts';
 import { networkRoutes } from './network-routes.ts';
+import { registryRoutes } from './registry-routes.ts';
 import type { RouteDeps } from './route-deps.ts';
 import type { RouteSpec } from './route-table.ts';
 import { systemRoutes } from './system-routes.ts';
@@ -19,5 +20,6 @@ export function defaultRoutes(deps: RouteDeps): RouteSpec[] {
     ...volumeRoutes(deps),
     ...networkRoutes(deps),
     ...imageRoutes(deps),
+    ...registryRoutes(deps),
   ];
 }

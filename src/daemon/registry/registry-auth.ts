@@ -111,11 +111,11 @@ export async function fetchBearerToken(challenge: Challenge, scope: string, cred
   const service = challenge.params.service;
   let response: Response;
   if (credentials?.identityToken) {
-    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'hookd', scope, ...(service ? { service } : {}) });
+    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'hookd', ...(scope ? { scope } : {}), ...(service ? { service } : {}) });
     response = await fetch(url, { method: 'POST', body, signal });
   } else {
     if (service) url.searchParams.set('service', service);
-    url.searchParams.set('scope', scope);
+    if (scope !== '') url.searchParams.set('scope', scope);
     const basic = credentials ? basicHeader(credentials) : undefined;
     response = await fetch(url, { headers: basic ? { authorization: basic } : {}, signal });
   }

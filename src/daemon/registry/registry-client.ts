@@ -62,10 +62,20 @@ export class RegistryClient {
     return { stream: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), size: Number.isFinite(length) && length > 0 ? length : undefined };
   }
 
+  /**
+   * `docker login`: GET /v2/ with the credentials (Basic, or a token asked for without a scope, as
+   * dockerd does). Resolves when the registry accepts them; ERR_REGISTRY_AUTH when it does not.
+   */
+  async checkLogin(signal?: AbortSignal): Promise<void> {
+    const response = await this.#request('/v2/', {}, signal);
+    await response.body?.cancel();
+  }
+
+  /** `path` is under /v2/<repository>/, or absolute when it starts with "/". */
   async #request(path: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Response> {
     const failures: string[] = [];
     for (const base of this.#bases()) {
-      const url = `${base}/v2/${this.#options.repository}/${path}`;
+      const url = path.startsWith('/') ? `${base}${path}` : `${base}/v2/${this.#options.repository}/${path}`;
       let response: Response;
       try {
         response = await this.#authorized(url, headers, signal);
@@ -109,7 +119,7 @@ export class RegistryClient {
       if (!basic) throw new RegistryError('ERR_REGISTRY_AUTH', `${this.where} needs a user name and password (Basic auth); run "docker login ${this.#options.domain}"`);
       this.#authorization = basic;
     } else if (challenge.scheme === 'bearer') {
-      const scope = challenge.params.scope ?? `repository:${this.#options.repository}:pull`;
+      const scope = challenge.params.scope ?? (this.#options.repository === '' ? '' : `repository:${this.#options.repository}:pull`);
       this.#authorization = `Bearer ${await fetchBearerToken(challenge, scope, credentials, signal)}`;
     } else {
       return first;

@@ -7,6 +7,8 @@
 import type { HookInvoker } from '../../../host/types.ts';
 import type { BlobStore } from '../../content/blob-store.ts';
 import type { RegistryConfig } from '../../registry/registry-config.ts';
+import type { RegistryCredentials } from '../../registry/registry-auth.ts';
+import { RegistryClient } from '../../registry/registry-client.ts';
 import type { ImageStore, PulledImageStore } from '../image-store.ts';
 import { toImageInspect } from '../image-inspect.ts';
 import { DownloadLimit } from './download-limit.ts';
@@ -50,6 +52,16 @@ export class ImagePuller {
 
   get blobs(): BlobStore {
     return this.#deps.blobs;
+  }
+
+  /**
+   * POST /auth (`docker login`): checks the credentials against the registry at `serverAddress`
+   * ("127.0.0.1:5000", "https://index.docker.io/v1/"); nothing is stored (the client keeps them).
+   */
+  async login(serverAddress: string, credentials: RegistryCredentials, signal?: AbortSignal): Promise<void> {
+    const host = serverAddress.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    const domain = host === '' || host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+    await new RegistryClient({ config: this.#deps.registries, domain, repository: '', credentials }).checkLogin(signal);
   }
 
   /** Manifest and config: fails before any progress is written (the API answers with a status). */
