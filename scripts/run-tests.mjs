@@ -4,6 +4,7 @@
 //   npm run test:unit          test/unit, the Node SDK's and the examples' own tests: seconds, no daemon
 //   npm run test:integration   test/integration, test/sdk (Go/Python SDK suites), test/packaging
 //   npm run test:e2e           test/e2e and test/compose: the real daemon, containers, docker CLI
+//   npm run test:security      test/security: issue 13's attacks on the container/host boundary
 //
 // Each file runs in its own process via node:test, with TypeScript loaded by tsx. Before any test
 // runs, the JavaScript of dist/ (and the Node plugins' bundles) is rebuilt (scripts/build.mjs
@@ -17,6 +18,7 @@ const LANES = {
   unit: () => ['test/unit', 'plugin-sdk/node/test', ...listExampleTestDirs()],
   integration: () => ['test/integration', 'test/sdk', 'test/packaging'],
   e2e: () => ['test/e2e', 'test/compose'],
+  security: () => ['test/security'],
 };
 
 function listExampleTestDirs() {

@@ -32,18 +32,27 @@ export function renderEnvFile(env: string[]): string {
 /** Bigger than any env file we write; a container's multi-gigabyte file is not read into memory. */
 const MAX_PREVIOUS_BYTES = 4 * 1024 * 1024;
 
+/** What was at the env file's name before a write: nothing, a file's bytes, or a symlink's target. */
+type Previous = undefined | { content: Buffer } | { link: string };
+
 /**
- * Writes the file atomically inside `rootfs`; returns a function that puts back what was there
- * before (also inside the rootfs: the rollback resolves the path again, in root).
+ * Writes the file atomically inside `rootfs` (replacing whatever entry has its name, a symlink
+ * included); returns a function that puts back exactly what was there before: the file's bytes,
+ * the symlink, or nothing. Reads, writes and the rollback each resolve the path inside the rootfs.
  */
 export async function writeEnvFile(rootfs: string, env: string[]): Promise<() => Promise<void>> {
-  const previous = await withRootDir(rootfs, async (root) => {
-    const old = await root.readFileIfExists(ENV_FILE, { maxBytes: MAX_PREVIOUS_BYTES });
+  const previous = await withRootDir(rootfs, async (root): Promise<Previous> => {
+    const stats = await root.lstat(ENV_FILE);
+    const old: Previous = stats === undefined ? undefined
+      : stats.isSymbolicLink() ? { link: await root.readlink(ENV_FILE) }
+        : { content: await root.readFile(ENV_FILE, { maxBytes: MAX_PREVIOUS_BYTES }) };
     await root.writeFileAtomic(ENV_FILE, renderEnvFile(env), { mode: 0o644, createParents: true });
     return old;
   });
   return () => withRootDir(rootfs, async (root) => {
-    if (previous === undefined) await root.removeAll(ENV_FILE);
-    else await root.writeFileAtomic(ENV_FILE, previous, { mode: 0o644, createParents: true });
+    if (previous === undefined) return void (await root.removeAll(ENV_FILE));
+    if ('content' in previous) return root.writeFileAtomic(ENV_FILE, previous.content, { mode: 0o644, createParents: true });
+    await root.removeAll(ENV_FILE);
+    await root.symlink(previous.link, ENV_FILE);
   });
 }

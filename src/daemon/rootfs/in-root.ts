@@ -15,14 +15,15 @@
 //   RootDir.open(hostPath)                 anchor a root (the host path itself is trusted)
 //   readFile(path, {maxBytes}) / readFileIfExists(path)   regular files only (no FIFO, device)
 //   openFile(path) -> FileHandle           a regular file for reading (streams, large layers)
-//   writeFileAtomic(path, data, {mode, uid, gid, createParents})   temp + fsync + rename
+//   writeFileAtomic(path, data, {mode, uid, gid, createParents})   temp + fsync + rename: replaces the
+//                                          entry at `path` (a symlink there is replaced, not followed)
 //   createFile(path, {mode}) -> FileHandle  new file, O_EXCL (caller removes what was there)
 //   mkdir(path, mode) / mkdirAll(path, mode)  an existing directory is fine
 //   symlink(target, path)                  `target` stored verbatim, resolved in root when used
 //   hardlink(existingPath, path)           both ends resolved in root; the existing end not followed
 //   rename(from, to)                       both ends in root, neither followed
 //   remove(path) / removeAll(path) / removeChildren(dirPath)   missing is fine; links never followed
-//   lstat(path) -> Stats | undefined       undefined when missing; readdir(dirPath)
+//   lstat(path) -> Stats | undefined       undefined when missing; readdir(dirPath); readlink(path)
 //   chmod(path, mode) / chown(path, uid, gid) / utimes(path, atime, mtime)   on the entry, not a link's target
 //   mknod(path, kind, mode, major, minor)  FIFOs and devices (through mknod(1): Node has no mknod)
 //   close()
@@ -38,7 +39,7 @@
 // with /proc mounted (the daemon runs there anyway).
 
 import type { FileHandle } from 'node:fs/promises';
-import { chmod, link, lstat, lutimes, lchown, open, readdir, rename, symlink, unlink, rmdir, mkdir } from 'node:fs/promises';
+import { chmod, link, lstat, lutimes, lchown, open, readdir, readlink, rename, symlink, unlink, rmdir, mkdir } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -114,7 +115,7 @@ export class RootDir {
   }
 
   async writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileOptions = {}): Promise<void> {
-    const resolved = await this.#resolve(path, 'follow', 'write', options.createParents ? 0o755 : undefined);
+    const resolved = await this.#resolve(path, 'entry', 'write', options.createParents ? 0o755 : undefined);
     const { dirFd, name } = resolved;
     const temp = `.${name!}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
@@ -212,6 +213,11 @@ export class RootDir {
       if (error.code === 'ERR_ROOTFS_NOT_FOUND') return undefined;
       throw error;
     });
+  }
+
+  /** The target of the symlink at `path`, as stored (not resolved). */
+  async readlink(path: string): Promise<string> {
+    return this.#at(path, 'entry', 'readlink', (dirFd, name) => readlink(procPath(dirFd, name)));
   }
 
   async readdir(dirPath: string): Promise<string[]> {

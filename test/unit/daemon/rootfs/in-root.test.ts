@@ -52,18 +52,21 @@ test('relative links with ".." stop at the root, as chroot would', async () => {
   assert.equal(await readFile(join(root, 'direct'), 'utf8'), 'y');
 });
 
-test('a final symlink is followed inside the root for reads and writes', async () => {
+test('a final symlink is followed inside the root for reads; an atomic write replaces the link itself', async () => {
   const root = await freshRoot();
   await symlink(join(outside, 'secret'), join(root, 'etc/leak'));
   await withRootDir(root, async (r) => {
     assert.equal(await r.readFileIfExists('/etc/leak'), undefined);
     await assert.rejects(r.readFile('/etc/leak'), (e) => isRootfsError(e, 'ERR_ROOTFS_NOT_FOUND') && e.message.includes('/etc/leak'));
-    await r.writeFileAtomic('/etc/leak', 'mine', { createParents: true });
-    assert.equal((await r.readFile('/etc/leak')).toString(), 'mine');
+    await r.writeFileAtomic(`${outside}/secret`, 'inside', { createParents: true });
+    assert.equal((await r.readFile('/etc/leak')).toString(), 'inside');
+    assert.equal(await r.readlink('/etc/leak'), join(outside, 'secret'));
+    await r.writeFileAtomic('/etc/leak', 'mine');
   });
   await assertHostUntouched();
-  assert.equal(await readlink(join(root, 'etc/leak')), join(outside, 'secret'));
-  assert.equal(await readFile(join(root, outside, 'secret'), 'utf8'), 'mine');
+  assert.equal(await readFile(join(root, 'etc/leak'), 'utf8'), 'mine');
+  assert.ok(!(await lstat(join(root, 'etc/leak'))).isSymbolicLink());
+  assert.equal(await readFile(join(root, outside, 'secret'), 'utf8'), 'inside');
 });
 
 test('a hard link whose source path crosses an escaping link links the file inside the root, never the host file', async () => {
