@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from 'pino';
 
+import { withParentDeathSignal } from './parent-death.ts';
 import { HookdError } from './errors.ts';
 import { HOST_PROTOCOL_VERSIONS } from './hooks.ts';
 import { forwardOutput, type OutputForwarder } from './log-forward.ts';
@@ -69,7 +70,14 @@ export async function launchPlugin(name: string, spec: LaunchSpec, runtimeDir: s
   // A socket left by a previous run (or a crashed attempt) would make the plugin's bind fail.
   await rm(socketPath, { force: true });
   const address = `unix://${socketPath}`;
-  const subprocess = execa(spec.command, spec.args, {
+  let line: ReturnType<typeof withParentDeathSignal>;
+  try {
+    line = withParentDeathSignal(spec.command, spec.args, spec.cwd, spec.env?.PATH ?? process.env.PATH);
+  } catch (error) {
+    throw new HookdError('ERR_PLUGIN_SPAWN_FAILED', { plugin: name, reason: (error as Error).message });
+  }
+  if (!line.isGuarded) logger.warn({ plugin: name }, `setpriv is missing: plugin ${name} will not die with the daemon if it ignores its stdin closing`);
+  const subprocess = execa(line.command, line.args, {
     cwd: spec.cwd,
     env: { ...spec.env, ...launchEnvironment(name, address) },
     extendEnv: true,

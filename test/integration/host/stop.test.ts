@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { PluginHost } from '../../../src/host/plugin-host.ts';
 import { capturedLogger, launchedManifest, REPO_ROOT } from './fixture-manifest.ts';
+import { setprivPath } from '../../../src/host/parent-death.ts';
 import { isAlive, recordStates } from './observe.ts';
 
 describe('stopping plugins', { timeout: 60_000 }, () => {
@@ -95,10 +96,10 @@ describe('an embedding process', { timeout: 60_000 }, () => {
     assert.ok(pids.every((pid) => !isAlive(pid)), 'its plugins are gone too');
   });
 
-  it('killed with SIGKILL, leaves no plugin process alive within 2 s', async (t) => {
+  for (const fixture of ['well-behaved', 'ignores-shutdown']) it(`killed with SIGKILL, leaves no plugin process alive within 2 s (${fixture}: ${fixture === 'well-behaved' ? 'exits when stdin closes' : 'ignores stdin closing, so only the parent-death signal ends it'})`, { skip: fixture === 'ignores-shutdown' && !setprivPath() ? 'setpriv (util-linux) is missing' : false }, async (t) => {
     const runtimeDir = await mkdtemp(join(tmpdir(), 'hookd-killed-'));
     t.after(() => rm(runtimeDir, { recursive: true, force: true })); // a SIGKILLed host cannot clean up
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts', '--runtime-dir', runtimeDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/host-with-plugins.ts', '--runtime-dir', runtimeDir, '--fixture', fixture], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     });
     t.after(() => {
