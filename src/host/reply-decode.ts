@@ -6,6 +6,7 @@
 import { HookdError } from './errors.ts';
 import type { HookSpec } from './hooks.ts';
 import { isPlainObject } from './json-paths.ts';
+import { replyDepthProblem, replySizeProblem } from './reply-limits.ts';
 import type { HookInput } from './types.ts';
 
 /** Largest reply document accepted from a plugin (bytes of JSON), so one plugin cannot balloon a config. */
@@ -69,7 +70,7 @@ function jsonKind(value: unknown): string {
 /**
  * A merge hook's reply document: undefined when the reply leaves the JsonDocument unset
  * (unchanged). Throws ERR_HOOK_BAD_REPLY when the bytes are not JSON, exceed
- * MAX_REPLY_DOCUMENT_BYTES, or are not the same JSON kind as an object or array input. `json`
+ * MAX_REPLY_DOCUMENT_BYTES or the depth and entry limits of reply-limits.ts, or are not the same JSON kind as an object or array input. `json`
  * arrives as a Buffer from grpc-js; a string is read as base64, protobufjs's form for bytes.
  */
 export function decodeReplyDocument(spec: HookSpec, plugin: string, reply: unknown, input: unknown): unknown {
@@ -88,12 +89,17 @@ export function decodeReplyDocument(spec: HookSpec, plugin: string, reply: unkno
   if (bytes.byteLength > MAX_REPLY_DOCUMENT_BYTES) {
     throw bad(`is ${bytes.byteLength} bytes, more than the ${MAX_REPLY_DOCUMENT_BYTES} byte limit`);
   }
+  const text = bytes.toString('utf8');
+  const tooDeep = replyDepthProblem(text);
+  if (tooDeep) throw bad(tooDeep);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: spec.name, field, reason: `is not JSON (${(error as Error).message}); leave the field unset to mean "unchanged"` }, { cause: error });
   }
+  const tooLarge = replySizeProblem(value);
+  if (tooLarge) throw bad(tooLarge);
   const expected = jsonKind(input);
   if ((expected === 'object' || expected === 'array') && jsonKind(value) !== expected) {
     throw bad(`must be a JSON ${expected} like the input, got ${jsonKind(value)}`);

@@ -366,6 +366,8 @@ describe('dispatchHook: bad replies', () => {
     { title: 'a JSON null for an object input', reply: documentReply('config', null), message: /got null/ },
     { title: 'a document over the size cap', reply: { config: { json: Buffer.alloc(MAX_REPLY_DOCUMENT_BYTES + 1, 0x20) } }, message: /byte limit/ },
     { title: 'a JsonDocument without bytes', reply: { config: { json: 42 } }, message: /must be bytes/ },
+    { title: 'JSON nested 100,000 deep (it would overflow the merge)', reply: { config: { json: Buffer.from(`{"Image":"x","Labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) } }, message: /nests deeper than 64 levels/ },
+    { title: 'an Env of 200,000 entries', reply: documentReply('config', { Image: 'x', Env: Array.from({ length: 200_000 }, (_, i) => `V${i}=1`) }), message: /more than 100000 values/ },
   ];
   for (const { title, reply, message } of cases) {
     it(`rejects ${title} with ERR_HOOK_BAD_REPLY naming the plugin`, async () => {

@@ -1,0 +1,51 @@
+// Limits on a plugin's reply document, checked while decoding it so that a reply which would
+// break the merge itself (JSON nested 100,000 deep overflows the recursive diff; an Env of
+// 200,000 entries makes it crawl) is that plugin's bad reply (ERR_HOOK_BAD_REPLY naming it,
+// judged by its failure policy) and never a 500 naming no one. Documented in
+// docs/hooks-and-merge.md "Reply limits"; the byte limit is MAX_REPLY_DOCUMENT_BYTES in
+// reply-decode.ts.
+
+/** Deepest nesting of arrays/objects in a reply document. Docker's bodies nest about 6 levels. */
+export const MAX_REPLY_DEPTH = 64;
+
+/** Most values (object members plus array elements, at every level) in a reply document. */
+export const MAX_REPLY_ENTRIES = 100_000;
+
+/**
+ * The reason `text` nests deeper than MAX_REPLY_DEPTH, or undefined. A character scan before
+ * JSON.parse, so no recursion ever sees the document; brackets inside strings do not count.
+ */
+export function replyDepthProblem(text: string): string | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i += 1;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x7b || char === 0x5b) {
+      depth += 1;
+      if (depth > MAX_REPLY_DEPTH) return `nests deeper than ${MAX_REPLY_DEPTH} levels (at byte ${i})`;
+    } else if (char === 0x7d || char === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
+/** The reason a parsed reply has more than MAX_REPLY_ENTRIES values, or undefined. Iterative. */
+export function replySizeProblem(value: unknown): string | undefined {
+  let entries = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === null || typeof next !== 'object') continue;
+    const children = Array.isArray(next) ? next : Object.values(next as Record<string, unknown>);
+    entries += children.length;
+    if (entries > MAX_REPLY_ENTRIES) return `has more than ${MAX_REPLY_ENTRIES} values (arrays and objects counted at every level)`;
+    for (const child of children) if (child !== null && typeof child === 'object') pending.push(child);
+  }
+  return undefined;
+}
