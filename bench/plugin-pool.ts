@@ -25,7 +25,8 @@ import { parseManifest } from '../src/host/manifest.ts';
 import type { NoopConfig } from './fixtures/pre-create-handler.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PLUGIN_FILE = fileURLToPath(new URL('./fixtures/noop-plugin.ts', import.meta.url));
+// The plugin as shipped: fixtures/noop-plugin.ts bundled into one file by `npm run build`.
+const PLUGIN_FILE = fileURLToPath(new URL('./dist/noop-plugin.js', import.meta.url));
 const HOST_IDENTITY = { hostName: 'hookd-bench', hostVersion: '0.1.0' };
 /** Health checks are off in effect (one an hour): a check landing mid-row would be noise. */
 const QUIET_HEALTH = { intervalMs: 3_600_000 };
@@ -60,8 +61,8 @@ export async function launchPool(count: number, logger: Logger): Promise<PluginP
   // Written as an operator would write the JSON files, and parsed by the host's own parser.
   const manifests = names.map((name) => parseManifest({
     name,
-    launch: { command: process.execPath, args: ['--import', 'tsx', PLUGIN_FILE], cwd: REPO_ROOT },
-    // Sixteen tsx start-ups at once on a shared 2-core machine can take a while.
+    launch: { command: process.execPath, args: [PLUGIN_FILE], cwd: REPO_ROOT },
+    // Sixteen Node start-ups at once on a shared 2-core machine can take a while.
     startTimeoutMs: 120_000,
     health: QUIET_HEALTH,
   }, '<inline>'));

@@ -115,6 +115,10 @@ if (!sdkOnly) await buildTree('src', 'dist');
 const bundles = readdirSync(join(ROOT, 'examples'))
   .filter((name) => existsSync(join(ROOT, 'examples', name, 'src/main.ts')))
   .map((name) => [`examples/${name}/src/main.ts`, `examples/${name}/dist/main.js`]);
+// The daemon and CLI as one file with their dependencies (bin/hookd.js runs it), and the shim next to
+// it (shim-launch.ts starts ./shim.js beside whichever file it was compiled into). dist/cli/ keeps
+// import.meta.url-relative paths ('../../package.json') pointing where they do from dist/cli/main.js.
+bundles.push(['src/cli/main.ts', 'dist/cli/hookd.js'], ['src/daemon/runtime/shim.ts', 'dist/cli/shim.js']);
 bundles.push(['test/compose/main.ts', 'test/compose/dist/main.js']);
 bundles.push(['bench/fixtures/noop-plugin.ts', 'bench/dist/noop-plugin.js']);
 if (!sdkOnly) await Promise.all(bundles.map(([entry, outfile]) => buildBundle(entry, outfile)));

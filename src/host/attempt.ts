@@ -12,6 +12,7 @@ import { performHandshake, type HandshakeResult } from './handshake.ts';
 import { HealthMonitor, checkHealth, watchConnectionLoss } from './health.ts';
 import { PARKING_CODES } from './handshake.ts';
 import { killPlugin, launchPlugin, stopPlugin, type LaunchedPlugin } from './launcher.ts';
+import { waitForSocket } from './socket-wait.ts';
 import type { PluginManifest } from './types.ts';
 
 export interface AttemptOptions {
@@ -81,6 +82,8 @@ export class PluginAttempt {
       this.#process = await launchPlugin(manifest.name, manifest.launch, this.#options.runtimeDir, logger);
       address = this.#process.address;
       logger.info({ plugin: manifest.name, pid: this.#process.pid, address }, `plugin ${manifest.name} launched`);
+      // Dial once the socket exists, not before: an early dial costs a gRPC reconnect backoff.
+      if (address.startsWith('unix://')) await waitForSocket(address.slice('unix://'.length), this.#process.exited, manifest.startTimeoutMs, this.#anySignal());
     } else if (manifest.attach) {
       address = manifest.attach.address;
     } else {

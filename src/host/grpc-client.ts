@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
 
 import { HookdError } from './errors.ts';
 import { pluginDescriptor } from './generated/plugin-descriptor.ts';
+import { healthDescriptor } from './health-descriptor.ts';
 import type { TlsSpec } from './types.ts';
 
 /** Replies larger than this fail as ERR_HOOK_BAD_REPLY instead of exhausting the daemon's memory. */
@@ -32,7 +32,7 @@ function loadServices(): LoadedServices {
   const pluginDefinition = protoLoader.fromJSON(pluginDescriptor, LOADER_OPTIONS);
   keepUndecodableReplies(pluginDefinition['hookd.v1.Plugin'] as grpc.ServiceDefinition);
   const pluginPackage = grpc.loadPackageDefinition(pluginDefinition);
-  const healthPackage = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS));
+  const healthPackage = grpc.loadPackageDefinition(protoLoader.fromJSON(healthDescriptor, LOADER_OPTIONS));
   const hookd = pluginPackage.hookd as grpc.GrpcObject;
   const healthV1 = ((healthPackage.grpc as grpc.GrpcObject).health as grpc.GrpcObject).v1 as grpc.GrpcObject;
   loaded = {
