@@ -78,7 +78,7 @@ function readSettings(): Settings {
 
 /** One request of each mode, checked, so a misconfigured row fails loudly instead of timing the wrong thing. */
 async function checkRow(row: Row, host: PluginHost, raw: () => Promise<unknown>): Promise<void> {
-  const result = await host.invoke('container.preCreate', { document: CREATE_CONFIG });
+  const result = await host.invoke('container.preCreate', { config: CREATE_CONFIG, name: '' });
   const changes = Array.from({ length: row.plugins }, (_, i) => row.config(i)).filter((config) => config.setEnv !== undefined).length;
   const problems: string[] = [];
   if (result.called.length !== row.plugins) problems.push(`the host called ${result.called.length} plugins, not ${row.plugins}`);

@@ -63,7 +63,7 @@ async function measurePool(count: number, requests: number, logger: pino.Logger)
   const label = `${count} plugin${count === 1 ? '' : 's'}`;
   try {
     const idle = snapshot(`${label}, idle`, pool);
-    for (let i = 0; i < requests; i += 1) await pool.host.invoke('container.preCreate', { document: CREATE_CONFIG });
+    for (let i = 0; i < requests; i += 1) await pool.host.invoke('container.preCreate', { config: CREATE_CONFIG, name: '' });
     return [idle, snapshot(`${label}, after ${requests} requests`, pool)];
   } finally {
     await pool.stop();

@@ -53,7 +53,7 @@ export function orderOf(row: Row, index: number): number {
 }
 
 export function hostOperation(host: PluginHost): Operation {
-  return () => host.invoke('container.preCreate', { document: CREATE_CONFIG });
+  return () => host.invoke('container.preCreate', { config: CREATE_CONFIG, name: '' });
 }
 
 /** What the host would send: a fresh request id per request, the document bytes per group. */

@@ -55,6 +55,7 @@ export function readContracts(proto) {
       hasContext: request.fields.context !== undefined,
       requestType: request.name,
       responseType: response.name,
+      inputs: requestInputs(proto, request, option.document_field ?? '', option.raw_document === true),
     };
     if (!/^[a-z]+\.[a-z][A-Za-z]+$/.test(contract.name)) fail(method.name, `name "${contract.name}" is not "<area>.<point>"`);
     if (contract.protoEnum === 'HOOK_UNSPECIFIED') fail(method.name, 'has no hook');
@@ -79,6 +80,48 @@ export function readContracts(proto) {
   return contracts;
 }
 
+/**
+ * The embedder's typed input of a hook, field by field, from its request message: proto field
+ * names in lower camel case; `context` is the host's own. A `bytes` field named `x_json` is a JSON
+ * value `x` the host encodes; other `bytes` are a Buffer; enums are their value names.
+ */
+function requestInputs(proto, request, documentField, isRawDocument) {
+  const inputs = [];
+  for (const field of request.fieldsArray) {
+    if (field.name === 'context') continue;
+    const isJson = field.type === 'bytes' && field.name.endsWith('_json');
+    const key = camel(isJson ? field.name.slice(0, -'_json'.length) : field.name);
+    let kind = 'plain';
+    let type;
+    if (isJson) {
+      kind = 'json';
+      type = 'unknown';
+    } else if (field.type === 'bytes') {
+      type = 'Buffer';
+    } else if (field.resolvedType instanceof protobuf.Enum) {
+      kind = 'enum';
+      type = Object.keys(field.resolvedType.values).filter((value) => !value.endsWith('_UNSPECIFIED')).map((value) => `'${value}'`).join(' | ');
+    } else if (field.resolvedType instanceof protobuf.Type) {
+      type = `{ ${field.resolvedType.fieldsArray.map((inner) => `readonly ${inner.name}: ${scalarType(inner)}`).join('; ')} }`;
+    } else {
+      type = scalarType(field);
+    }
+    if (field.repeated) type = `readonly ${type.includes(' ') ? `(${type})` : type}[]`;
+    const isDocument = field.name === documentField;
+    inputs.push({ key, field: field.name, kind: isDocument ? (isRawDocument ? 'raw-document' : 'document') : kind, type: isDocument && isRawDocument ? 'Buffer' : type });
+  }
+  return inputs;
+}
+
+function scalarType(field) {
+  if (field.type === 'string') return 'string';
+  if (field.type === 'bool') return 'boolean';
+  if (field.type === 'bytes') return 'Buffer';
+  if (/^u?int32$|^s?fixed32$|^double$|^float$/.test(field.type)) return 'number';
+  throw new Error(`${PROTO}: field ${field.fullName} of type ${field.type} has no embedder type; teach gen-hook-tables.mjs`);
+}
+
+const camel = (text) => text.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase());
 const lowerFirst = (text) => text[0].toLowerCase() + text.slice(1);
 const snake = (text) => text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const policyWord = (policy) => policy.replace('FAILURE_POLICY_', '').toLowerCase();
@@ -124,6 +167,28 @@ function typescript(contracts, withKey) {
     lines.push(`  { ${fields.join(', ')} },`);
   }
   lines.push('];', '');
+  return lines.join('\n');
+}
+
+/** The host's typed embedder API per hook: its input, its combine mode, and how input keys map to request fields. */
+function hostIo(contracts) {
+  const lines = [
+    '',
+    '/** What an embedder passes to invoke(hook, input), per hook: the request message\'s fields in camel case. */',
+    'export interface HookInputs {',
+  ];
+  for (const c of contracts) {
+    const fields = c.inputs.map((input) => `readonly ${input.key}: ${input.type}`);
+    lines.push(`  '${c.name}': { ${fields.join('; ')} };`);
+  }
+  lines.push('}', '', '/** How each hook combines, by name: picks the shape of invoke()\'s result. */', 'export interface HookCombines {');
+  for (const c of contracts) lines.push(`  '${c.name}': '${c.combine}';`);
+  lines.push('}', '', '/** How each input key becomes a request field (\'json\': encoded as JSON; the document of a merge hook is the host\'s). */');
+  lines.push("export const HOOK_INPUT_FIELDS: Readonly<Record<HookName, ReadonlyArray<{ readonly key: string; readonly field: string; readonly kind: 'plain' | 'json' | 'enum' | 'document' | 'raw-document' }>>> = {");
+  for (const c of contracts) {
+    lines.push(`  '${c.name}': [${c.inputs.map((input) => `{ key: '${input.key}', field: '${input.field}', kind: '${input.kind}' }`).join(', ')}],`);
+  }
+  lines.push('};', '');
   return lines.join('\n');
 }
 
@@ -203,7 +268,7 @@ function write(path, text) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const contracts = readContracts(loadProto());
-  write('src/host/generated/hook-contracts.ts', typescript(contracts, false));
+  write('src/host/generated/hook-contracts.ts', typescript(contracts, false) + hostIo(contracts));
   write('plugin-sdk/node/src/generated/hook-contracts.ts', typescript(contracts, true));
   const goFile = 'plugin-sdk/go/hookd/hook_contracts_gen.go';
   write(goFile, go(contracts));

@@ -109,9 +109,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let server: ApiServer | undefined;
 
   async function applyApiPlugins(): Promise<void> {
-    const result = await invoker.invoke('api.updateHandler', { fields: { routes: routes.map(({ method, path }) => ({ method, path })) } });
+    const result = await invoker.invoke('api.updateHandler', { routes: routes.map(({ method, path }) => ({ method, path })) });
     const changes = result.routes;
-    if (!changes || changes.add.length + changes.remove.length + changes.wrap.length === 0) return;
+    if (changes.add.length + changes.remove.length + changes.wrap.length === 0) return;
     const forward = options.forwardHttp;
     if (!forward) throw new Error('API plugins changed the route table but the daemon was created without forwardHttp');
     routes = applyRouteChanges(routes, changes, forward);

@@ -71,7 +71,7 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     const statuses = await host.start(await reloader.loadInitial());
     logger.info({ plugins: statuses.map(({ name, state, version: pluginVersion, hooks }) => ({ name, state, version: pluginVersion, hooks })) }, 'plugins started');
     try {
-      await invoker.invoke('daemon.preStart', { fields: { daemon_version: version, data_root: config.dataRoot } });
+      await invoker.invoke('daemon.preStart', { daemonVersion: version, dataRoot: config.dataRoot });
     } catch (error) {
       throw new StartError(`daemon.preStart failed, so the daemon does not start: ${(error as Error).message}`, { cause: error });
     }
@@ -144,7 +144,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
       },
     },
     logger: logger.child({ part: 'daemon' }),
-    forwardHttp: createForwardHttp({ plugins: () => host.plugins(), onCall: (plugin, seconds, code) => metrics.recordCall(plugin, 'api.handleHttp', seconds, code) }),
+    forwardHttp: createForwardHttp({ handleHttp: (plugin, call, options) => host.handleHttp(plugin, call, options), onCall: (plugin, seconds, code) => metrics.recordCall(plugin, 'api.handleHttp', seconds, code) }),
     metrics: async () => ({ contentType: metrics.contentType, body: metrics.render() }),
     plugins: () => {
       const statuses = host.status();
@@ -180,7 +180,7 @@ async function stop(signal: string, parts: Pick<Parts, 'logger' | 'reloader' | '
   const { logger, reloader, invoker, daemon, host } = parts;
   await reloader.close();
   try {
-    await invoker.invoke('daemon.preStop', { fields: { reason: signal } });
+    await invoker.invoke('daemon.preStop', { reason: signal });
   } catch (error) {
     // Not fatal (PouchContainer logs "stop prehook execute error" and goes on).
     logger.error({ err: (error as Error).message }, 'daemon.preStop failed; stopping anyway');

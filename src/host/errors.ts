@@ -35,6 +35,8 @@ const MESSAGES = {
   ERR_PLUGIN_CRASH_LOOP: (d: D) => `plugin "${d.plugin}" is parked after ${d.failures} failed starts in a row; last error: ${d.reason}`,
   // A hook needs a plugin that is not ready (starting, restarting, failed, stopped).
   ERR_PLUGIN_UNAVAILABLE: (d: D) => `plugin "${d.plugin}" is ${d.state} and cannot serve ${d.hook}${d.reason ? ` (${d.reason})` : ''}`,
+  // A call names a plugin that no manifest in force declares (a reload removed it).
+  ERR_PLUGIN_NOT_LOADED: (d: D) => `plugin "${d.plugin}" is not loaded and cannot serve ${d.hook}`,
   // Same, for a plugin the manifest marks required: its hooks fail closed whatever the policy.
   ERR_PLUGIN_REQUIRED_UNAVAILABLE: (d: D) => `required plugin "${d.plugin}" is ${d.state}, so ${d.hook} fails closed${d.reason ? ` (${d.reason})` : ''}`,
   // One call exceeded the plugin's timeout (or what was left of the caller's deadline).

@@ -7,4 +7,12 @@ export { HookdError, isHookdError, type HookdErrorCode, type HookdErrorDetails }
 export { HOOKS, HOST_PROTOCOL_VERSIONS, hookByProtoEnum, hookSpec, isHookName } from './hooks.ts';
 export type { CombineMode, FailurePolicy, HookName, HookSpec } from './hooks.ts';
 export { loadManifests, parseManifest } from './manifest.ts';
-export type * from './types.ts';
+export type { HookInputs } from './generated/hook-contracts.ts';
+export type { HandleHttpOptions } from './handle-http.ts';
+// Everything in types.ts but dispatch's wire-level HookInput and InvokeResult (internal).
+export type {
+  AttachSpec, CallOptions, ForwardedHttpRequest, ForwardedHttpResponse, HandleHttpCall, HandleHttpReply, HealthCheckSpec,
+  HookInvoker, HookOutcome, HookOverride, HookSubscription, HttpHeader, HttpPhase, InvokeOptions, InvokeOutcome, LaunchSpec,
+  MergeOutcome, OciHooksOutcome, OwnedOciHook, PluginHandle, PluginManifest, PluginState, PluginStatus, ProvenanceEntry,
+  RestartPolicy, RouteChanges, RouteRef, RoutesOutcome, SkippedPlugin, TlsSpec, UnionOutcome,
+} from './types.ts';

@@ -1,4 +1,4 @@
-// The host library's facade (DESIGN §1): one PluginSupervisor per enabled manifest, hook calls
+// The host library's facade (docs/architecture.md): one PluginSupervisor per enabled manifest, hook calls
 // through dispatch, and reconcile() to apply a changed set of manifests (hot reload) while calls
 // to the plugins that did not change carry on undisturbed.
 
@@ -8,13 +8,18 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 
 import { dispatchHook } from './dispatch.ts';
-import type { HookName } from './hooks.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import type { HookInputs } from './generated/hook-contracts.ts';
+import { callHandleHttp, type HandleHttpOptions } from './handle-http.ts';
+import { toOutcome, toWireInput } from './hook-io.ts';
+import { hookSpec, type HookName } from './hooks.ts';
 import { createRuntimeDir } from './launcher.ts';
 import { ParkedRetries } from './park-retry.ts';
 import type { StateChange } from './plugin-state.ts';
 import { PluginSupervisor } from './supervisor.ts';
-import type { HookInput, HookInvoker, InvokeOptions, InvokeResult, PluginHandle, PluginManifest, PluginStatus } from './types.ts';
+import type {
+  HandleHttpCall, HandleHttpReply, HookInvoker, HookOutcome, InvokeOptions, PluginHandle, PluginManifest, PluginStatus,
+} from './types.ts';
 
 export interface PluginHostOptions {
   logger: Logger;
@@ -77,8 +82,19 @@ export class PluginHost extends EventEmitter<{ state: [StateChange] }> implement
     return this.status();
   }
 
-  invoke(hook: HookName, input: HookInput, options: InvokeOptions = {}): Promise<InvokeResult> {
-    return dispatchHook(this.plugins(), hook, input, { ...options, logger: this.#logger });
+  /** Runs `hook` over the plugins (dispatch.ts) with its typed input; resolves with its typed outcome. */
+  async invoke<H extends HookName>(hook: H, input: HookInputs[H], options: InvokeOptions = {}): Promise<HookOutcome<H>> {
+    const spec = hookSpec(hook);
+    const result = await dispatchHook(this.plugins(), hook, toWireInput(spec, input), { ...options, logger: this.#logger });
+    return toOutcome<H>(spec, result);
+  }
+
+  /**
+   * Sends one HTTP request to `plugin`'s HandleHttp, with the deadline rules of every hook call
+   * (handle-http.ts). Rejects with a HookdError naming the plugin.
+   */
+  handleHttp(plugin: string, call: HandleHttpCall, options: HandleHttpOptions = {}): Promise<HandleHttpReply> {
+    return callHandleHttp(this.plugins(), plugin, call, options);
   }
 
   /** The supervised plugins, for embedders that dispatch themselves. */

@@ -2,6 +2,7 @@
 // such as the daemon. Behaviour lives in the files named after each step; this file only names
 // things.
 
+import type { HookCombines, HookInputs } from './generated/hook-contracts.ts';
 import type { FailurePolicy, HookName } from './hooks.ts';
 
 // ─── Manifests (docs/configuration.md is the user-facing reference) ────────────────────────────
@@ -185,6 +186,11 @@ export interface InvokeOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Dispatch's wire-level input (dispatch.ts): the document and the other request fields by proto
+ * field name. Internal to the host: embedders pass HookInputs[hook] to invoke(), which hook-io.ts
+ * turns into this.
+ */
 export interface HookInput {
   /** merge hooks: the document to send (JSON value), or raw bytes for hooks whose spec says raw. */
   document?: unknown;
@@ -193,6 +199,7 @@ export interface HookInput {
   fields?: Record<string, unknown>;
 }
 
+/** Dispatch's combined result, every combine mode's field optional; embedders get HookOutcome. */
 export interface InvokeResult {
   hook: HookName;
   requestId: string;
@@ -208,7 +215,104 @@ export interface InvokeResult {
   snapshotters?: string[];
 }
 
+// ─── The embedder API: typed per hook ──────────────────────────────────────────────────────────
+
+/** What every invocation reports, whatever the hook. */
+export interface InvokeOutcome<H extends HookName = HookName> {
+  hook: H;
+  requestId: string;
+  /** Plugins that were called, in order of their groups. */
+  called: string[];
+  skipped: SkippedPlugin[];
+}
+
+/** COMBINE_MERGE hooks. */
+export interface MergeOutcome<H extends HookName = HookName> extends InvokeOutcome<H> {
+  /**
+   * The merged document (the input itself when nobody changed it). For a raw document
+   * (container.preUpdate) whose bytes are not JSON and that no plugin replaced: undefined.
+   */
+  document: unknown;
+  changed: boolean;
+  /** Who changed what (docs/hooks-and-merge.md §10). */
+  provenance: ProvenanceEntry[];
+}
+
+/** COMBINE_ORDERED_LIST hooks (container.preStart): every plugin's OCI hooks, sorted. */
+export interface OciHooksOutcome<H extends HookName = HookName> extends InvokeOutcome<H> {
+  ociHooks: OwnedOciHook[];
+  changed: boolean;
+}
+
+/** COMBINE_ROUTES hooks (api.updateHandler). */
+export interface RoutesOutcome<H extends HookName = HookName> extends InvokeOutcome<H> {
+  routes: RouteChanges;
+  changed: boolean;
+}
+
+/** COMBINE_UNION hooks (image.postPull): the extra snapshotters, without the one unpacked into. */
+export interface UnionOutcome<H extends HookName = HookName> extends InvokeOutcome<H> {
+  snapshotters: string[];
+  changed: boolean;
+}
+
+interface OutcomeByCombine<H extends HookName> {
+  COMBINE_MERGE: MergeOutcome<H>;
+  COMBINE_ORDERED_LIST: OciHooksOutcome<H>;
+  COMBINE_ROUTES: RoutesOutcome<H>;
+  COMBINE_UNION: UnionOutcome<H>;
+  COMBINE_NOTIFY: InvokeOutcome<H>;
+}
+
+/** What invoke(hook, ...) resolves with: the shape of the hook's combine mode (from the proto). */
+export type HookOutcome<H extends HookName> = OutcomeByCombine<H>[HookCombines[H]];
+
 /** What an embedder (the daemon) calls to run a hook point. Implemented by PluginHost. */
 export interface HookInvoker {
-  invoke(hook: HookName, input: HookInput, options?: InvokeOptions): Promise<InvokeResult>;
+  /** Runs `hook` with its typed input (HookInputs, generated from the hook's request message). */
+  invoke<H extends HookName>(hook: H, input: HookInputs[H], options?: InvokeOptions): Promise<HookOutcome<H>>;
+}
+
+// ─── HandleHttp (routes that api.updateHandler plugins added or wrapped) ───────────────────────
+// The shapes mirror proto hookd.v1 HandleHttpRequest / HandleHttpResponse field for field.
+
+export type HttpPhase = 'HTTP_PHASE_SERVE' | 'HTTP_PHASE_BEFORE' | 'HTTP_PHASE_AFTER';
+
+export interface HttpHeader {
+  name: string;
+  value: string;
+}
+
+/** proto HttpRequest. */
+export interface ForwardedHttpRequest {
+  method: string;
+  /** As received, without the /v1.NN prefix. */
+  path: string;
+  /** Raw query string without "?". */
+  query: string;
+  headers: HttpHeader[];
+  body: Buffer;
+  route_path: string;
+  path_params: Record<string, string>;
+}
+
+/** proto HttpResponse. */
+export interface ForwardedHttpResponse {
+  status: number;
+  headers: HttpHeader[];
+  body: Buffer;
+}
+
+/** proto HandleHttpRequest. */
+export interface HandleHttpCall {
+  phase: HttpPhase;
+  request: ForwardedHttpRequest;
+  /** HTTP_PHASE_AFTER only: the daemon's answer. */
+  response?: ForwardedHttpResponse;
+}
+
+/** proto HandleHttpResponse: both unset = continue unchanged. */
+export interface HandleHttpReply {
+  request?: ForwardedHttpRequest;
+  response?: ForwardedHttpResponse;
 }

@@ -92,8 +92,8 @@ describe('Go example plugins under the real hookd host', { timeout: SUITE_TIMEOU
   it('derives endpoint GenericParams, Priority and DisableResolver, keeping the fields it does not know', async (t) => {
     if ('missing' in found) return t.skip(`${found.missing}; ${INSTALL_HINT}`);
     const result = await host.invoke('container.preCreateEndpoint', {
-      document: { Name: 'bridge', ID: 'ep1', Priority: 0, GenericParams: { keep: 'me' }, EndpointConfig: { Links: null }, Vendor: [1] },
-      fields: { container_id: 'c1', env: ['RequestedIP=10.0.0.9', 'alinet_vlan=3', 'HOME=/root'], phase: 'ENDPOINT_PHASE_CREATE' },
+      endpoint: { Name: 'bridge', ID: 'ep1', Priority: 0, GenericParams: { keep: 'me' }, EndpointConfig: { Links: null }, Vendor: [1] },
+      containerId: 'c1', env: ['RequestedIP=10.0.0.9', 'alinet_vlan=3', 'HOME=/root'], phase: 'ENDPOINT_PHASE_CREATE',
     });
     const document = result.document as Record<string, unknown>;
     assert.deepEqual(document.GenericParams, {
@@ -114,7 +114,7 @@ describe('Go example plugins under the real hookd host', { timeout: SUITE_TIMEOU
     if ('missing' in found) return t.skip(`${found.missing}; ${INSTALL_HINT}`);
     const rootfs = mkdtempSync(join(tmpdir(), 'hookd-rootfs-'));
     try {
-      const result = await host.invoke('container.postUpdate', { fields: { container_id: 'c1', rootfs, env: ['A=1', "B=it's", 'HOME=/root'] } });
+      const result = await host.invoke('container.postUpdate', { containerId: 'c1', rootfs, env: ['A=1', "B=it's", 'HOME=/root'] });
       assert.deepEqual(result.called, ['go-env-files']);
       const profile = readFileSync(join(rootfs, 'etc/profile.d/hookd-env.sh'), 'utf8');
       assert.match(profile, /^export A='1'\nexport B='it'\\''s'\n$/m);

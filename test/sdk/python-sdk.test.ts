@@ -105,14 +105,14 @@ describe('the host runs the Python examples from their manifests', () => {
   it('volume-defaults fills default DriverOpts and Labels and refuses a disallowed driver', { timeout: hostTimeoutMs }, async (t) => {
     if ('missing' in found) return t.skip(`${found.missing}: ${INSTALL_HINT}`);
     await withHost(loadExampleManifest('python-volume-defaults', found.python), async (host) => {
-      const created = await host.invoke('volume.preCreate', { document: { Name: 'data', Driver: '', Labels: null } });
+      const created = await host.invoke('volume.preCreate', { config: { Name: 'data', Driver: '', Labels: null } });
       assert.deepEqual(created.document, {
         Name: 'data', Driver: '', DriverOpts: { size: '10G' },
         Labels: { 'io.hookd.volume.owner': 'platform', 'io.hookd.volume-defaults.defaulted': 'size' },
       });
       assert.ok(created.provenance.every((entry) => entry.plugin === 'volume-defaults'));
 
-      await assert.rejects(host.invoke('volume.preCreate', { document: { Name: 'data', Driver: 'nfs' } }), (error) => {
+      await assert.rejects(host.invoke('volume.preCreate', { config: { Name: 'data', Driver: 'nfs' } }), (error) => {
         assert.ok(isHookdError(error), String(error));
         assert.equal(error.code, 'ERR_HOOK_REJECTED');
         assert.match(error.message, /volume driver "nfs" is not allowed on this host; allowed: local, tmpfs/);
@@ -125,13 +125,13 @@ describe('the host runs the Python examples from their manifests', () => {
     if ('missing' in found) return t.skip(`${found.missing}: ${INSTALL_HINT}`);
     await withHost(loadExampleManifest('python-quota', found.python), async (host) => {
       const created = await host.invoke('container.preCreate', {
-        document: { Image: 'busybox', Env: ['A=1', 'DiskQuota=/=10g;/data=50g'], HostConfig: { Memory: 0 } },
-        fields: { name: 'web' },
+        config: { Image: 'busybox', Env: ['A=1', 'DiskQuota=/=10g;/data=50g'], HostConfig: { Memory: 0 } },
+        name: 'web',
       });
       assert.deepEqual(created.document, {
         Image: 'busybox', Env: ['A=1'], HostConfig: { Memory: 0 }, DiskQuota: { '/': '10g', '/data': '50g' },
       });
-      const unchanged = await host.invoke('container.preCreate', { document: { Image: 'busybox', Env: ['A=1'] } });
+      const unchanged = await host.invoke('container.preCreate', { config: { Image: 'busybox', Env: ['A=1'] }, name: '' });
       assert.equal(unchanged.changed, false);
     });
   });

@@ -4,50 +4,14 @@
 // below mirror proto hookd.v1 HandleHttpRequest / HandleHttpResponse field for field.
 
 import { HookdError } from '../../host/errors.ts';
-import type { RouteChanges } from '../../host/types.ts';
+import type {
+  ForwardedHttpRequest, ForwardedHttpResponse, HandleHttpCall, HandleHttpReply, HttpHeader, HttpPhase, RouteChanges,
+} from '../../host/index.ts';
 import { describeError } from './errors.ts';
 import { jsonResponse, type ApiResponse, type RouteContext, type RouteHandler, type RouteSpec } from './route-table.ts';
 
-export type HttpPhase = 'HTTP_PHASE_SERVE' | 'HTTP_PHASE_BEFORE' | 'HTTP_PHASE_AFTER';
-
-export interface HttpHeader {
-  name: string;
-  value: string;
-}
-
-/** proto HttpRequest. */
-export interface ForwardedHttpRequest {
-  method: string;
-  /** As received, without the /v1.NN prefix. */
-  path: string;
-  /** Raw query string without "?". */
-  query: string;
-  headers: HttpHeader[];
-  body: Buffer;
-  route_path: string;
-  path_params: Record<string, string>;
-}
-
-/** proto HttpResponse. */
-export interface ForwardedHttpResponse {
-  status: number;
-  headers: HttpHeader[];
-  body: Buffer;
-}
-
-/** proto HandleHttpRequest. */
-export interface HandleHttpCall {
-  phase: HttpPhase;
-  request: ForwardedHttpRequest;
-  /** HTTP_PHASE_AFTER only: the daemon's answer. */
-  response?: ForwardedHttpResponse;
-}
-
-/** proto HandleHttpResponse: both unset = continue unchanged. */
-export interface HandleHttpReply {
-  request?: ForwardedHttpRequest;
-  response?: ForwardedHttpResponse;
-}
+// The HandleHttp shapes are the host's (they mirror the proto); re-exported for the API's users.
+export type { ForwardedHttpRequest, ForwardedHttpResponse, HandleHttpCall, HandleHttpReply, HttpHeader, HttpPhase };
 
 /**
  * Calls HandleHttp on `plugin`. Rejects with a HookdError (timeout, unavailable, rejected), which

@@ -37,7 +37,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
   const received = decodeCreateConfig(body);
   if (requestedName) normalizeName(requestedName); // a bad name is refused before any plugin runs
 
-  const result = await deps.invoker.invoke('container.preCreate', { document: received, fields: { name: requestedName } });
+  const result = await deps.invoker.invoke('container.preCreate', { config: received, name: requestedName });
   const config = (result.document ?? received) as CreateConfig;
   validateCreateConfig(config, `container.preCreate returned an invalid create config${blame(result.provenance)}`);
 

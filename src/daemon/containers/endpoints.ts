@@ -61,8 +61,7 @@ export async function runEndpointHook(
 ): Promise<EndpointDocument & { provenance?: ProvenanceEntry[] }> {
   try {
     const result = await invoker.invoke('container.preCreateEndpoint', {
-      document: endpoint,
-      fields: { container_id: record.Id, env: record.Config.Env ?? [], phase },
+      endpoint, containerId: record.Id, env: record.Config.Env ?? [], phase,
     });
     const document = result.document as Partial<EndpointDocument> | undefined;
     if (!document || typeof document !== 'object') return endpoint;

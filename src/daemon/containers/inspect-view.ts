@@ -24,9 +24,9 @@ export function toInspect(record: ContainerRecord): Record<string, unknown> {
   };
 }
 
-/** PreStart's container_json: inspect plus "BaseFS", the host path of the root filesystem. */
-export function toPreStartJson(record: ContainerRecord): Buffer {
-  return Buffer.from(JSON.stringify({ ...toInspect(record), BaseFS: record.hookd.rootfs }));
+/** PreStart's container (container_json): inspect plus "BaseFS", the host path of the root filesystem. */
+export function toPreStartJson(record: ContainerRecord): Record<string, unknown> {
+  return { ...toInspect(record), BaseFS: record.hookd.rootfs };
 }
 
 export function describeStatus(record: ContainerRecord, now = Date.now()): string {

@@ -47,10 +47,8 @@ export function sortPrestartHooks(hooks: OwnedOciHook[]): OwnedOciHook[] {
 
 /** Runs the hook; rejects with the host's error (the caller aborts the start and rolls back). */
 export async function collectPrestartHooks(invoker: HookInvoker, record: ContainerRecord): Promise<OwnedOciHook[]> {
-  const result = await invoker.invoke('container.preStart', {
-    fields: { container_id: record.Id, container_json: toPreStartJson(record) },
-  });
-  return sortPrestartHooks([...(result.ociHooks ?? []), networkHook(record)]);
+  const result = await invoker.invoke('container.preStart', { containerId: record.Id, container: toPreStartJson(record) });
+  return sortPrestartHooks([...result.ociHooks, networkHook(record)]);
 }
 
 export function toRuntimeHooks(hooks: OwnedOciHook[]): RuntimeHook[] {

@@ -21,7 +21,7 @@ export interface UpdateDeps {
 
 export async function updateContainer(deps: UpdateDeps, record: ContainerRecord, rawBody: Buffer): Promise<{ restore(): Promise<void> }> {
   const { invoker } = deps;
-  const result = await invoker.invoke('container.preUpdate', { rawDocument: rawBody, fields: { container_id: record.Id } });
+  const result = await invoker.invoke('container.preUpdate', { containerId: record.Id, body: rawBody });
   const body = decodeHookBody(result.document, rawBody);
   checkEngineBody('ContainerUpdate', body, 'update body');
   const update = decodeUpdateConfig(body);
@@ -38,7 +38,7 @@ export async function updateContainer(deps: UpdateDeps, record: ContainerRecord,
     if (update.Env) {
       const env = record.Config.Env ?? [];
       restoreEnvFile = await writeEnvFile(record.hookd.rootfs, env);
-      await invoker.invoke('container.postUpdate', { fields: { container_id: record.Id, rootfs: record.hookd.rootfs, env } });
+      await invoker.invoke('container.postUpdate', { containerId: record.Id, rootfs: record.hookd.rootfs, env });
     }
     if (record.State.Running && Object.keys(update.resources).length > 0) await applyResources(deps.runtime, record);
   } catch (error) {

@@ -51,7 +51,7 @@ export class VolumeManager {
    */
   async create(body: Record<string, unknown>): Promise<VolumeRecord> {
     const received = decodeVolumeConfig(body);
-    const result = await this.#options.invoker.invoke('volume.preCreate', { document: received });
+    const result = await this.#options.invoker.invoke('volume.preCreate', { config: received });
     const config = result.document === undefined
       ? received
       : decodeVolumeConfig(result.document as Record<string, unknown>, 'volume.preCreate returned an invalid volume config');

@@ -46,3 +46,48 @@ export const HOOK_CONTRACTS: readonly HookContract[] = [
   { name: 'api.updateHandler', protoEnum: 'HOOK_API_UPDATE_HANDLER', rpc: 'ApiUpdateHandler', combine: 'COMBINE_ROUTES', defaultFailurePolicy: 'fail', defaultTimeoutMs: 0, hasContext: false },
   { name: 'image.postPull', protoEnum: 'HOOK_IMAGE_POST_PULL', rpc: 'ImagePostPull', combine: 'COMBINE_UNION', defaultFailurePolicy: 'fail', defaultTimeoutMs: 0, hasContext: true },
 ];
+
+/** What an embedder passes to invoke(hook, input), per hook: the request message's fields in camel case. */
+export interface HookInputs {
+  'container.preCreate': { readonly config: unknown; readonly name: string };
+  'container.preStart': { readonly containerId: string; readonly container: unknown };
+  'container.preCreateEndpoint': { readonly containerId: string; readonly env: readonly string[]; readonly endpoint: unknown; readonly phase: 'ENDPOINT_PHASE_CREATE' | 'ENDPOINT_PHASE_REMOVE' };
+  'container.preUpdate': { readonly containerId: string; readonly body: Buffer };
+  'container.postUpdate': { readonly containerId: string; readonly rootfs: string; readonly env: readonly string[] };
+  'daemon.preStart': { readonly daemonVersion: string; readonly dataRoot: string };
+  'daemon.preStop': { readonly reason: string };
+  'volume.preCreate': { readonly config: unknown };
+  'cri.preCreateContainer': { readonly config: unknown; readonly sandbox: unknown };
+  'api.updateHandler': { readonly routes: readonly ({ readonly method: string; readonly path: string })[] };
+  'image.postPull': { readonly imageRef: string; readonly imageId: string; readonly snapshotter: string; readonly image: unknown };
+}
+
+/** How each hook combines, by name: picks the shape of invoke()'s result. */
+export interface HookCombines {
+  'container.preCreate': 'COMBINE_MERGE';
+  'container.preStart': 'COMBINE_ORDERED_LIST';
+  'container.preCreateEndpoint': 'COMBINE_MERGE';
+  'container.preUpdate': 'COMBINE_MERGE';
+  'container.postUpdate': 'COMBINE_NOTIFY';
+  'daemon.preStart': 'COMBINE_NOTIFY';
+  'daemon.preStop': 'COMBINE_NOTIFY';
+  'volume.preCreate': 'COMBINE_MERGE';
+  'cri.preCreateContainer': 'COMBINE_MERGE';
+  'api.updateHandler': 'COMBINE_ROUTES';
+  'image.postPull': 'COMBINE_UNION';
+}
+
+/** How each input key becomes a request field ('json': encoded as JSON; the document of a merge hook is the host's). */
+export const HOOK_INPUT_FIELDS: Readonly<Record<HookName, ReadonlyArray<{ readonly key: string; readonly field: string; readonly kind: 'plain' | 'json' | 'enum' | 'document' | 'raw-document' }>>> = {
+  'container.preCreate': [{ key: 'config', field: 'config_json', kind: 'document' }, { key: 'name', field: 'name', kind: 'plain' }],
+  'container.preStart': [{ key: 'containerId', field: 'container_id', kind: 'plain' }, { key: 'container', field: 'container_json', kind: 'json' }],
+  'container.preCreateEndpoint': [{ key: 'containerId', field: 'container_id', kind: 'plain' }, { key: 'env', field: 'env', kind: 'plain' }, { key: 'endpoint', field: 'endpoint_json', kind: 'document' }, { key: 'phase', field: 'phase', kind: 'enum' }],
+  'container.preUpdate': [{ key: 'containerId', field: 'container_id', kind: 'plain' }, { key: 'body', field: 'body', kind: 'raw-document' }],
+  'container.postUpdate': [{ key: 'containerId', field: 'container_id', kind: 'plain' }, { key: 'rootfs', field: 'rootfs', kind: 'plain' }, { key: 'env', field: 'env', kind: 'plain' }],
+  'daemon.preStart': [{ key: 'daemonVersion', field: 'daemon_version', kind: 'plain' }, { key: 'dataRoot', field: 'data_root', kind: 'plain' }],
+  'daemon.preStop': [{ key: 'reason', field: 'reason', kind: 'plain' }],
+  'volume.preCreate': [{ key: 'config', field: 'config_json', kind: 'document' }],
+  'cri.preCreateContainer': [{ key: 'config', field: 'config_json', kind: 'document' }, { key: 'sandbox', field: 'sandbox_json', kind: 'json' }],
+  'api.updateHandler': [{ key: 'routes', field: 'routes', kind: 'plain' }],
+  'image.postPull': [{ key: 'imageRef', field: 'image_ref', kind: 'plain' }, { key: 'imageId', field: 'image_id', kind: 'plain' }, { key: 'snapshotter', field: 'snapshotter', kind: 'plain' }, { key: 'image', field: 'image_json', kind: 'json' }],
+};

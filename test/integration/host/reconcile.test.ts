@@ -23,7 +23,7 @@ describe('PluginHost', { timeout: 90_000 }, () => {
       launchedManifest('env', 'well-behaved', { env: { FIXTURE_SET_ENV: 'FROM_PLUGIN=1' } }),
       launchedManifest('memory', 'well-behaved', { env: { FIXTURE_SET_MEMORY: '1048576' }, order: 10 }),
     ]);
-    const result = await host.invoke('container.preCreate', { document: { Image: 'busybox', Env: ['A=1'] } });
+    const result = await host.invoke('container.preCreate', { config: { Image: 'busybox', Env: ['A=1'] }, name: '' });
     assert.deepEqual(result.document, { Image: 'busybox', Env: ['A=1', 'FROM_PLUGIN=1'], HostConfig: { Memory: 1048576 } });
     assert.deepEqual(result.called, ['env', 'memory']);
     assert.equal(result.changed, true);
@@ -35,7 +35,7 @@ describe('PluginHost', { timeout: 90_000 }, () => {
       launchedManifest('quota', 'well-behaved', { env: { FIXTURE_SET_MEMORY: '1048576' } }),
       launchedManifest('netprio', 'well-behaved', { env: { FIXTURE_SET_MEMORY: '2097152' } }),
     ]);
-    await assert.rejects(host.invoke('container.preCreate', { document: { Image: 'busybox' } }), (error: unknown) =>
+    await assert.rejects(host.invoke('container.preCreate', { config: { Image: 'busybox' }, name: '' }), (error: unknown) =>
       isHookdError(error, 'ERR_MERGE_CONFLICT') && /"(quota|netprio)" and "(quota|netprio)" both tried to set HostConfig.Memory/.test(error.message));
   });
 

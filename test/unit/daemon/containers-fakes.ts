@@ -1,5 +1,6 @@
 // In-memory stand-ins for the daemon's seams, shared by the daemon unit tests: a HookInvoker that
-// records every call and answers as configured, a runtime whose "processes" exit when told to,
+// records every call (as the request fields the host would send: the host's own toWireInput) and
+// answers as configured, a runtime whose "processes" exit when told to,
 // an image store with one image, and a record store in a Map.
 
 import { EventEmitter } from 'node:events';
@@ -8,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
-import type { HookName } from '../../../src/host/hooks.ts';
-import type { HookInput, HookInvoker, InvokeOptions, InvokeResult } from '../../../src/host/types.ts';
+import type { HookInputs } from '../../../src/host/generated/hook-contracts.ts';
+import { toOutcome, toWireInput } from '../../../src/host/hook-io.ts';
+import { hookSpec, type HookName } from '../../../src/host/hooks.ts';
+import type { HookInput, HookInvoker, HookOutcome, InvokeOptions, InvokeResult } from '../../../src/host/types.ts';
 import type { Readable } from 'node:stream';
 import type { ImageRecord, ImageStore, ImportOptions } from '../../../src/daemon/images/image-store.ts';
 import type { ContainerRuntime, ExecSpec, ExitStatus, RuntimeContainerSpec, RuntimeState } from '../../../src/daemon/runtime/runtime.ts';
@@ -37,13 +40,16 @@ export class FakeInvoker implements HookInvoker {
     return this.calls.filter((call) => call.hook === hook);
   }
 
-  async invoke(hook: HookName, input: HookInput, _options?: InvokeOptions): Promise<InvokeResult> {
+  async invoke<H extends HookName>(hook: H, typed: HookInputs[H], _options?: InvokeOptions): Promise<HookOutcome<H>> {
+    const spec = hookSpec(hook);
+    const input = toWireInput(spec, typed);
     this.calls.push({ hook, input: structuredClone(input) });
     const answer = await this.answers.get(hook)?.(input);
-    return {
+    const result: InvokeResult = {
       hook, requestId: 'req', called: [], skipped: [], changed: answer?.document !== undefined,
       provenance: [], ...(input.document !== undefined ? { document: input.document } : {}), ...answer,
     };
+    return toOutcome<H>(spec, result);
   }
 }
 

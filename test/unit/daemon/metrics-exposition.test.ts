@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { HookdError, type HookInvoker, type InvokeResult, type PluginStatus, type StateChange } from '../../../src/host/index.ts';
+import { HookdError, type HookInvoker, type InvokeOutcome, type PluginStatus, type StateChange } from '../../../src/host/index.ts';
 import { DaemonMetrics, LATENCY_BUCKETS_SECONDS } from '../../../src/daemon/metrics.ts';
 import { escapeLabelValue, formatFamilies } from '../../../src/daemon/metrics-format.ts';
 
@@ -31,8 +31,8 @@ test('writes HELP and TYPE lines, escaped labels, and cumulative histogram bucke
   assert.equal(escapeLabelValue('plain'), 'plain');
 });
 
-function result(hook: InvokeResult['hook'], called: string[], skipped: InvokeResult['skipped'] = []): InvokeResult {
-  return { hook, requestId: 'r', called, skipped, changed: false, provenance: [] };
+function result(hook: InvokeOutcome['hook'], called: string[], skipped: InvokeOutcome['skipped'] = []): InvokeOutcome {
+  return { hook, requestId: 'r', called, skipped };
 }
 
 class FakeHost extends EventEmitter<{ state: [StateChange] }> {
@@ -45,21 +45,22 @@ function status(name: string, state: PluginStatus['state'], restarts: number): P
 }
 
 test('counts calls, errors by code and timeouts per plugin and hook through the wrapped invoker', async () => {
-  const replies: Array<() => Promise<InvokeResult>> = [
+  const replies: Array<() => Promise<InvokeOutcome>> = [
     async () => result('container.preCreate', ['quota', 'netprio']),
     async () => result('container.preCreate', ['quota', 'netprio'], [{ plugin: 'netprio', code: 'ERR_HOOK_TIMEOUT', message: 'slow' }]),
     async () => { throw new HookdError('ERR_MERGE_CONFLICT', { plugin: 'quota', other: 'netprio', path: 'HostConfig.Memory', hook: 'container.preCreate' }); },
     async () => { throw new HookdError('ERR_HOOK_REJECTED', { plugin: 'quota', hook: 'container.preCreate', reason: 'no' }); },
     async () => result('daemon.preStart', []),
   ];
-  const inner: HookInvoker = { invoke: () => replies.shift()!() };
+  // The metrics read only what every outcome has (called, skipped), whatever the hook.
+  const inner = { invoke: () => replies.shift()!() } as unknown as HookInvoker;
   const metrics = new DaemonMetrics();
   const invoker = metrics.wrap(inner);
-  await invoker.invoke('container.preCreate', {});
-  await invoker.invoke('container.preCreate', {});
-  await assert.rejects(invoker.invoke('container.preCreate', {}), { code: 'ERR_MERGE_CONFLICT' });
-  await assert.rejects(invoker.invoke('container.preCreate', {}), { code: 'ERR_HOOK_REJECTED' });
-  await invoker.invoke('daemon.preStart', {});
+  await invoker.invoke('container.preCreate', { config: {}, name: '' });
+  await invoker.invoke('container.preCreate', { config: {}, name: '' });
+  await assert.rejects(invoker.invoke('container.preCreate', { config: {}, name: '' }), { code: 'ERR_MERGE_CONFLICT' });
+  await assert.rejects(invoker.invoke('container.preCreate', { config: {}, name: '' }), { code: 'ERR_HOOK_REJECTED' });
+  await invoker.invoke('daemon.preStart', { daemonVersion: '', dataRoot: '' });
   metrics.recordCall('router', 'api.handleHttp', 0.002);
 
   const text = metrics.render();

@@ -38,14 +38,12 @@ export class ImagePuller {
       snapshotter: options.snapshotter,
       postPull: async (input) => {
         const result = await options.invoker.invoke('image.postPull', {
-          fields: {
-            image_ref: input.reference,
-            image_id: input.image.Id,
-            snapshotter: input.snapshotter,
-            image_json: Buffer.from(JSON.stringify(toImageInspect(input.image, input.snapshotter))),
-          },
+          imageRef: input.reference,
+          imageId: input.image.Id,
+          snapshotter: input.snapshotter,
+          image: toImageInspect(input.image, input.snapshotter),
         });
-        for (const name of result.snapshotters ?? []) await options.prepareSnapshotter(name, input.image);
+        for (const name of result.snapshotters) await options.prepareSnapshotter(name, input.image);
       },
     };
   }

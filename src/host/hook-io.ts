@@ -1,0 +1,69 @@
+// The embedder API's two conversions, driven by the tables generated from the proto:
+//   toWireInput   HookInputs[hook] (camel case, JSON values) → dispatch's request fields
+//   toOutcome     dispatch's combined result → the hook's HookOutcome (one shape per combine mode)
+// No hook is named here: HOOK_INPUT_FIELDS says which input key is which request field and how
+// it travels.
+
+import { HookdError } from './errors.ts';
+import { HOOK_INPUT_FIELDS, type HookInputs } from './generated/hook-contracts.ts';
+import type { HookName, HookSpec } from './hooks.ts';
+import type { HookInput, HookOutcome, InvokeOutcome, InvokeResult } from './types.ts';
+
+/**
+ * Dispatch's input for `input`. Throws ERR_HOOK_BAD_INPUT, naming the key, for a key the hook does
+ * not take or a JSON field given as bytes (a caller bug the types did not catch).
+ */
+export function toWireInput<H extends HookName>(spec: HookSpec, input: HookInputs[H]): HookInput {
+  const fieldsByKey = new Map(HOOK_INPUT_FIELDS[spec.name].map((entry) => [entry.key, entry]));
+  const wire: HookInput = {};
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    const entry = fieldsByKey.get(key);
+    if (!entry) {
+      throw new HookdError('ERR_HOOK_BAD_INPUT', { hook: spec.name, reason: `it takes no "${key}" (it takes ${[...fieldsByKey.keys()].join(', ') || 'nothing'})` });
+    }
+    if (value === undefined) continue;
+    switch (entry.kind) {
+      case 'document':
+        wire.document = value;
+        break;
+      case 'raw-document':
+        wire.rawDocument = value as Buffer;
+        break;
+      case 'json':
+        if (Buffer.isBuffer(value)) throw new HookdError('ERR_HOOK_BAD_INPUT', { hook: spec.name, reason: `"${key}" is a JSON value; pass the value, not its bytes` });
+        fields[entry.field] = Buffer.from(JSON.stringify(value));
+        break;
+      case 'plain':
+      case 'enum':
+        fields[entry.field] = value;
+        break;
+    }
+  }
+  if (Object.keys(fields).length > 0) wire.fields = fields;
+  return wire;
+}
+
+/** The hook's outcome: only the fields of its combine mode, none optional. */
+export function toOutcome<H extends HookName>(spec: HookSpec, result: InvokeResult): HookOutcome<H> {
+  const base: InvokeOutcome<H> = { hook: result.hook as H, requestId: result.requestId, called: result.called, skipped: result.skipped };
+  let outcome: InvokeOutcome<H>;
+  switch (spec.combine) {
+    case 'merge':
+      outcome = { ...base, document: result.document, changed: result.changed, provenance: result.provenance } as InvokeOutcome<H>;
+      break;
+    case 'oci-hooks':
+      outcome = { ...base, ociHooks: result.ociHooks ?? [], changed: result.changed } as InvokeOutcome<H>;
+      break;
+    case 'routes':
+      outcome = { ...base, routes: result.routes ?? { add: [], remove: [], wrap: [] }, changed: result.changed } as InvokeOutcome<H>;
+      break;
+    case 'snapshotters':
+      outcome = { ...base, snapshotters: result.snapshotters ?? [], changed: result.changed } as InvokeOutcome<H>;
+      break;
+    case 'notify':
+      outcome = base;
+      break;
+  }
+  return outcome as HookOutcome<H>;
+}
