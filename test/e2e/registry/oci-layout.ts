@@ -13,6 +13,8 @@ export interface PlatformImage {
   /** Directories, bottom layer first. */
   layerDirs: string[];
   cmd?: string[];
+  /** Config labels; default {"org.hookd.test": <architecture>}. */
+  labels?: Record<string, string>;
 }
 
 async function writeBlob(layout: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
@@ -37,7 +39,7 @@ export async function writeOciLayout(layout: string, tag: string, platforms: Pla
     }
     const config = {
       created: '2024-01-01T00:00:00Z', architecture: platform.architecture, os: 'linux',
-      config: { Env: ['PATH=/bin'], Cmd: platform.cmd ?? ['/bin/sh'], Labels: { 'org.hookd.test': platform.architecture } },
+      config: { Env: ['PATH=/bin'], Cmd: platform.cmd ?? ['/bin/sh'], Labels: platform.labels ?? { 'org.hookd.test': platform.architecture } },
       rootfs: { type: 'layers', diff_ids: diffIds },
     };
     const configBlob = await writeBlob(layout, Buffer.from(JSON.stringify(config)));
