@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { HookdError, isHookdError } from './errors.ts';
 import { callUnary, createPluginClients, type PluginClients } from './grpc-client.ts';
 import { performHandshake, type HandshakeResult } from './handshake.ts';
+import { diagnoseTls } from './tls-diagnosis.ts';
 import { HealthMonitor, checkHealth, watchConnectionLoss } from './health.ts';
 import { PARKING_CODES } from './handshake.ts';
 import { killPlugin, launchPlugin, stopPlugin, type LaunchedPlugin } from './launcher.ts';
@@ -114,6 +115,7 @@ export class PluginAttempt {
       exited: process?.exited,
       stderrTail: process ? () => process.stderrTail() : undefined,
       signal: this.#anySignal(),
+      ...(manifest.attach?.tls ? { diagnoseTls: () => diagnoseTls(manifest.attach!.address, manifest.attach!.tls!) } : {}),
     });
   }
 

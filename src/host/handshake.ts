@@ -4,6 +4,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { connectivityState } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
 import { backoffDelayMs } from './backoff.ts';
@@ -35,6 +36,11 @@ export interface HandshakeOptions {
   stderrTail?: () => string;
   /** stop() of the supervisor. */
   signal: AbortSignal;
+  /**
+   * TLS sidecars: why a handshake of our own fails (tls-diagnosis.ts). Run when the channel goes
+   * TRANSIENT_FAILURE; a reason is logged at once and becomes the start timeout's reason.
+   */
+  diagnoseTls?: () => Promise<string | undefined>;
 }
 
 export interface HandshakeResult {
@@ -71,6 +77,15 @@ export async function waitForDescribe(options: HandshakeOptions, deadline: numbe
     const stderrTail = options.stderrTail?.();
     controller.abort(new HookdError('ERR_PLUGIN_EXITED', { plugin, exit: `${exit.description} before it was ready`, stderrTail }));
   });
+  let tlsFailure: string | undefined;
+  if (options.diagnoseTls) {
+    watchForTlsFailure(options, deadline, controller.signal, (reason) => {
+      if (reason === tlsFailure) return;
+      tlsFailure = reason;
+      lastFailure = `TLS handshake failed: ${reason}`;
+      options.logger.warn({ plugin, reason }, `plugin ${plugin}: TLS handshake failed: ${reason}`);
+    });
+  }
   const request = { host_protocol_versions: [...HOST_PROTOCOL_VERSIONS], host_name: options.hostName, host_version: options.hostVersion };
   try {
     for (let attempt = 1; ; attempt += 1) {
@@ -80,7 +95,7 @@ export async function waitForDescribe(options: HandshakeOptions, deadline: numbe
         });
       } catch (error) {
         if (controller.signal.aborted) throw controller.signal.reason;
-        lastFailure = error instanceof Error ? error.message : String(error);
+        if (tlsFailure === undefined) lastFailure = error instanceof Error ? error.message : String(error);
       }
       try {
         await delay(backoffDelayMs(attempt, DESCRIBE_RETRY), undefined, { signal: controller.signal });
@@ -93,6 +108,30 @@ export async function waitForDescribe(options: HandshakeOptions, deadline: numbe
     options.signal.removeEventListener('abort', onStop);
     controller.abort();
   }
+}
+
+/**
+ * Each time the channel enters TRANSIENT_FAILURE before `deadline`, runs the diagnosis (one at a
+ * time) and reports a reason. Event-driven through watchConnectivityState; ends with `signal`.
+ */
+function watchForTlsFailure(options: HandshakeOptions, deadline: number, signal: AbortSignal, report: (reason: string) => void): void {
+  const channel = options.clients.plugin.getChannel();
+  let isDiagnosing = false;
+  const step = (): void => {
+    if (signal.aborted) return;
+    const state = channel.getConnectivityState(false);
+    if (state === connectivityState.TRANSIENT_FAILURE && !isDiagnosing) {
+      isDiagnosing = true;
+      void options.diagnoseTls!().then((reason) => {
+        isDiagnosing = false;
+        if (reason !== undefined && !signal.aborted) report(reason);
+      });
+    }
+    channel.watchConnectivityState(state, deadline, (error?: Error) => {
+      if (!error) step(); // an error means the deadline passed: the start timeout reports then
+    });
+  };
+  step();
 }
 
 /** An empty name is refused (ERR_PLUGIN_BAD_DESCRIBE); a different name is only worth a warning. */
