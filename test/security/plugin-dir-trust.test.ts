@@ -53,7 +53,10 @@ async function reloadExpectingRefusal(file: string): Promise<LogLine> {
   const from = daemon.logs.length;
   const report = await reload();
   assert.equal(report.msg, 'plugin manifests reloaded', 'the rest of the set still reloads');
-  return daemon.waitForLog(isSkip(file), from, `the refusal of ${file}`);
+  // The refusal is logged during the load, so before the report.
+  const refusal = daemon.logs.slice(from).find(isSkip(file));
+  assert.ok(refusal, `the reload logged no refusal of ${file}`);
+  return refusal;
 }
 
 /**
@@ -73,8 +76,11 @@ test('a daemon whose plugins directory is group-writable refuses to start, namin
   const refused = await DaemonProcess.create({ dir: join(work.dir, 'writable-dir'), config: { runtime: 'process' }, manifests: { '10-x.json': shellManifest('x', join(work.dir, 'start-marker')) } });
   await chmod(refused.pluginsDir, 0o775);
   await refused.spawn();
+  // Whichever comes first: the exit this test wants, or the daemon listening (the attack worked).
+  await refused.waitFor(() => refused.exitInfo !== undefined || refused.text.some((line) => line.includes('is listening on')), 'the daemon to exit or listen');
+  if (refused.exitInfo === undefined) await refused.stop();
   const { code } = await refused.exited;
-  assert.notEqual(code, 0);
+  assert.notEqual(code, 0, 'the daemon started with a group-writable plugins directory');
   const output = `${refused.stderr}\n${refused.logs.map((line) => JSON.stringify(line)).join('\n')}`;
   assert.match(output, /ERR_MANIFEST_UNTRUSTED|is refused/);
   assert.ok(output.includes(refused.pluginsDir), output);
