@@ -174,7 +174,7 @@ test('a plugin\'s GenericParams give a container its static IP; inspect names th
   assert.match(endpoint.MacAddress, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
   assert.equal(endpoint.GenericParams['io.hookd.cni.ip'], ip);
   assert.equal(endpoint.HookdCni.applied['runtimeConfig.ips'], 'plugin endpoint-shaper (GenericParams.io.hookd.cni.ip)');
-  assert.deepEqual(endpoint.HookdCni.plugins, ['bridge', 'portmap', 'firewall', 'tuning', 'bandwidth']);
+  assert.deepEqual(endpoint.HookdCni.plugins, ['bridge', 'firewall'], 'no ports, MAC or rate: portmap, tuning and bandwidth have nothing to do and do not run');
   assert.ok(endpoint.HookdProvenance.some((entry) => entry.plugin === 'endpoint-shaper'));
   const before = await leftovers();
   const taken = await daemon!.cli(['run', '--rm', '--network', NET_A.name, '-e', `STATIC_IP=${ip}`, IMAGE, 'true']);

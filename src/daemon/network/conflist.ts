@@ -59,6 +59,23 @@ export function withDefaultRoute(list: ConfList): ConfList {
   };
 }
 
+/** Reference plugins that do nothing unless runtimeConfig gives them one of their capabilities. */
+const IDLE_WITHOUT_INPUT = new Set(['portmap', 'tuning', 'bandwidth']);
+
+/**
+ * The list one attachment runs: without the plugins that would have nothing to do (no ports, no
+ * MAC, no rate), each of which is a process start and, for portmap, several iptables calls. The
+ * list run is the one cached, so DEL runs exactly the same plugins; inspect's HookdCni.plugins
+ * names them.
+ */
+export function withoutIdlePlugins(list: ConfList, runtimeConfig: Record<string, unknown>): ConfList {
+  return {
+    ...list,
+    plugins: list.plugins.filter((plugin) => !IDLE_WITHOUT_INPUT.has(plugin.type)
+      || Object.entries(plugin.capabilities ?? {}).some(([key, wanted]) => wanted && runtimeConfig[key] !== undefined)),
+  };
+}
+
 /** The loopback list every network namespace gets first, so `lo` is up (as runc does for its own netns). */
 export function loopbackConfList(): ConfList {
   return { cniVersion: CNI_VERSION, name: 'hookd-loopback', plugins: [{ type: 'loopback' }] };

@@ -14,7 +14,7 @@ import { ApiError, conflict } from '../api/errors.ts';
 import { addNetworkList, delNetworkList, type CniResult } from './cni-chain.ts';
 import { CniError } from './cni-exec.ts';
 import { readAllCached, readCachedFor, removeCached, writeCached, type CachedAttachment } from './cni-cache.ts';
-import { loopbackConfList, withDefaultRoute } from './conflist.ts';
+import { loopbackConfList, withDefaultRoute, withoutIdlePlugins } from './conflist.ts';
 import { cniInputsOf, type AppliedFrom } from './attachment-params.ts';
 import type { NetworkManager } from './network-manager.ts';
 import { createNetns, listNetns, netnsPathOf, removeNetns } from './netns.ts';
@@ -112,7 +112,7 @@ export class NetworkAttacher {
       ...(request.mac ? { mac: request.mac } : {}),
       portMappings, genericParams: request.genericParams, subnet,
     });
-    const list = isDefaultRoute ? withDefaultRoute(network.HookdCni.conflist) : network.HookdCni.conflist;
+    const list = withoutIdlePlugins(isDefaultRoute ? withDefaultRoute(network.HookdCni.conflist) : network.HookdCni.conflist, inputs.runtimeConfig);
     const params = { containerId, netns, ifName, args: inputs.args, runtimeConfig: inputs.runtimeConfig };
     let result: CniResult;
     try {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ApiError } from '../../../src/daemon/api/errors.ts';
 import { cniInputsOf, GENERIC_ARGS, GENERIC_BANDWIDTH, GENERIC_IP, GENERIC_MAC, GENERIC_PORTMAP, GENERIC_RUNTIME_CONFIG } from '../../../src/daemon/network/attachment-params.ts';
 import { pluginConfig } from '../../../src/daemon/network/cni-chain.ts';
-import { bridgeConfList, withDefaultRoute } from '../../../src/daemon/network/conflist.ts';
+import { bridgeConfList, withDefaultRoute, withoutIdlePlugins } from '../../../src/daemon/network/conflist.ts';
 import { hostsContent, resolvConfContent } from '../../../src/daemon/network/etc-files.ts';
 import { portsView, requestedPortMappings } from '../../../src/daemon/network/port-bindings.ts';
 import { allocateSubnet, overlaps, parseSubnet, type Subnet } from '../../../src/daemon/network/subnets.ts';
@@ -105,4 +105,11 @@ test('/etc/hosts and resolv.conf: extra hosts, own address, peers; loopback name
   assert.equal(resolvConfContent('nameserver 127.0.0.53\n', inputs), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n');
   assert.equal(resolvConfContent(host, { ...inputs, dns: ['9.9.9.9'], dnsSearch: ['a.b'], dnsOptions: ['ndots:2'], resolverNetworks: ['n1'] }),
     '# hookd: container names on n1 resolve through /etc/hosts (DisableResolver=false)\nnameserver 9.9.9.9\nsearch a.b\noptions ndots:2\n');
+});
+
+test('an attachment runs portmap, tuning and bandwidth only when it gives them something to do', () => {
+  const list = bridgeConfList({ name: 'n1', bridge: 'br9', subnet: '10.7.0.0/24', gateway: '10.7.0.1', internal: false, ipamDataDir: '/x' });
+  assert.deepEqual(withoutIdlePlugins(list, {}).plugins.map((p) => p.type), ['bridge', 'firewall']);
+  assert.deepEqual(withoutIdlePlugins(list, { ips: ['10.7.0.5/24'], mac: '02:00:00:00:00:01' }).plugins.map((p) => p.type), ['bridge', 'firewall', 'tuning']);
+  assert.deepEqual(withoutIdlePlugins(list, { portMappings: [], bandwidth: { ingressRate: 1 } }).plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall', 'bandwidth']);
 });
