@@ -60,7 +60,7 @@ export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
   });
   try {
     return await Promise.race([
-      handle.call(call.rpc, call.request, { deadline: call.deadline, hook, signal: controller.signal }),
+      handle.call(call.rpc, call.request, { deadline: call.deadline, timeoutMs: call.timeoutMs, hook, signal: controller.signal }),
       guard,
     ]);
   } finally {

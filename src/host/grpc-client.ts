@@ -148,6 +148,8 @@ export interface UnaryCallOptions {
   plugin: string;
   /** What the call serves, for messages: a hook name or the RPC ("Describe"). */
   hook: string;
+  /** The caller's budget, for messages (default: what is left until `deadline`). */
+  timeoutMs?: number;
   /** Queue the call until the channel connects instead of failing fast (readiness, redial). */
   waitForReady?: boolean;
 }
@@ -171,7 +173,7 @@ export function isTransportFailure(error: unknown): boolean {
  */
 export function callUnary<Reply>(client: grpc.Client, method: string, request: object, options: UnaryCallOptions): Promise<Reply> {
   const startedAt = Date.now();
-  const context = { plugin: options.plugin, hook: options.hook, timeoutMs: Math.max(0, options.deadline - startedAt) };
+  const context = { plugin: options.plugin, hook: options.hook, timeoutMs: options.timeoutMs ?? Math.max(0, options.deadline - startedAt) };
   if (options.signal?.aborted) {
     return Promise.reject(abortedFailure(context, options.signal).error);
   }

@@ -23,6 +23,8 @@ export interface ReadyWaitOptions {
   plugin: string;
   hook: string;
   deadline: number;
+  /** The caller's budget, for messages (default: what is left until `deadline`). */
+  timeoutMs?: number;
   signal: AbortSignal | undefined;
   /** The supervisor's state events. */
   events: EventEmitter<{ state: [StateChange] }>;
@@ -64,7 +66,7 @@ export class ReadyWaitQueue {
         options.events.on('state', onState);
         done.signal.addEventListener('abort', () => options.events.off('state', onState), { once: true });
         const timer = setTimeout(() => {
-          reject(new HookdError('ERR_HOOK_TIMEOUT', { plugin, hook, timeoutMs: Math.max(0, options.deadline - startedAt), reason: `it was ${options.state()} and not ready in time` }));
+          reject(new HookdError('ERR_HOOK_TIMEOUT', { plugin, hook, timeoutMs: options.timeoutMs ?? Math.max(0, options.deadline - startedAt), reason: `it was ${options.state()} and not ready in time` }));
         }, Math.max(0, options.deadline - Date.now()));
         done.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
         if (options.signal) {

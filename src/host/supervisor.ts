@@ -140,7 +140,7 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
       const excluded = failedAttempt;
       try {
         await this.#readyWait.wait({
-          plugin: this.name, hook: options.hook, deadline: options.deadline, signal: options.signal, events: this,
+          plugin: this.name, hook: options.hook, deadline: options.deadline, timeoutMs: options.timeoutMs, signal: options.signal, events: this,
           isReady: () => SERVING.includes(this.state) && this.#attempt?.clients !== undefined && this.#attempt !== excluded,
           state: () => this.state,
           reason: () => this.#lastError?.message,
@@ -164,14 +164,15 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
   async #callAttempt(attempt: PluginAttempt, rpc: string, request: object, options: CallOptions): Promise<unknown> {
     const context = { plugin: this.name, hook: options.hook };
     const startedAt = Date.now();
+    const timeoutMs = options.timeoutMs ?? Math.max(0, options.deadline - startedAt);
     const release = await this.#limiter.acquire(options.deadline, options.signal, (reason) => reason === 'deadline'
-      ? new HookdError('ERR_HOOK_TIMEOUT', { ...context, timeoutMs: Math.max(0, options.deadline - startedAt), waitedForSlot: true })
+      ? new HookdError('ERR_HOOK_TIMEOUT', { ...context, timeoutMs, waitedForSlot: true })
       : new HookdError('ERR_HOOK_ABORTED', { ...context, reason: describeAbort(options.signal) }));
     try {
       if (this.#attempt !== attempt || !SERVING.includes(this.state)) {
         throw new HookdError('ERR_HOOK_TRANSPORT', { ...context, reason: 'it went away while the call waited for a slot' });
       }
-      return await callUnary(attempt.clients!.plugin, rpc, request, { ...context, deadline: options.deadline, signal: options.signal });
+      return await callUnary(attempt.clients!.plugin, rpc, request, { ...context, deadline: options.deadline, timeoutMs, signal: options.signal });
     } catch (error) {
       if (isTransportFailure(error)) attempt.suspectUnhealthy();
       throw error;

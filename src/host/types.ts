@@ -134,6 +134,11 @@ export interface PluginHandle {
 export interface CallOptions {
   /** Epoch ms after which the call is abandoned. */
   deadline: number;
+  /**
+   * The budget the caller gave this call (the plugin's timeout, capped by the caller's deadline),
+   * for messages: a timeout says "within 500 ms", not the few ms fewer left when a later step began.
+   */
+  timeoutMs?: number;
   hook: HookName;
   signal?: AbortSignal;
 }
