@@ -117,6 +117,7 @@ const ROWS: ExampleRow[] = [
     proves: 'a started container\'s endpoint shows the GenericParams, Priority and DisableResolver derived from its env',
     async drive({ daemon, example }) {
       // A user-defined network: its DisableResolver starts false, so true can only come from the plugin.
+      await daemon.docker().createNetwork({ Name: 'e2e-net' });
       const container = await daemon.docker().createContainer({
         name: 'net', Image: IMAGE, Cmd: ['sleep', '1000'], HostConfig: { NetworkMode: 'e2e-net' },
         Env: ['alinet_vlan=42', 'VpcECS_zone=cn-a', 'RequestedIP=10.1.2.3', 'UNRELATED=x'],
