@@ -1,7 +1,10 @@
-// Lint config: typescript-eslint's recommended rules over every TypeScript file we own, plus the
-// one formatter of the repository (@stylistic rules, below), run by `npm run lint`.
+// Lint config, run by `npm run lint`: typescript-eslint's recommended rules over every TypeScript
+// file we own; the one formatter of the repository (@stylistic rules); the dependency rules of
+// docs/architecture.md; and type-aware rules over the shipped code (src/, the Node SDK).
+// test/lint/ proves each boundary and type-aware rule fires on a violating fixture.
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -32,8 +35,29 @@ const formatting = {
   '@stylistic/max-len': ['error', { code: 190, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
 };
 
+// docs/architecture.md "Dependency rules", on resolved paths (so `../../host/x.ts` and any other
+// spelling are caught alike).
+const boundaries = {
+  'import-x/no-restricted-paths': ['error', {
+    zones: [
+      { target: './src/daemon', from: './src/host', except: ['./index.ts'], message: 'the daemon uses the host only through its public entry, src/host/index.ts (docs/architecture.md)' },
+      { target: './src/host', from: './src/daemon', message: 'the host never imports the daemon (docs/architecture.md)' },
+      { target: './plugin-sdk', from: './src', message: 'an SDK never imports src/; it generates its own code from proto/ (docs/architecture.md)' },
+    ],
+  }],
+  'import-x/no-cycle': ['error', { ignoreExternal: true }],
+};
+
+// The shipped code is checked with type information: a promise nobody awaits loses its errors,
+// and a switch over a union that misses a member silently does nothing for it.
+const typeAware = {
+  '@typescript-eslint/no-floating-promises': 'error',
+  '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+};
+const SHIPPED = ['src/**/*.ts', 'plugin-sdk/node/src/**/*.ts'];
+
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', 'plugin-sdk/go/**', 'plugin-sdk/python/**', 'data/**', '.hookd/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', 'plugin-sdk/go/**', 'plugin-sdk/python/**', 'data/**', '.hookd/**', 'test/lint/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -44,5 +68,17 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
       ...formatting,
     },
+  },
+  {
+    files: [...SHIPPED, 'test/lint/fixtures/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      // Without these, import-x does not parse .ts dependencies and no-cycle sees no edges.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { ...boundaries, ...typeAware },
   },
 );

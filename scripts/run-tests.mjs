@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 const LANES = {
   unit: () => ['test/unit', 'plugin-sdk/node/test', ...listExampleTestDirs()],
-  integration: () => ['test/integration', 'test/sdk', 'test/packaging'],
+  integration: () => ['test/integration', 'test/sdk', 'test/packaging', 'test/lint'],
   e2e: () => ['test/e2e', 'test/compose'],
   security: () => ['test/security'],
 };

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { HookInvoker } from '../host/types.ts';
+import type { HookInvoker } from '../host/index.ts';
 import { defaultRoutes } from './api/default-routes.ts';
 import { currentRequestId } from './api/request-context.ts';
 import { applyRouteChanges, type ForwardHttp } from './api/route-changes.ts';

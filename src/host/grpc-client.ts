@@ -257,6 +257,8 @@ export function classifyCallError(error: CallStatusError, context: CallContext):
     case grpc.status.UNKNOWN:
       if (error.isConnectionLost === true) return transportFailure(context, details, error);
       break;
+    default:
+      break; // every other status is the plugin's own answer, below
   }
   return { error: new HookdError('ERR_HOOK_REJECTED', { ...context, reason: details, grpcCode: grpc.status[error.code] }, { cause: error }), isTransport: false };
 }

@@ -7,6 +7,8 @@ export { HookdError, isHookdError, type HookdErrorCode, type HookdErrorDetails }
 export { HOOKS, HOST_PROTOCOL_VERSIONS, hookByProtoEnum, hookSpec, isHookName } from './hooks.ts';
 export type { CombineMode, FailurePolicy, HookName, HookSpec } from './hooks.ts';
 export { loadManifests, parseManifest } from './manifest.ts';
+// The one ordering rule of OCI prestart hooks, for embedders that add their own (the daemon's network hook).
+export { sortOciHooks } from './oci-hooks.ts';
 export type { HookInputs } from './generated/hook-contracts.ts';
 export type { HandleHttpOptions } from './handle-http.ts';
 // Everything in types.ts but dispatch's wire-level HookInput and InvokeResult (internal).

@@ -12,7 +12,7 @@
 //   ERR_PLUGIN_CRASH_LOOP → 503: a plugin the request needs is not answering; retrying may work.
 
 import { STATUS_CODES } from 'node:http';
-import { isHookdError } from '../../host/errors.ts';
+import { isHookdError } from '../../host/index.ts';
 
 export class ApiError extends Error {
   readonly status: number;

@@ -3,7 +3,7 @@
 // `ForwardHttp` callback that the daemon's main wires to the host's HandleHttp RPC; the shapes
 // below mirror proto hookd.v1 HandleHttpRequest / HandleHttpResponse field for field.
 
-import { HookdError } from '../../host/errors.ts';
+import { HookdError } from '../../host/index.ts';
 import type {
   ForwardedHttpRequest, ForwardedHttpResponse, HandleHttpCall, HandleHttpReply, HttpHeader, HttpPhase, RouteChanges,
 } from '../../host/index.ts';

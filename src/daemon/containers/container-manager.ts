@@ -5,7 +5,7 @@
 
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { HookInvoker } from '../../host/types.ts';
+import type { HookInvoker } from '../../host/index.ts';
 import { conflict, notModified } from '../api/errors.ts';
 import { outsideRequest } from '../api/request-context.ts';
 import type { EventBus } from '../events.ts';

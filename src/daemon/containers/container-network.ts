@@ -8,7 +8,7 @@
 // eth0, the default route and the published ports. Results land in NetworkSettings (Docker's shape
 // plus HookdCni: which CNI plugins ran and where each input came from, plugin names included).
 
-import type { ProvenanceEntry } from '../../host/types.ts';
+import type { ProvenanceEntry } from '../../host/index.ts';
 import { badRequest, conflict } from '../api/errors.ts';
 import { etcFilesOf, writeEtcFiles, writeHostModeFiles, type EtcFiles } from '../network/etc-files.ts';
 import type { AttachedEndpoint, NetworkAttacher } from '../network/network-attacher.ts';

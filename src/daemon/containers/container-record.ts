@@ -1,7 +1,7 @@
 // What the daemon keeps per container: Docker's inspect shape (so GET /containers/{id}/json is the
 // record minus `hookd`) plus the daemon's own bookkeeping under `hookd`.
 
-import type { ProvenanceEntry } from '../../host/types.ts';
+import type { ProvenanceEntry } from '../../host/index.ts';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 

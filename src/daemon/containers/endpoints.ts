@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { HookInvoker, ProvenanceEntry } from '../../host/types.ts';
+import type { HookInvoker, ProvenanceEntry } from '../../host/index.ts';
 import type { ContainerRecord, EndpointState } from './container-record.ts';
 
 export type EndpointPhase = 'ENDPOINT_PHASE_CREATE' | 'ENDPOINT_PHASE_REMOVE';

@@ -3,8 +3,8 @@
 // (stable sort), plugins' hooks in the order the host returned them, then the daemon's own.
 
 import { join } from 'node:path';
-import { sortOciHooks } from '../../host/merge.ts';
-import type { HookInvoker, OwnedOciHook } from '../../host/types.ts';
+import { sortOciHooks } from '../../host/index.ts';
+import type { HookInvoker, OwnedOciHook } from '../../host/index.ts';
 import type { RuntimeHook } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { networkModeOf, networkNamesOf } from './endpoints.ts';

@@ -4,7 +4,7 @@
 // (phase REMOVE) and NetworkSettings is put back, so the record is as it was.
 
 import type { Logger } from 'pino';
-import type { HookInvoker } from '../../host/types.ts';
+import type { HookInvoker } from '../../host/index.ts';
 import type { ContainerRuntime, RuntimeContainerSpec } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { setUpNetwork, tearDownNetwork, type ContainerNetworking, type NetworkSetup } from './container-network.ts';

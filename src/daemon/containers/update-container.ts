@@ -5,7 +5,7 @@
 // merged resources (Pouch's Client.UpdateResources). Any failure restores the record and the env
 // file, so nothing of the update remains; the caller persists on success.
 
-import type { HookInvoker } from '../../host/types.ts';
+import type { HookInvoker } from '../../host/index.ts';
 import { ApiError, badRequest } from '../api/errors.ts';
 import { parseJsonObject } from '../api/request-body.ts';
 import { checkEngineBody } from '../api/engine-schema/body-schema.ts';

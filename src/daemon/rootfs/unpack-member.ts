@@ -77,6 +77,8 @@ export async function unpackMember(root: RootDir, member: TarMember, body: Reada
     case 'block-device':
       await root.mknod(name, member.type === 'block-device' ? 'block' : 'char', member.mode, member.devmajor, member.devminor);
       break;
+    default:
+      break; // every other type returned at isKnownType above
   }
   // A hard link shares its target's inode: mode, owner and times are the target's already.
   if (member.type !== 'link') {

@@ -1,6 +1,6 @@
 // A volume as GET /volumes/{name} shows it, plus the provenance of volume.preCreate.
 
-import type { ProvenanceEntry } from '../../host/types.ts';
+import type { ProvenanceEntry } from '../../host/index.ts';
 
 export interface VolumeRecord {
   Name: string;

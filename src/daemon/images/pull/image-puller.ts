@@ -4,7 +4,7 @@
 // snapshotters, which are prepared before the reference is stored. A plugin failure, or a
 // snapshotter nobody can prepare, fails the pull; what was fetched and unpacked stays.
 
-import type { HookInvoker } from '../../../host/types.ts';
+import type { HookInvoker } from '../../../host/index.ts';
 import type { BlobStore } from '../../content/blob-store.ts';
 import type { RegistryConfig } from '../../registry/registry-config.ts';
 import type { RegistryCredentials } from '../../registry/registry-auth.ts';
