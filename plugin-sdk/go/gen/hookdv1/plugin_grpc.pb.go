@@ -76,9 +76,10 @@ type PluginClient interface {
 	// Asks you to exit cleanly: flush, answer, then exit within a few seconds. The host follows up
 	// with SIGTERM and then SIGKILL of your process group if you do not.
 	Shutdown(ctx context.Context, in *ShutdownRequest, opts ...grpc.CallOption) (*ShutdownResponse, error)
-	// container PreCreate. Fires on POST /containers/create (and on CRI create, after
-	// CriPreCreateContainer), after the body is decoded and validated and before the daemon applies
-	// its defaults (image resolution, name checks), so what you change is what is stored and used.
+	// container PreCreate. Fires on POST /containers/create, after the body is decoded and validated
+	// and before the daemon applies its defaults (image resolution, name checks), so what you change
+	// is what is stored and used. (CRI create will call it too, after CriPreCreateContainer, once
+	// hookd has a CRI server; it has none yet.)
 	// You receive the ContainerCreateConfig as JSON and may return it changed.
 	// Combined by merge. Default failure policy: fail (the create is aborted with your message).
 	ContainerPreCreate(ctx context.Context, in *ContainerPreCreateRequest, opts ...grpc.CallOption) (*ContainerPreCreateResponse, error)
@@ -111,9 +112,11 @@ type PluginClient interface {
 	// defaults the name and driver. You receive the VolumeCreateConfig (Name, Driver, DriverOpts,
 	// Labels) as JSON and may return it changed. Combined by merge. Default failure policy: fail.
 	VolumePreCreate(ctx context.Context, in *VolumePreCreateRequest, opts ...grpc.CallOption) (*VolumePreCreateResponse, error)
-	// cri PreCreateContainer. Fires on CRI CreateContainer, before ContainerPreCreate. You receive
-	// the create config and the sandbox metadata (read-only) and may return the config changed.
-	// Combined by merge. Default failure policy: fail.
+	// cri PreCreateContainer. NOT CALLED YET: hookd has no CRI server, so nothing fires this hook
+	// today; a plugin may subscribe to it and will be called once the CRI server exists. It is to
+	// fire on CRI CreateContainer, before ContainerPreCreate. You receive the create config and the
+	// sandbox metadata (read-only) and may return the config changed. Combined by merge. Default
+	// failure policy: fail.
 	CriPreCreateContainer(ctx context.Context, in *CriPreCreateContainerRequest, opts ...grpc.CallOption) (*CriPreCreateContainerResponse, error)
 	// api UpdateHandler. Fires once when the daemon's API server starts. You receive the daemon's
 	// route table and may add routes (served by you through HandleHttp), remove routes, or wrap
@@ -123,9 +126,11 @@ type PluginClient interface {
 	// Serves one HTTP request on a route you added or wrapped in ApiUpdateHandler.
 	// Only called if you implement HOOK_API_UPDATE_HANDLER.
 	HandleHttp(ctx context.Context, in *HandleHttpRequest, opts ...grpc.CallOption) (*HandleHttpResponse, error)
-	// image PostPull. Fires after an image is pulled and unpacked. You receive the image and the
-	// snapshotter it was unpacked into, and may return extra snapshotters to unpack it into too.
-	// Combined by union. Default failure policy: fail (the pull is aborted).
+	// image PostPull. Fires after an image is pulled from a registry and unpacked (not on docker
+	// load or import). You receive the image and the snapshotter it was unpacked into, and may
+	// return extra snapshotters to unpack it into too. Combined by union. Default failure policy:
+	// fail (the pull is aborted). The daemon has one snapshotter today, "copy": returning any other
+	// name fails the pull with a message naming it.
 	ImagePostPull(ctx context.Context, in *ImagePostPullRequest, opts ...grpc.CallOption) (*ImagePostPullResponse, error)
 }
 
@@ -307,9 +312,10 @@ type PluginServer interface {
 	// Asks you to exit cleanly: flush, answer, then exit within a few seconds. The host follows up
 	// with SIGTERM and then SIGKILL of your process group if you do not.
 	Shutdown(context.Context, *ShutdownRequest) (*ShutdownResponse, error)
-	// container PreCreate. Fires on POST /containers/create (and on CRI create, after
-	// CriPreCreateContainer), after the body is decoded and validated and before the daemon applies
-	// its defaults (image resolution, name checks), so what you change is what is stored and used.
+	// container PreCreate. Fires on POST /containers/create, after the body is decoded and validated
+	// and before the daemon applies its defaults (image resolution, name checks), so what you change
+	// is what is stored and used. (CRI create will call it too, after CriPreCreateContainer, once
+	// hookd has a CRI server; it has none yet.)
 	// You receive the ContainerCreateConfig as JSON and may return it changed.
 	// Combined by merge. Default failure policy: fail (the create is aborted with your message).
 	ContainerPreCreate(context.Context, *ContainerPreCreateRequest) (*ContainerPreCreateResponse, error)
@@ -342,9 +348,11 @@ type PluginServer interface {
 	// defaults the name and driver. You receive the VolumeCreateConfig (Name, Driver, DriverOpts,
 	// Labels) as JSON and may return it changed. Combined by merge. Default failure policy: fail.
 	VolumePreCreate(context.Context, *VolumePreCreateRequest) (*VolumePreCreateResponse, error)
-	// cri PreCreateContainer. Fires on CRI CreateContainer, before ContainerPreCreate. You receive
-	// the create config and the sandbox metadata (read-only) and may return the config changed.
-	// Combined by merge. Default failure policy: fail.
+	// cri PreCreateContainer. NOT CALLED YET: hookd has no CRI server, so nothing fires this hook
+	// today; a plugin may subscribe to it and will be called once the CRI server exists. It is to
+	// fire on CRI CreateContainer, before ContainerPreCreate. You receive the create config and the
+	// sandbox metadata (read-only) and may return the config changed. Combined by merge. Default
+	// failure policy: fail.
 	CriPreCreateContainer(context.Context, *CriPreCreateContainerRequest) (*CriPreCreateContainerResponse, error)
 	// api UpdateHandler. Fires once when the daemon's API server starts. You receive the daemon's
 	// route table and may add routes (served by you through HandleHttp), remove routes, or wrap
@@ -354,9 +362,11 @@ type PluginServer interface {
 	// Serves one HTTP request on a route you added or wrapped in ApiUpdateHandler.
 	// Only called if you implement HOOK_API_UPDATE_HANDLER.
 	HandleHttp(context.Context, *HandleHttpRequest) (*HandleHttpResponse, error)
-	// image PostPull. Fires after an image is pulled and unpacked. You receive the image and the
-	// snapshotter it was unpacked into, and may return extra snapshotters to unpack it into too.
-	// Combined by union. Default failure policy: fail (the pull is aborted).
+	// image PostPull. Fires after an image is pulled from a registry and unpacked (not on docker
+	// load or import). You receive the image and the snapshotter it was unpacked into, and may
+	// return extra snapshotters to unpack it into too. Combined by union. Default failure policy:
+	// fail (the pull is aborted). The daemon has one snapshotter today, "copy": returning any other
+	// name fails the pull with a message naming it.
 	ImagePostPull(context.Context, *ImagePostPullRequest) (*ImagePostPullResponse, error)
 	mustEmbedUnimplementedPluginServer()
 }

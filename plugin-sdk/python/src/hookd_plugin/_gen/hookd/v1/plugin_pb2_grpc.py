@@ -147,9 +147,10 @@ class PluginServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ContainerPreCreate(self, request, context):
-        """container PreCreate. Fires on POST /containers/create (and on CRI create, after
-        CriPreCreateContainer), after the body is decoded and validated and before the daemon applies
-        its defaults (image resolution, name checks), so what you change is what is stored and used.
+        """container PreCreate. Fires on POST /containers/create, after the body is decoded and validated
+        and before the daemon applies its defaults (image resolution, name checks), so what you change
+        is what is stored and used. (CRI create will call it too, after CriPreCreateContainer, once
+        hookd has a CRI server; it has none yet.)
         You receive the ContainerCreateConfig as JSON and may return it changed.
         Combined by merge. Default failure policy: fail (the create is aborted with your message).
         """
@@ -222,9 +223,11 @@ class PluginServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CriPreCreateContainer(self, request, context):
-        """cri PreCreateContainer. Fires on CRI CreateContainer, before ContainerPreCreate. You receive
-        the create config and the sandbox metadata (read-only) and may return the config changed.
-        Combined by merge. Default failure policy: fail.
+        """cri PreCreateContainer. NOT CALLED YET: hookd has no CRI server, so nothing fires this hook
+        today; a plugin may subscribe to it and will be called once the CRI server exists. It is to
+        fire on CRI CreateContainer, before ContainerPreCreate. You receive the create config and the
+        sandbox metadata (read-only) and may return the config changed. Combined by merge. Default
+        failure policy: fail.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -249,9 +252,11 @@ class PluginServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ImagePostPull(self, request, context):
-        """image PostPull. Fires after an image is pulled and unpacked. You receive the image and the
-        snapshotter it was unpacked into, and may return extra snapshotters to unpack it into too.
-        Combined by union. Default failure policy: fail (the pull is aborted).
+        """image PostPull. Fires after an image is pulled from a registry and unpacked (not on docker
+        load or import). You receive the image and the snapshotter it was unpacked into, and may
+        return extra snapshotters to unpack it into too. Combined by union. Default failure policy:
+        fail (the pull is aborted). The daemon has one snapshotter today, "copy": returning any other
+        name fails the pull with a message naming it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
