@@ -50,6 +50,8 @@ export interface EffectiveConfig {
   bodyLimitBytes: number;
   /** Registry mirrors, insecure hosts, credentials file, download concurrency (registry/registry-config.ts). */
   registries: RegistryConfig;
+  /** How containers get a rootfs from an image: "auto" (overlayfs where a test mount works, else copy). */
+  snapshotter: 'auto' | 'overlayfs' | 'copy';
   /** Container networking (docs/networking.md); only what the file sets, the daemon fills defaults. */
   network?: NetworkConfig;
 }
@@ -64,7 +66,7 @@ export interface NetworkConfig {
   cniDir?: string;
 }
 
-const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'network'] as const;
+const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'snapshotter', 'network'] as const;
 
 /** Reads and validates a config file. Errors are ConfigError (ERR_CONFIG_INVALID). */
 export async function loadDaemonConfig(file: string): Promise<EffectiveConfig> {
@@ -99,6 +101,7 @@ export function parseDaemonConfig(json: unknown, file: string): EffectiveConfig 
     logLevel: raw.logLevel === undefined ? 'info' : fields.oneOf('logLevel', raw.logLevel, LOG_LEVELS),
     bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULT_BODY_LIMIT_BYTES : fields.integer('bodyLimitBytes', raw.bodyLimitBytes, 1024, MAX_BODY_LIMIT_BYTES),
     registries: parseRegistryConfig(fields, raw.registries),
+    snapshotter: raw.snapshotter === undefined ? 'auto' : fields.oneOf('snapshotter', raw.snapshotter, ['auto', 'overlayfs', 'copy'] as const),
   };
   if (raw.runcRoot !== undefined) config.runcRoot = fields.path('runcRoot', raw.runcRoot);
   if (raw.runtimeDir !== undefined) config.runtimeDir = fields.path('runtimeDir', raw.runtimeDir);

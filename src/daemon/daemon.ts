@@ -20,6 +20,7 @@ import { ExecSessions } from './containers/exec-sessions.ts';
 import { EventBus } from './events.ts';
 import type { ImageStore, PulledImageStore } from './images/image-store.ts';
 import { ImagePuller, type ImagePullerOptions } from './images/pull/image-puller.ts';
+import { reconcileContainerRootfs } from './images/snapshots/reconcile-rootfs.ts';
 import type { ContainerRuntime } from './runtime/runtime.ts';
 import { JsonStore } from './store/json-store.ts';
 import type { RecordStore } from './store/record-store.ts';
@@ -125,6 +126,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await volumes.load();
       await networks.load();
       await containers.load();
+      await reconcileContainerRootfs(images, containers.list({ all: true, filters: {} }), join(config.dataRoot, 'containers'), logger.child({ part: 'snapshots' }));
       await containers.reconcileNetworks();
       await applyApiPlugins();
       const router = createRouter(routes, { logger: logger.child({ part: 'api' }), bodyLimitBytes: config.bodyLimitBytes, serverHeader: `hookd/${deps.daemon.version} (linux)` });

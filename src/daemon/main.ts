@@ -14,6 +14,7 @@ import { loadDaemonConfig, type EffectiveConfig } from './config.ts';
 import { createDaemon, type Daemon } from './daemon.ts';
 import { LocalImageStore } from './images/local-image-store.ts';
 import { BlobStore } from './content/blob-store.ts';
+import { selectSnapshotter } from './images/snapshots/select-snapshotter.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { lockDataRoot, type DataRootLock } from './data-root-lock.ts';
 import { createForwardHttp } from './plugin-http.ts';
@@ -116,7 +117,9 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     ...(config.runtime === 'auto' ? {} : { preferred: config.runtime }),
     ...(config.runcRoot ? { runcRoot: config.runcRoot } : {}),
   });
-  const images = await LocalImageStore.open({ root: join(config.dataRoot, 'images'), logger: logger.child({ part: 'images' }) });
+  const { snapshotter, reason } = await selectSnapshotter(config.snapshotter, join(config.dataRoot, 'images'));
+  logger.info({ snapshotter: snapshotter.name, reason }, 'container rootfs snapshotter');
+  const images = await LocalImageStore.open({ root: join(config.dataRoot, 'images'), logger: logger.child({ part: 'images' }), snapshotter });
   const stores = {
     containers: new JsonStore<ContainerRecord>(join(config.dataRoot, 'records', 'containers')),
     volumes: new JsonStore<VolumeRecord>(join(config.dataRoot, 'records', 'volumes')),
@@ -138,9 +141,12 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     runtime, images, stores,
     pull: {
       images, blobs: await BlobStore.open(join(config.dataRoot, 'content')), registries: config.registries,
-      snapshotter: 'copy',
+      snapshotter: snapshotter.name,
+      // Both snapshotters use the image's unpacked tree as their committed snapshot, so preparing
+      // one is checking that this daemon can use it here.
       prepareSnapshotter: async (name) => {
-        if (name !== 'copy') throw new Error(`image.postPull asked for the snapshotter "${name}", which this daemon does not have (it has: copy)`);
+        const usable = snapshotter.name === 'overlayfs' ? ['overlayfs', 'copy'] : ['copy'];
+        if (!usable.includes(name)) throw new Error(`image.postPull asked for the snapshotter "${name}", which this daemon cannot prepare (it can: ${usable.join(', ')})`);
       },
     },
     logger: logger.child({ part: 'daemon' }),

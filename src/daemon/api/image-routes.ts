@@ -42,7 +42,7 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
         })));
       },
     },
-    { method: 'GET', path: '/images/{name}/json', slashParams: ['name'], handler: async (ctx) => jsonResponse(200, toImageInspect(resolve(ctx.params.name as string))) },
+    { method: 'GET', path: '/images/{name}/json', slashParams: ['name'], handler: async (ctx) => jsonResponse(200, toImageInspect(resolve(ctx.params.name as string), images.snapshotterName)) },
     {
       method: 'POST', path: '/images/{name}/tag', slashParams: ['name'], handler: async (ctx) => {
         const image = resolve(ctx.params.name as string);

@@ -67,7 +67,7 @@ function infoOf(deps: RouteDeps): Record<string, unknown> {
     ContainersPaused: 0,
     ContainersStopped: all.length - running,
     Images: deps.images.list().length,
-    Driver: 'hookd-copy',
+    Driver: deps.images.snapshotterName ?? 'hookd-copy',
     DockerRootDir: deps.daemon.dataRoot,
     Name: hostname(),
     OperatingSystem: 'hookd',

@@ -113,6 +113,7 @@ export class ContainerManager {
         validateNetworkConfig(this.#networking, record);
         await this.#o.store.put(record.Id, record);
       } catch (error) {
+        await this.#o.images.releaseRootfs?.(record.hookd.rootfs);
         await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
         throw error;
       }
@@ -420,6 +421,8 @@ export class ContainerManager {
     await this.#tearDownNetwork(record);
     await this.#o.store.delete(record.Id);
     this.#records.delete(record.Id);
+    // The snapshot's mount goes first: rm must never walk into a mounted rootfs.
+    await this.#o.images.releaseRootfs?.(record.hookd.rootfs);
     await rm(containerDirOf(this.#o.dataRoot, record.Id), { recursive: true, force: true });
     if (removeVolumes) {
       for (const name of record.hookd.anonymousVolumes) {

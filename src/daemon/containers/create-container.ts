@@ -65,6 +65,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
     await mkdir(stateDir, { recursive: true });
     await deps.images.prepareRootfs(image, rootfs);
   } catch (error) {
+    await deps.images.releaseRootfs?.(rootfs);
     await rm(containerDir, { recursive: true, force: true });
     throw error;
   }
@@ -83,7 +84,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
     State: initialState(),
     Image: image.Id,
     RestartCount: 0,
-    Driver: 'hookd-copy',
+    Driver: deps.images.snapshotterName ?? 'hookd-copy',
     Platform: 'linux',
     LogPath: join(containerDir, `${id}-json.log`),
     Config: finalConfig,

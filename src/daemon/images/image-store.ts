@@ -74,8 +74,14 @@ export interface ImageStore {
   tag(reference: string, repoTag: string): Promise<void>;
   /** Removes a tag, or the image when no tag is left; refuses (409) when a container uses it unless forced. */
   remove(reference: string, options: { force: boolean; isInUse: (imageId: string) => boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
-  /** Copies the image's rootfs into `targetDir` (created), preserving modes and links. */
+  /** Makes `targetDir` (created) a container rootfs over the image: a snapshot (overlayfs) or a copy. */
   prepareRootfs(image: ImageRecord, targetDir: string): Promise<void>;
+  /** Unmounts what prepareRootfs mounted (idempotent); call before removing the container dir. */
+  releaseRootfs?(targetDir: string): Promise<void>;
+  /** Mounts a recorded container's rootfs again when it is not mounted (after a reboot). */
+  ensureRootfs?(imageId: string, targetDir: string): Promise<void>;
+  /** The snapshotter containers get ("overlayfs" or "copy"), shown as the container's Driver. */
+  readonly snapshotterName?: string;
 }
 
 /** What a registry pull needs besides the ImageStore basics (LocalImageStore has both). */

@@ -17,6 +17,8 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { ImageConfig, ImageRecord, ImageStore, ImportOptions, PulledImage, PulledImageStore } from './image-store.ts';
 import { JsonStore } from '../store/json-store.ts';
+import { CopySnapshotter } from './snapshots/copy-snapshotter.ts';
+import type { Snapshotter } from './snapshots/snapshotter.ts';
 import { applyChanges } from './image-changes.ts';
 import { ImageError } from './image-errors.ts';
 import { FULL_ID, ID_PREFIX, normalizeRepoTag, requireRepoTag } from './image-reference.ts';
@@ -33,6 +35,8 @@ export interface ImageStoreLogger {
 export interface LocalImageStoreOptions {
   /** Directory the store owns, e.g. <dataRoot>/images. */
   root: string;
+  /** How containers get their rootfs from an image; copy when not given. */
+  snapshotter?: Snapshotter;
   logger?: ImageStoreLogger;
 }
 
@@ -40,6 +44,7 @@ const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ar
 
 export class LocalImageStore implements ImageStore, PulledImageStore {
   readonly #root: string;
+  readonly #snapshotter: Snapshotter;
   readonly #records: JsonStore<ImageRecord>;
   /** hex → record; the in-memory truth, always equal to what is on disk once #queue drains. */
   readonly #images = new Map<string, ImageRecord>();
@@ -51,6 +56,7 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
 
   private constructor(options: LocalImageStoreOptions) {
     this.#root = options.root;
+    this.#snapshotter = options.snapshotter ?? new CopySnapshotter();
     this.#records = new JsonStore<ImageRecord>(join(options.root, 'records'));
   }
 
@@ -251,13 +257,27 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     });
   }
 
-  /** `cp -a`: modes, owners, symlinks, hard links and timestamps as in the image. */
+  get snapshotterName(): string {
+    return this.#snapshotter.name;
+  }
+
+  /** A snapshot over the image's tree (overlayfs), or a `cp -a` of it (copy). */
   async prepareRootfs(image: ImageRecord, targetDir: string): Promise<void> {
-    await mkdir(targetDir, { recursive: true });
-    const result = await execa('cp', ['-a', '--', `${image.rootfsDir}/.`, targetDir], { reject: false, stdin: 'ignore' });
-    if (result.exitCode !== 0) {
-      throw new Error(`could not prepare a rootfs from image ${image.Id} in ${targetDir}: cp exited ${result.exitCode ?? '?'}: ${result.stderr.trim() || result.shortMessage}`);
+    try {
+      await this.#snapshotter.prepare(image.rootfsDir, targetDir);
+    } catch (error) {
+      throw new Error(`could not prepare a rootfs from image ${image.Id} in ${targetDir}: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  releaseRootfs(targetDir: string): Promise<void> {
+    return this.#snapshotter.release(targetDir);
+  }
+
+  /** After a restart: each live container's rootfs mounted again if it is not (a reboot unmounts). */
+  async ensureRootfs(imageId: string, targetDir: string): Promise<void> {
+    const image = this.resolve(imageId);
+    if (image) await this.#snapshotter.ensure(image.rootfsDir, targetDir);
   }
 
   /** Makes an unpacked rootfs an image (or re-tags the existing one with that id). */

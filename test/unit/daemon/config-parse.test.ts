@@ -21,6 +21,7 @@ test('fills every default and resolves relative paths against the config file\'s
     logLevel: 'info',
     bodyLimitBytes: 1024 * 1024,
     registries: { mirrors: {}, insecure: [], maxConcurrentDownloads: 3 },
+    snapshotter: 'auto',
   });
   assert.equal(JSON.parse(formatEffectiveConfig(config)).dataRoot, '/etc/var/hookd');
 });

@@ -30,8 +30,8 @@ const ALLOWED: Record<string, Array<{ fragment: string; reason: string }>> = {
     fragment: 'join(config.rootfs, config.cwd)',
     reason: 'same cwd of the non-isolated process runtime, in its shim',
   }],
-  'src/daemon/images/local-image-store.ts': [{
-    fragment: '`${image.rootfsDir}/.`',
+  'src/daemon/images/snapshots/copy-snapshotter.ts': [{
+    fragment: '`${imageDir}/.`',
     reason: 'cp -a copies the image\'s own unpacked tree (written through the in-root module) without following links in it; the source is the image root itself',
   }],
 };
