@@ -17,6 +17,7 @@ import { BlobStore } from './content/blob-store.ts';
 import { selectSnapshotter } from './images/snapshots/select-snapshotter.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { lockDataRoot, type DataRootLock } from './data-root-lock.ts';
+import { preparePluginRuntimeDir, type PluginRuntimeDir } from './plugin-runtime-dir.ts';
 import { createForwardHttp } from './plugin-http.ts';
 import { pluginRoutes } from './plugin-routes.ts';
 import { PluginReloader } from './reload.ts';
@@ -49,6 +50,8 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
   }
   // Before anything starts: a second daemon on this data root must not launch plugins or take the socket.
   let lock: DataRootLock;
+  // Without a configured runtimeDir, one per data root that the next start empties (a killed daemon's is reused, not left behind).
+  let ownRuntimeDir: PluginRuntimeDir | undefined;
   try {
     await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
     lock = await lockDataRoot(config.dataRoot);
@@ -56,9 +59,17 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     io.err(`hookd: ${(error as Error).message}`);
     return 1;
   }
+  try {
+    if (!config.runtimeDir) ownRuntimeDir = await preparePluginRuntimeDir(config.dataRoot);
+  } catch (error) {
+    io.err(`hookd: cannot prepare the plugins' runtime dir: ${(error as Error).message}`);
+    await lock.release();
+    return 1;
+  }
+  const runtimeDir = config.runtimeDir ?? ownRuntimeDir?.dir;
   const logger = pino({ name: 'hookd', level: config.logLevel });
   const version = await readVersion();
-  const host = new PluginHost({ logger: logger.child({ part: 'plugins' }), hostName: 'hookd', hostVersion: version, ...(config.runtimeDir ? { runtimeDir: config.runtimeDir } : {}) });
+  const host = new PluginHost({ logger: logger.child({ part: 'plugins' }), hostName: 'hookd', hostVersion: version, ...(runtimeDir ? { runtimeDir } : {}) });
   const metrics = new DaemonMetrics();
   metrics.observe(host);
   const invoker = metrics.wrap(host);
@@ -85,6 +96,7 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     await daemon?.close().catch(() => undefined); // best effort: the start error is the one to report
     await host.stop('daemon start failed');
     stopSignal.cancel();
+    await ownRuntimeDir?.remove();
     await lock.release();
     return 1;
   }
@@ -95,6 +107,7 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
   const signal = await stopSignal.signal;
   process.off('SIGHUP', onHangup);
   await stop(signal, { logger, reloader, invoker, daemon, host });
+  await ownRuntimeDir?.remove();
   await lock.release();
   return 0;
 }

@@ -1,10 +1,11 @@
 // One daemon per data root, and a running daemon's socket is never taken over or deleted by another.
 
 import assert from 'node:assert/strict';
-import { lstat } from 'node:fs/promises';
+import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DaemonProcess, makeWorkDir } from './daemon-process.ts';
+import { defaultPluginRuntimeDirPath } from '../../src/daemon/plugin-runtime-dir.ts';
+import { DaemonProcess, fixtureManifest, makeWorkDir } from './daemon-process.ts';
 
 const work = await makeWorkDir();
 after(() => work.remove());
@@ -50,4 +51,20 @@ test('a lock left by a killed daemon is taken over, and so is its stale socket',
   await again.listening();
   assert.equal((await again.http('GET', '/_ping')).status, 200);
   await again.stop();
+});
+
+test('a killed daemon\'s plugin runtime dir is reused and emptied by the next start, and removed by a clean stop', async () => {
+  const dir = join(work.dir, 'e');
+  const manifests = { 'labels.json': fixtureManifest('labels', 'sets-label.ts', { config: { label: 'team', value: 'red' } }) };
+  const first = await DaemonProcess.start({ dir, config: { runtime: 'process' }, manifests });
+  const runtimeDir = defaultPluginRuntimeDirPath(first.dataRoot);
+  assert.deepEqual(await readdir(runtimeDir), ['labels.sock']);
+  await first.stop('SIGKILL');
+  await writeFile(join(runtimeDir, 'stale.sock'), ''); // what a killed daemon's plugins leave
+  const again = new DaemonProcess(dir);
+  await again.spawn();
+  await again.listening();
+  assert.deepEqual(await readdir(runtimeDir), ['labels.sock'], 'the same dir, emptied of the killed daemon\'s sockets');
+  await again.stop();
+  assert.equal(await lstat(runtimeDir).catch(() => undefined), undefined, 'a clean stop removes it');
 });
