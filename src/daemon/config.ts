@@ -10,8 +10,11 @@ import { ConfigError, ConfigFields } from './config-fields.ts';
 import { parseRegistryConfig, type RegistryConfig } from './registry/registry-config.ts';
 import { parseSubnet } from './network/subnets.ts';
 
-export const RUNTIMES = ['auto', 'runc', 'process'] as const;
-export type RuntimeChoice = (typeof RUNTIMES)[number];
+/** "auto" (runc, else crun, else process), "runc", "crun", "process", or a name under "runtimes". */
+export type RuntimeChoice = string;
+const BUILTIN_RUNTIMES = ['auto', 'runc', 'crun', 'process'];
+/** Handler names as Docker allows them in --add-runtime: what `docker run --runtime` can name. */
+const RUNTIME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -42,7 +45,11 @@ export interface EffectiveConfig {
   };
   pluginsDir: string;
   runtime: RuntimeChoice;
-  /** runc's --root (its state); default /run/hookd/runc. */
+  /** OCI runtimes by name, beside runc and crun (which are found on PATH): `docker run --runtime <name>`. */
+  runtimes?: Record<string, { path: string; runtimeArgs?: string[] }>;
+  /** Runtime state (<runRoot>/<handler>) and conmon's attach sockets (<runRoot>/conmon); default /run/hookd. */
+  runRoot?: string;
+  /** runc's --root (its state); default <runRoot>/runc. */
   runcRoot?: string;
   /** Where launched plugins' sockets live (a 0700 dir); default: a fresh dir under the system's temp dir. */
   runtimeDir?: string;
@@ -66,7 +73,7 @@ export interface NetworkConfig {
   cniDir?: string;
 }
 
-const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'snapshotter', 'network'] as const;
+const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runtimes', 'runRoot', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'snapshotter', 'network'] as const;
 
 /** Reads and validates a config file. Errors are ConfigError (ERR_CONFIG_INVALID). */
 export async function loadDaemonConfig(file: string): Promise<EffectiveConfig> {
@@ -97,16 +104,21 @@ export function parseDaemonConfig(json: unknown, file: string): EffectiveConfig 
     dataRoot,
     listen: parseListen(fields, raw.listen, dataRoot),
     pluginsDir: fields.path('pluginsDir', raw.pluginsDir),
-    runtime: raw.runtime === undefined ? 'auto' : fields.oneOf('runtime', raw.runtime, RUNTIMES),
+    runtime: 'auto',
     logLevel: raw.logLevel === undefined ? 'info' : fields.oneOf('logLevel', raw.logLevel, LOG_LEVELS),
     bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULT_BODY_LIMIT_BYTES : fields.integer('bodyLimitBytes', raw.bodyLimitBytes, 1024, MAX_BODY_LIMIT_BYTES),
     registries: parseRegistryConfig(fields, raw.registries),
     snapshotter: raw.snapshotter === undefined ? 'auto' : fields.oneOf('snapshotter', raw.snapshotter, ['auto', 'overlayfs', 'copy'] as const),
   };
+  if (raw.runtimes !== undefined) config.runtimes = parseRuntimes(fields, raw.runtimes);
+  if (raw.runtime !== undefined) {
+    const known = [...BUILTIN_RUNTIMES, ...Object.keys(config.runtimes ?? {})];
+    config.runtime = fields.oneOf('runtime', raw.runtime, known);
+  }
+  if (raw.runRoot !== undefined) config.runRoot = fields.path('runRoot', raw.runRoot);
   if (raw.runcRoot !== undefined) config.runcRoot = fields.path('runcRoot', raw.runcRoot);
   if (raw.runtimeDir !== undefined) config.runtimeDir = fields.path('runtimeDir', raw.runtimeDir);
   if (raw.network !== undefined) config.network = parseNetwork(fields, raw.network);
-  if (config.runtime === 'process' && raw.runcRoot !== undefined) throw fields.invalid('runcRoot', 'applies only to the runc runtime, but "runtime" is "process"');
   return config;
 }
 
@@ -132,6 +144,25 @@ function parseNetwork(fields: ConfigFields, value: unknown): NetworkConfig {
   if (raw.netnsDir !== undefined) out.netnsDir = fields.path('network.netnsDir', raw.netnsDir);
   if (raw.cniDir !== undefined) out.cniDir = fields.path('network.cniDir', raw.cniDir);
   return out;
+}
+
+/** "runtimes": {"<name>": {"path": "/usr/local/bin/youki", "runtimeArgs": ["--debug"]}}, Docker's daemon.json shape. */
+function parseRuntimes(fields: ConfigFields, value: unknown): NonNullable<EffectiveConfig['runtimes']> {
+  const runtimes: NonNullable<EffectiveConfig['runtimes']> = {};
+  if (!fields.isObject(value)) throw fields.invalid('runtimes', 'must be an object of runtime names to {"path", "runtimeArgs"}');
+  for (const [name, entry] of Object.entries(value)) {
+    const field = `runtimes.${name}`;
+    if (!RUNTIME_NAME.test(name) || name === 'auto' || name === 'process') {
+      throw fields.invalid(field, 'is not a usable runtime name (letters, digits, "_", "." and "-"; not "auto" or "process")');
+    }
+    const spec = fields.object(field, entry, ['path', 'runtimeArgs']);
+    const path = fields.path(`${field}.path`, spec.path);
+    if (spec.runtimeArgs !== undefined && !(Array.isArray(spec.runtimeArgs) && spec.runtimeArgs.every((arg) => typeof arg === 'string'))) {
+      throw fields.invalid(`${field}.runtimeArgs`, 'must be an array of strings');
+    }
+    runtimes[name] = spec.runtimeArgs === undefined ? { path } : { path, runtimeArgs: spec.runtimeArgs as string[] };
+  }
+  return runtimes;
 }
 
 function parseListen(fields: ConfigFields, value: unknown, dataRoot: string): EffectiveConfig['listen'] {

@@ -129,6 +129,8 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     logger: logger.child({ part: 'runtime' }),
     ...(config.runtime === 'auto' ? {} : { preferred: config.runtime }),
     ...(config.runcRoot ? { runcRoot: config.runcRoot } : {}),
+    ...(config.runRoot ? { runRoot: config.runRoot } : {}),
+    ...(config.runtimes ? { runtimes: config.runtimes } : {}),
   });
   const { snapshotter, reason } = await selectSnapshotter(config.snapshotter, join(config.dataRoot, 'images'));
   logger.info({ snapshotter: snapshotter.name, reason }, 'container rootfs snapshotter');

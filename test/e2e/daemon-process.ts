@@ -82,8 +82,8 @@ export class DaemonProcess {
   static async create(setup: DaemonSetup): Promise<DaemonProcess> {
     const daemon = new DaemonProcess(setup.dir);
     await mkdir(daemon.pluginsDir, { recursive: true });
-    // runc's state stays inside the test's dir (runcRoot), except where the test chose the process runtime.
-    const runc = setup.config?.runtime === 'process' ? {} : { runcRoot: 'runc' };
+    // The runtimes' state and conmon's attach sockets stay inside the test's dir (runRoot).
+    const runc = { runRoot: 'run' };
     // Each daemon's default bridge is its own (unique name and subnet), so daemons of parallel
     // tests never share a bridge or hand out the same address; stop() deletes it when it is empty.
     const network = { bridgeName: daemon.bridgeName, subnet: `10.${100 + randomInt(100)}.${randomInt(256)}.0/24` };

@@ -14,7 +14,7 @@ const RUN_TIMEOUT_MS = 20_000;
 
 let work: { dir: string; remove: () => Promise<void> };
 let skipReason: string | undefined;
-let runcSkipReason: string | undefined;
+let skipReasons = new Map<RuntimeName, string>();
 let daemons = new Map<RuntimeName, DaemonProcess>();
 
 before(async () => {
@@ -26,8 +26,7 @@ before(async () => {
     console.log(`# skipping docker run -i: ${skipReason}`);
     return;
   }
-  ({ daemons, runcSkipReason } = await startDaemonPerRuntime(work.dir, tarball!, IMAGE));
-  if (runcSkipReason) console.log(`# skipping docker run -i with runc: ${runcSkipReason}`);
+  ({ daemons, skipReasons } = await startDaemonPerRuntime(work.dir, tarball!, IMAGE));
 });
 
 after(async () => {
@@ -39,7 +38,7 @@ for (const runtime of RUNTIMES) {
   test(`echo hello | docker run -i busybox cat prints hello and exits 0 (${runtime} runtime)`, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
-    if (!daemon) return t.skip(runcSkipReason);
+    if (!daemon) return t.skip(skipReasons.get(runtime));
     const run = await daemon.cli(['run', '-i', '--name', `cat-${runtime}`, IMAGE, 'cat'], { input: 'hello\n', timeoutMs: RUN_TIMEOUT_MS });
     assert.equal(run.exitCode, 0, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
     assert.equal(run.stdout, 'hello'); // execa strips the final newline
@@ -51,7 +50,7 @@ for (const runtime of RUNTIMES) {
   test(`docker run -i --rm with a multi-line pipe gets every line, then the container is gone (${runtime} runtime)`, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
-    if (!daemon) return t.skip(runcSkipReason);
+    if (!daemon) return t.skip(skipReasons.get(runtime));
     const run = await daemon.cli(['run', '-i', '--rm', '--name', `rm-${runtime}`, IMAGE, 'sh', '-c', 'while read line; do echo "got $line"; done; echo done'], { input: 'one\ntwo\n', timeoutMs: RUN_TIMEOUT_MS });
     assert.equal(run.exitCode, 0, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
     assert.equal(run.stdout, 'got one\ngot two\ndone');

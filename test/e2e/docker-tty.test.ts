@@ -17,7 +17,7 @@ const RUN_TIMEOUT_MS = 30_000;
 
 let work: { dir: string; remove: () => Promise<void> };
 let skipReason: string | undefined;
-let runcSkipReason: string | undefined;
+let skipReasons = new Map<RuntimeName, string>();
 let daemons = new Map<RuntimeName, DaemonProcess>();
 
 /** The busybox fixture rootfs plus a /bin/tty applet link, appended to its tarball. */
@@ -41,8 +41,7 @@ before(async () => {
     console.log(`# skipping docker run -t: ${skipReason}`);
     return;
   }
-  ({ daemons, runcSkipReason } = await startDaemonPerRuntime(work.dir, tarball!, IMAGE));
-  if (runcSkipReason) console.log(`# skipping docker run -t with runc: ${runcSkipReason}`);
+  ({ daemons, skipReasons } = await startDaemonPerRuntime(work.dir, tarball!, IMAGE));
 });
 
 after(async () => {
@@ -54,7 +53,7 @@ for (const runtime of RUNTIMES) {
   test(`docker run --rm -t busybox tty prints a /dev/pts path (${runtime} runtime)`, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
-    if (!daemon) return t.skip(runcSkipReason);
+    if (!daemon) return t.skip(skipReasons.get(runtime));
     const run = await daemon.cli(['run', '--rm', '-t', IMAGE, 'tty'], { timeoutMs: RUN_TIMEOUT_MS });
     assert.equal(run.exitCode, 0, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
     assert.match(run.stdout, /^\/dev\/pts\/\d+$/); // execa strips the final line end (\r\n)
@@ -63,7 +62,7 @@ for (const runtime of RUNTIMES) {
   test(`docker run -t keeps the command's exit code, and its stdin and stdout are terminals (${runtime} runtime)`, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
-    if (!daemon) return t.skip(runcSkipReason);
+    if (!daemon) return t.skip(skipReasons.get(runtime));
     const run = await daemon.cli(['run', '--rm', '-t', IMAGE, 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo terminals; echo the end; exit 7'], { timeoutMs: RUN_TIMEOUT_MS });
     assert.equal(run.exitCode, 7, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
     assert.equal(run.stdout, 'terminals\r\nthe end', 'a terminal ends lines with CRLF');
@@ -74,7 +73,7 @@ for (const runtime of RUNTIMES) {
   test(`docker exec -t runs on a pseudo-terminal and keeps the exit code (${runtime} runtime)`, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
-    if (!daemon) return t.skip(runcSkipReason);
+    if (!daemon) return t.skip(skipReasons.get(runtime));
     const started = await daemon.cli(['run', '-d', '--name', `exec-tty-${runtime}`, IMAGE, 'sleep', '300']);
     assert.equal(started.exitCode, 0, started.stderr);
     const exec = await daemon.cli(['exec', '-t', `exec-tty-${runtime}`, 'sh', '-c', 'tty; exit 5'], { timeoutMs: RUN_TIMEOUT_MS });
@@ -104,7 +103,7 @@ for (const runtime of RUNTIMES) {
   test(`POST /containers/{id}/resize sets the tty's size; the process sees SIGWINCH (${runtime} runtime)`, { timeout: 60_000 }, async (t) => {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
-    if (!daemon) return t.skip(runcSkipReason);
+    if (!daemon) return t.skip(skipReasons.get(runtime));
     const name = `resize-${runtime}`;
     // busybox's stty in both runtimes: the process runtime runs host binaries, and the host has busybox too.
     const script = 'trap "busybox stty size; exit 0" WINCH; echo ready; while :; do sleep 0.1; done';

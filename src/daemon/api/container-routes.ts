@@ -99,7 +99,10 @@ export function containerRoutes(deps: RouteDeps): RouteSpec[] {
         const size = parseTerminalSize(ctx.query);
         if (!record.State.Running) throw conflict(`Container ${record.Id} is not running`);
         // A container without Tty has no terminal: nothing to resize, as in Docker.
-        if (record.Config.Tty === true) await applyTerminalSize(record.State.Pid, size, ctx.logger, { container: record.Id });
+        // Under conmon the size goes through its ctl fifo; the process runtime's pty is found by pid.
+        if (record.Config.Tty === true && !(await deps.runtime.resize?.(record.Id, record.hookd.stateDir, size))) {
+          await applyTerminalSize(record.State.Pid, size, ctx.logger, { container: record.Id });
+        }
         return emptyResponse(200);
       },
     },

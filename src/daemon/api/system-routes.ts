@@ -78,7 +78,7 @@ function infoOf(deps: RouteDeps): Record<string, unknown> {
     MemTotal: totalmem(),
     ServerVersion: deps.daemon.version,
     DefaultRuntime: deps.runtime.name,
-    Runtimes: { [deps.runtime.name]: { path: deps.runtime.name } },
+    Runtimes: Object.fromEntries((deps.runtime.describe?.() ?? [{ name: deps.runtime.name, path: deps.runtime.name }]).map((handler) => [handler.name, { path: handler.path }])),
     LoggingDriver: 'json-file',
     CgroupDriver: 'none',
     Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Log: ['json-file'], Authorization: null },
@@ -86,7 +86,7 @@ function infoOf(deps: RouteDeps): Record<string, unknown> {
     Swarm: { LocalNodeState: 'inactive', NodeID: '', NodeAddr: '', ControlAvailable: false, Error: '', RemoteManagers: null },
     Warnings: warnings,
     // hookd-specific: which runtime runs containers, whether they are isolated, and the plugins.
-    Hookd: { Runtime: deps.runtime.name, Isolated: deps.runtime.isolated, Plugins: plugins.total, PluginsReady: plugins.ready },
+    Hookd: { Runtime: deps.runtime.name, Isolated: deps.runtime.isolated, Monitor: deps.runtime.isolated ? 'conmon' : 'shim', Plugins: plugins.total, PluginsReady: plugins.ready },
   };
 }
 

@@ -6,11 +6,13 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/index.ts';
-import { conflict, notModified } from '../api/errors.ts';
+import { badRequest, conflict, notModified } from '../api/errors.ts';
 import { outsideRequest } from '../api/request-context.ts';
 import type { EventBus } from '../events.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import type { ContainerRuntime, ExitStatus } from '../runtime/runtime.ts';
+import type { ContainerRuntime, ExitStatus, ReconciledState } from '../runtime/runtime.ts';
+import { isRuntimeError, RuntimeError } from '../runtime/errors.ts';
+import { classifyStartFailure } from '../runtime/start-failure.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import { ZERO_TIME, type ContainerRecord } from './container-record.ts';
@@ -20,12 +22,11 @@ import { emptyEndpointState, networkNamesOf, releaseEndpoints, runEndpointHook, 
 import type { NetworkAttacher } from '../network/network-attacher.ts';
 import type { NetworkManager } from '../network/network-manager.ts';
 import type { NetworkRecord } from '../network/network-record.ts';
-import { badRequest } from '../api/errors.ts';
 import { matchesListFilters } from './inspect-view.ts';
 import { volumeNamesOf } from './mounts.ts';
 import { findContainer, nameInUse, normalizeName } from './names.ts';
 import { ContainerLocks } from './container-locks.ts';
-import { exitStatusAfterCrash, settlesWithin } from './exit-status.ts';
+import { exitStatusAfterCrash, reconcileWithRuntime, settlesWithin } from './exit-status.ts';
 import { ContainerLifecycle } from './lifecycle-events.ts';
 import { RESTART_BACKOFF, RestartScheduler, shouldRestart } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
@@ -98,6 +99,7 @@ export class ContainerManager {
   }
 
   async create(body: Record<string, unknown>, name: string): Promise<ContainerRecord> {
+    const runtime = this.#runtimeNameFor(body);
     const claimed: string[] = [];
     try {
       const record = await createContainer({
@@ -109,6 +111,7 @@ export class ContainerManager {
           claimed.push(n);
         },
       }, body, name);
+      record.HostConfig.Runtime = runtime;
       try {
         validateNetworkConfig(this.#networking, record);
         await this.#o.store.put(record.Id, record);
@@ -240,23 +243,33 @@ export class ContainerManager {
   }
 
   /**
-   * Daemon start: load the records and ask the runtime about each. Running containers are watched
-   * again; those that died while the daemon was down get their exit status (and restart policy).
+   * Daemon start: load the records and reconcile them with what the monitors left, all at once.
+   * Containers that were running are watched again; those that died while the daemon was down get
+   * their exit status (and restart policy); a `created` one whose start a crash cut short but that
+   * ran meanwhile is recorded as exited with its code. Exited containers are not looked at.
    */
   async load(): Promise<void> {
     const { records, corrupt } = await this.#o.store.load();
     for (const entry of corrupt) this.#o.logger.error(entry, 'container record is corrupt; skipped');
     for (const [id, record] of records) this.#records.set(id, record);
-    for (const record of this.#records.values()) {
-      const state = await this.#o.runtime.state(record.Id, record.hookd.stateDir)
-        .catch((error: unknown) => { this.#o.logger.warn({ err: error, container: record.Id }, 'runtime state unknown'); return { status: 'unknown' as const, pid: undefined }; });
-      if (state.status === 'running') {
-        Object.assign(record.State, { Status: 'running', Running: true, Restarting: false, Pid: state.pid ?? record.State.Pid });
-        this.#watchExit(record);
-      } else if (record.State.Running || record.State.Restarting) {
-        const status = await exitStatusAfterCrash(this.#o.runtime, record);
-        await this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
+    await Promise.all([...this.#records.values()].map((record) => this.#reconcile(record)));
+  }
+
+  async #reconcile(record: ContainerRecord): Promise<void> {
+    const wasActive = record.State.Running || record.State.Restarting;
+    if (!wasActive && record.State.Status !== 'created') return;
+    const state = await reconcileWithRuntime(this.#o.runtime, record)
+      .catch((error: unknown): ReconciledState => { this.#o.logger.warn({ err: error, container: record.Id }, 'runtime state unknown'); return { status: 'none' }; });
+    if (state.status === 'running') {
+      Object.assign(record.State, { Status: 'running', Running: true, Restarting: false, Pid: state.pid || record.State.Pid });
+      if (!wasActive) {
+        record.State.StartedAt = new Date().toISOString();
+        await this.#persist(record);
       }
+      this.#watchExit(record);
+    } else if (state.status === 'exited' || wasActive) {
+      const status = state.status === 'exited' ? state.exit : await exitStatusAfterCrash(this.#o.runtime, record);
+      await this.#withLock(record.Id, () => this.#handleExitLocked(record, status));
     }
   }
 
@@ -342,9 +355,17 @@ export class ContainerManager {
     try {
       ({ pid } = await startContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime, logger: this.#o.logger, ...(this.#networking ? { networking: this.#networking } : {}) }, record));
     } catch (error) {
+      // As Docker: the record keeps the failure (exit code 127/126/128, Error) and everyone
+      // waiting on this start (an attached `docker run`, wait, logs -f) is released at once.
+      const failure = isRuntimeError(error) ? classifyStartFailure(error.message) : undefined;
       record.State.Restarting = false;
       if (record.State.Status === 'restarting') record.State.Status = 'exited';
+      if (failure) Object.assign(record.State, { ExitCode: failure.exitCode, Error: failure.message });
       await this.#persist(record).catch(() => undefined);
+      this.lifecycle.emit('exit', record.Id, record.State.ExitCode);
+      // `docker run --rm` waits for the removal after a failed start, as Docker removes it then.
+      if (record.HostConfig.AutoRemove) await this.#destroyLocked(record, true).catch((cause: unknown) => this.#o.logger.warn({ err: cause, container: record.Id }, 'auto-remove after a failed start failed'));
+      if (failure && isRuntimeError(error)) throw new RuntimeError(error.code, failure.message, record.Id, { cause: error });
       throw error;
     }
     Object.assign(record.State, {
@@ -380,7 +401,7 @@ export class ContainerManager {
     if (!this.#records.has(record.Id)) return;
     const ranMs = Date.now() - Date.parse(record.State.StartedAt);
     Object.assign(record.State, {
-      Status: 'exited', Running: false, Restarting: false, Pid: 0, ExitCode: status.exitCode,
+      Status: 'exited', Running: false, Restarting: false, Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled === true,
       Error: status.error ?? '', FinishedAt: status.finishedAt || new Date().toISOString(),
     });
     await releaseEndpoints(this.#o.invoker, this.#o.logger, record);
@@ -435,6 +456,18 @@ export class ContainerManager {
 
   #nextExit(id: string): Promise<number> {
     return this.lifecycle.next(id, ['exit', 'destroy']);
+  }
+
+  /** HostConfig.Runtime checked against the daemon's handlers; empty means the default one. */
+  #runtimeNameFor(body: Record<string, unknown>): string {
+    const hostConfig = body.HostConfig as Record<string, unknown> | undefined;
+    const requested = hostConfig?.Runtime;
+    if (requested === undefined || requested === null || requested === '') return this.#o.runtime.name;
+    const known = this.#o.runtime.names?.() ?? [this.#o.runtime.name];
+    if (typeof requested !== 'string' || !known.includes(requested)) {
+      throw badRequest(`unknown or invalid runtime name: ${String(requested)}; this daemon has ${known.join(', ')} (docker info lists them)`);
+    }
+    return requested;
   }
 
   #recordNamed(name: string): ContainerRecord | undefined {

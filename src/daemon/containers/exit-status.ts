@@ -1,7 +1,7 @@
 // How the daemon learns a container's exit: from the runtime's exit file (waitExit), including
 // for containers that died while the daemon was down.
 
-import type { ContainerRuntime, ExitStatus } from '../runtime/runtime.ts';
+import type { ContainerRuntime, ExitStatus, ReconciledState } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 
 /** A shim that died with its container may leave no exit file; waitExit would then never resolve. */
@@ -29,4 +29,16 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What the runtime's monitor files say about a container at daemon start: the runtime's own
+ * reconcile where it has one (reads files, asks the runtime binary only when they cannot tell),
+ * else its state() and exit file.
+ */
+export async function reconcileWithRuntime(runtime: ContainerRuntime, record: ContainerRecord): Promise<ReconciledState> {
+  if (runtime.reconcile) return runtime.reconcile(record.Id, record.hookd.stateDir);
+  const state = await runtime.state(record.Id, record.hookd.stateDir);
+  if (state.status === 'running') return { status: 'running', pid: state.pid ?? 0 };
+  return { status: 'none' };
 }

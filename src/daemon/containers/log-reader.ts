@@ -1,5 +1,12 @@
-// Reading a container's json-file log (the runtime's shim appends {"log","stream","time"} lines):
-// the whole log for `docker logs`, and a live tail for `logs -f` and attach.
+// Reading a container's log: the whole log for `docker logs`, and a live tail for `logs -f` and
+// attach. Two line formats, told apart per line (docs/daemon.md "Logs"):
+//   CRI (conmon, the OCI runtimes): `<RFC3339Nano time> <stdout|stderr> <P|F> <text>`, where F
+//     ends a line (its newline was stripped) and P is a piece of a longer or unfinished line
+//     (conmon writes what the container wrote so far, e.g. a shell prompt);
+//   Docker json-file (the process runtime's shim): {"log","stream","time"}, the newline kept.
+// Each becomes a LogEntry whose `log` carries its own newline, so writing entries one after the
+// other gives back the container's bytes. P pieces followed by their F in the same read are
+// joined into one entry, so `--tail` and `--timestamps` count and stamp whole lines.
 
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -13,21 +20,46 @@ export interface LogEntry {
 
 /** Safety net for filesystems where fs.watch misses appends (network mounts, some overlays). */
 const POLL_INTERVAL_MS = 250;
+const CRI_LINE = /^(\S+) (stdout|stderr) ([PF])(?: (.*))?$/s;
 
 export function parseLogLines(text: string): LogEntry[] {
   const entries: LogEntry[] = [];
+  let partial: LogEntry | undefined; // P pieces waiting for the rest of their line
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    try {
-      const parsed = JSON.parse(line) as Partial<LogEntry>;
-      if (typeof parsed.log === 'string') {
-        entries.push({ stream: parsed.stream === 'stderr' ? 'stderr' : 'stdout', log: parsed.log, time: parsed.time ?? '' });
-      }
-    } catch {
-      continue; // a torn last line from a crash: the shim rewrites nothing, so skipping it is all we can do
+    const entry = parseLine(line);
+    if (!entry) continue;
+    const joined = partial && partial.stream === entry.entry.stream
+      ? { ...partial, log: partial.log + entry.entry.log }
+      : entry.entry;
+    if (partial && joined === entry.entry) entries.push(partial); // a piece of the other stream
+    if (entry.isPartial) partial = joined;
+    else {
+      entries.push(joined);
+      partial = undefined;
     }
   }
+  if (partial) entries.push(partial);
   return entries;
+}
+
+function parseLine(line: string): { entry: LogEntry; isPartial: boolean } | undefined {
+  if (line.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(line) as Partial<LogEntry>;
+      if (typeof parsed.log !== 'string') return undefined;
+      return { entry: { stream: parsed.stream === 'stderr' ? 'stderr' : 'stdout', log: parsed.log, time: parsed.time ?? '' }, isPartial: false };
+    } catch {
+      return undefined; // a torn last line from a crash: nothing rewrites it, so skipping it is all we can do
+    }
+  }
+  const match = CRI_LINE.exec(line);
+  if (!match) return undefined;
+  const isPartial = match[3] === 'P';
+  const stream = match[2] === 'stderr' ? 'stderr' : 'stdout';
+  // conmon writes UTC as "+00:00"; Docker's RFC3339Nano (what --timestamps prints) says "Z".
+  const time = match[1]!.replace(/\+00:00$/, 'Z');
+  return { entry: { stream, log: `${match[4] ?? ''}${isPartial ? '' : '\n'}`, time }, isPartial };
 }
 
 export async function logSize(path: string): Promise<number> {

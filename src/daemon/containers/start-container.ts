@@ -59,6 +59,7 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
   const config = record.Config;
   return {
     id: record.Id,
+    ...(typeof record.HostConfig.Runtime === 'string' && record.HostConfig.Runtime ? { runtime: record.HostConfig.Runtime } : {}),
     rootfs: record.hookd.rootfs,
     stateDir: record.hookd.stateDir,
     logPath: record.LogPath,

@@ -80,6 +80,9 @@ export function buildProcess(
   user: ResolvedUser,
 ): OciProcess {
   const caps = [...DEFAULT_CAPABILITIES];
+  // As Docker: a non-root user keeps the bounding set (what setuid programs may gain) but starts
+  // with no effective or permitted capabilities, so it cannot bypass file permissions.
+  const isRoot = user.uid === 0;
   return {
     // runc allocates the pty in the foreground; the runtime runs runc behind script(1) then,
     // since runc wants a terminal of its own too (terminal.ts). The caller says tty only if it can.
@@ -88,7 +91,7 @@ export function buildProcess(
     args: [...spec.args],
     env: withDefaultEnv(spec.env, user),
     cwd: spec.cwd === '' ? '/' : spec.cwd,
-    capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
+    capabilities: { bounding: caps, effective: isRoot ? [...caps] : [], permitted: isRoot ? [...caps] : [] },
     rlimits: rlimitsFromDocker(spec.resources, [{ type: 'RLIMIT_NOFILE', ...DEFAULT_NOFILE }]),
     noNewPrivileges: false,
   };

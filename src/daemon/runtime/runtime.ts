@@ -1,11 +1,13 @@
-// The seam between the container manager and whatever runs container processes. Two
-// implementations: `runc` (real OCI containers; root + runc installed) and `process` (runs the
-// command on the host without isolation, and says so). Both run the PreStart OCI hooks.
+// The seam between the container manager and whatever runs container processes. Two kinds:
+// OCI runtimes (runc, crun, any runtime with runc's command line; root needed) each under a conmon
+// monitor (oci-runtime.ts), and `process` (runs the command on the host without isolation, and
+// says so). All run the PreStart OCI hooks. runtime-handlers.ts puts the named handlers together.
 //
-// Contract: a container's process is owned by a per-container shim process, not by the daemon, so
-// a daemon crash or restart loses no container and no output. The shim appends the container's
-// output to `logPath` (Docker json-file format, one JSON object a line: {"log","stream","time"})
-// and writes `exitPath` (JSON {"exitCode","finishedAt"}) atomically when the process ends.
+// Contract: a container's process is owned by a per-container monitor process (conmon, or the
+// process runtime's shim), not by the daemon, so a daemon crash or restart loses no container and
+// no output. The monitor appends the container's output to `logPath` (conmon: the CRI log format,
+// "<RFC3339Nano> <stream> <P|F> <text>"; the shim: Docker json-file lines) and records the exit
+// status in a file any later daemon process reads.
 
 export interface RuntimeMount {
   /** Host path (for volumes: the volume's data directory). */
@@ -25,6 +27,8 @@ export interface RuntimeHook {
 /** Everything needed to create one container's bundle/process; built by the container manager. */
 export interface RuntimeContainerSpec {
   id: string;
+  /** The handler to run it with (a name runtime-handlers.ts knows); absent: the default handler. */
+  runtime?: string;
   /** Host path of the container's root filesystem (already prepared from its image). */
   rootfs: string;
   /** Directory the runtime owns for this container (bundle, shim state, log, exit file). */
@@ -70,7 +74,18 @@ export interface ExitStatus {
   finishedAt: string;
   /** Set when the process never started (a failing prestart hook, a bad command). */
   error?: string;
+  /** The kernel's OOM killer ended it (conmon's oom file). */
+  oomKilled?: boolean;
 }
+
+/**
+ * What a runtime's monitor files say about a container after a daemon restart (reconcile):
+ * `none` when it never ran under this runtime (no monitor state at all).
+ */
+export type ReconciledState =
+  | { status: 'running'; pid: number }
+  | { status: 'exited'; exit: ExitStatus }
+  | { status: 'none' };
 
 export interface ExecSpec {
   args: string[];
@@ -88,7 +103,12 @@ export interface RuntimeLogger {
 }
 
 export interface ContainerRuntime {
-  readonly name: 'runc' | 'process';
+  /** The handler's name: `runc`, `crun`, a configured OCI runtime, or `process`. */
+  readonly name: string;
+  /** The handlers a container may name (HostConfig.Runtime); absent: only `name`. */
+  names?(): string[];
+  /** Every handler with its binary, for /info's Runtimes; absent: only `name`. */
+  describe?(): Array<{ name: string; path: string; isolated: boolean }>;
   /** False for `process`: reported in /info and logged at start-up. */
   readonly isolated: boolean;
   /** Creates the bundle and starts the shim; resolves once the process runs (prestart hooks done). */
@@ -114,4 +134,14 @@ export interface ContainerRuntime {
    * Closing it never closes stdin by itself: the shim does, for stdinOnce containers only.
    */
   openStdin(id: string, stateDir: string): Promise<NodeJS.WritableStream | undefined>;
+  /**
+   * Sets a Tty container's terminal size (conmon: its ctl fifo). Resolves false when there is no
+   * terminal to resize (no tty, or the container is gone). Absent: the caller resizes by pid.
+   */
+  resize?(id: string, stateDir: string, size: { rows: number; cols: number }): Promise<boolean>;
+  /**
+   * Reconcile after a daemon restart from the monitor's files, asking the runtime binary only when
+   * the files cannot tell (the monitor died without an exit file). Absent: the caller uses state().
+   */
+  reconcile?(id: string, stateDir: string): Promise<ReconciledState>;
 }

@@ -49,7 +49,7 @@ test('ping, version and info answer like Docker, naming the runtime and its isol
   assert.equal(version.Version, '9.9.9');
   const info = await docker.info();
   assert.equal(info.DefaultRuntime, 'process');
-  assert.deepEqual(info.Hookd, { Runtime: 'process', Isolated: false, Plugins: 3, PluginsReady: 2 });
+  assert.deepEqual(info.Hookd, { Runtime: 'process', Isolated: false, Monitor: 'shim', Plugins: 3, PluginsReady: 2 });
   assert.match(info.Warnings[0], /without isolation/);
 });
 

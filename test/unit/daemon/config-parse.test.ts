@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../../src/daemon/config-fields.ts';
 import { formatEffectiveConfig, loadDaemonConfig, parseDaemonConfig } from '../../../src/daemon/config.ts';
@@ -44,7 +44,10 @@ const REFUSALS: Array<[string, unknown, RegExp]> = [
   ['an unknown top-level field', { dataRoot: '/d', pluginsDir: '/p', pluginDir: '/p' }, /field "pluginDir" is not a known field \(known: dataRoot, listen/],
   ['an unknown nested field', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: { pth: 'x' } } }, /field "listen\.socket\.pth" is not a known field/],
   ['a missing dataRoot', { pluginsDir: '/p' }, /field "dataRoot" must be a non-empty string, got nothing/],
-  ['a runtime it does not have', { dataRoot: '/d', pluginsDir: '/p', runtime: 'kata' }, /field "runtime" must be one of "auto", "runc", "process", got "kata"/],
+  ['a runtime it does not have', { dataRoot: '/d', pluginsDir: '/p', runtime: 'kata' }, /field "runtime" must be one of "auto", "runc", "crun", "process", got "kata"/],
+  ['a configured runtime without a path', { dataRoot: '/d', pluginsDir: '/p', runtimes: { kata: {} } }, /field "runtimes\.kata\.path" must be a non-empty string/],
+  ['a runtime name docker could not pass', { dataRoot: '/d', pluginsDir: '/p', runtimes: { 'my runtime': { path: '/x' } } }, /field "runtimes\.my runtime" is not a usable runtime name/],
+  ['runtime args that are not strings', { dataRoot: '/d', pluginsDir: '/p', runtimes: { kata: { path: '/x', runtimeArgs: [1] } } }, /field "runtimes\.kata\.runtimeArgs" must be an array of strings/],
   ['a port out of range', { dataRoot: '/d', pluginsDir: '/p', listen: { tcp: { port: 70000, insecure: true } } }, /field "listen\.tcp\.port" must be an integer from 0 to 65535, got 70000/],
   ['TCP without TLS', { dataRoot: '/d', pluginsDir: '/p', listen: { tcp: { port: 2375 } } }, /field "listen\.tcp\.tls" is required/],
   ['a numeric socket mode', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: { mode: 660 } } }, /field "listen\.socket\.mode" must be an octal mode string such as "0660", got 660/],
@@ -52,7 +55,6 @@ const REFUSALS: Array<[string, unknown, RegExp]> = [
   ['a body limit below 1 KiB', { dataRoot: '/d', pluginsDir: '/p', bodyLimitBytes: 10 }, /field "bodyLimitBytes" must be an integer from 1024/],
   ['nowhere to listen', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: false } }, /field "listen" must listen somewhere/],
   ['a socket path too long for a unix socket', { dataRoot: `/${'d'.repeat(120)}`, pluginsDir: '/p' }, /field "dataRoot" gives the socket path .* longer than the 107 bytes/],
-  ['runcRoot with the process runtime', { dataRoot: '/d', pluginsDir: '/p', runtime: 'process', runcRoot: '/r' }, /field "runcRoot" applies only to the runc runtime/],
   ['an array', [], /hookd\.json: must be an object, got \[\]$/],
 ];
 
@@ -88,4 +90,11 @@ test('registries: mirrors, insecure hosts, auth file and download concurrency; p
   assert.throws(() => parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', registries: { mirrors: { 'docker.io': 'http://mirror.example' } } }, FILE),
     /field "registries.mirrors.docker.io" is plain HTTP to mirror.example/);
   assert.throws(() => parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', registries: { mirror: {} } }, FILE), /field "registries.mirror" is not a known field/);
+});
+
+test('OCI runtimes configured by path can be the default; relative paths resolve against the file', () => {
+  const config = parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', runtime: 'youki', runRoot: 'run', runtimes: { youki: { path: 'bin/youki', runtimeArgs: ['--debug'] } } }, FILE);
+  assert.equal(config.runtime, 'youki');
+  assert.deepEqual(config.runtimes, { youki: { path: join(dirname(FILE), 'bin/youki'), runtimeArgs: ['--debug'] } });
+  assert.equal(config.runRoot, join(dirname(FILE), 'run'));
 });

@@ -155,3 +155,10 @@ test('a resolved user reaches process.user with its supplementary groups', () =>
   assert.deepEqual(process.user, { uid: 33, gid: 33, additionalGids: [50, 29] });
   assert.ok(process.env.includes('HOME=/var/www'));
 });
+
+test('a non-root user keeps the bounding set but starts with no effective or permitted capabilities, as in Docker', () => {
+  const { capabilities } = buildOciSpec(specWith(), { ...ROOT, uid: 65534, gid: 65534 }).process;
+  assert.equal(capabilities.bounding.length, 14);
+  assert.deepEqual(capabilities.effective, []);
+  assert.deepEqual(capabilities.permitted, []);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resourcesFromDocker } from '../../../src/daemon/runtime/oci-resources.ts';
-import { updateFlagsFor } from '../../../src/daemon/runtime/runc-cli.ts';
+import { updateFlagsFor } from '../../../src/daemon/runtime/oci-cli.ts';
 
 // Docker HostConfig fields → the `runc update` flags the runc runtime passes for a running container.
 const table: Array<{ name: string; fields: Record<string, unknown>; flags: string[] }> = [
