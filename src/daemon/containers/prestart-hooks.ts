@@ -16,12 +16,14 @@ export const NETWORK_HOOK_PRIORITY = 0;
  * The daemon's network hook. hookd creates no network namespace plumbing of its own, so the hook
  * records the network setup the container starts with (mode and endpoint decisions) in
  * `<stateDir>/network-setup.json`; for "none" and "host" there is nothing to set up and it is a no-op.
- * It never reads stdin (the OCI state), so it cannot block on a runtime that gives it none.
+ * It reads its stdin (the OCI state) to the end first and ignores it: crun fails a hook that exits
+ * before crun finished writing the state to it (EPIPE); runc and the process runtime close stdin
+ * after writing, so the read ends.
  */
 export function networkHook(record: ContainerRecord): OwnedOciHook {
   const mode = networkModeOf(record);
   if (mode === 'none' || mode === 'host') {
-    return { plugin: 'hookd', priority: NETWORK_HOOK_PRIORITY, path: '/bin/sh', args: ['sh', '-c', 'exit 0', 'hookd-network'], env: [] };
+    return { plugin: 'hookd', priority: NETWORK_HOOK_PRIORITY, path: '/bin/sh', args: ['sh', '-c', 'cat >/dev/null; exit 0', 'hookd-network'], env: [] };
   }
   const setup = {
     container: record.Id,
@@ -35,7 +37,7 @@ export function networkHook(record: ContainerRecord): OwnedOciHook {
     plugin: 'hookd',
     priority: NETWORK_HOOK_PRIORITY,
     path: '/bin/sh',
-    args: ['sh', '-c', 'printf "%s\\n" "$2" > "$1"', 'hookd-network', join(record.hookd.stateDir, 'network-setup.json'), JSON.stringify(setup)],
+    args: ['sh', '-c', 'cat >/dev/null; printf "%s\\n" "$2" > "$1"', 'hookd-network', join(record.hookd.stateDir, 'network-setup.json'), JSON.stringify(setup)],
     env: [],
   };
 }
