@@ -249,6 +249,12 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
       if (!options.force && !byTag && image.RepoTags.length > 1) {
         throw new ImageError('ERR_IMAGE_IN_USE', `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
       }
+      if (options.isInUse(image.Id)) {
+        // Forced, but a container's rootfs is a snapshot over this tree: untag only, as Docker
+        // keeps the layers of an image a container uses; the image stays, untagged.
+        await this.#save({ ...image, RepoTags: [] });
+        return { untagged: [...image.RepoTags], deleted: [] };
+      }
       const hex = hexOf(image);
       await this.#records.delete(hex); // the point of no return: without a record the dir is an orphan
       this.#images.delete(hex);

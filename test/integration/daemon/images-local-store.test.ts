@@ -102,7 +102,11 @@ test('tag moves a tag between images; remove untags, deletes, and refuses in-use
   const inUse = (id: string) => id === a.Id;
   await assert.rejects(store.remove('app', { force: false, isInUse: inUse }), (e) => isImageError(e, 'ERR_IMAGE_IN_USE') && /must force/.test(e.message));
   assert.ok(store.resolve('app:latest'), 'a refused remove changes nothing');
-  assert.deepEqual(await store.remove('app', { force: true, isInUse: inUse }), { untagged: ['app:latest'], deleted: [a.Id] });
+  // Forced while a container uses it: untagged only; its tree stays under the container's snapshot.
+  assert.deepEqual(await store.remove('app', { force: true, isInUse: inUse }), { untagged: ['app:latest'], deleted: [] });
+  assert.deepEqual(store.resolve(a.Id)?.RepoTags, []);
+  assert.equal(existsSync(a.rootfsDir), true);
+  assert.deepEqual(await store.remove(a.Id, { force: true, isInUse: notInUse }), { untagged: [], deleted: [a.Id] });
   assert.equal(store.resolve(a.Id), undefined);
   assert.equal(existsSync(a.rootfsDir), false);
   await assert.rejects(store.remove('app', { force: false, isInUse: notInUse }), (e) => isImageError(e, 'ERR_IMAGE_NOT_FOUND'));

@@ -1,0 +1,116 @@
+// Image benchmarks, one run, printed as ratios against baselines measured in the same run:
+//  1. pull time of a ~100 MB, 5-layer image from a local docker-registry (127.0.0.1): hookd vs a
+//     private Debian dockerd (own data root, exec root, socket and pidfile; --bridge=none
+//     --iptables=false; stopped at the end, nothing else touched).
+//  2. container create time for a ~5 MB image vs a ~500 MB one with hookd's snapshotter
+//     (overlayfs: the same within 10% is the goal; copy grows with the image).
+// Usage: node --import tsx bench/image-pull.ts
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { DaemonProcess, makeWorkDir } from '../test/e2e/daemon-process.ts';
+import { startRegistry } from '../test/e2e/registry/local-registry.ts';
+import { pushLayout, writeBusyboxRootfs, writeOciLayout } from '../test/e2e/registry/oci-layout.ts';
+
+const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const MB = 1024 * 1024;
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function randomDir(dir: string, bytes: number, files = 4): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (let i = 0; i < files; i++) await writeFile(join(dir, `blob-${i}.bin`), randomBytes(Math.floor(bytes / files)));
+}
+
+async function startPrivateDockerd(dir: string, registryHost: string): Promise<{ socket: string; stop: () => Promise<void> }> {
+  const socket = join(dir, 'docker.sock');
+  const child = spawn('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'),
+    '--bridge=none', '--iptables=false', '--ip6tables=false', '--insecure-registry', registryHost], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('API listen on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`private dockerd exited (${code}): ${log.slice(-2000)}`)));
+  });
+  return {
+    socket,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const work = await makeWorkDir();
+const registry = await startRegistry();
+let dockerd: Awaited<ReturnType<typeof startPrivateDockerd>> | undefined;
+let daemon: DaemonProcess | undefined;
+try {
+  // ~100 MB in 5 layers of random (incompressible) data, over busybox.
+  await writeBusyboxRootfs(join(work.dir, 'busybox'));
+  const layers = [join(work.dir, 'busybox')];
+  for (let i = 0; i < 4; i++) {
+    await randomDir(join(work.dir, `data-${i}`, `data-${i}`), 25 * MB);
+    layers.push(join(work.dir, `data-${i}`));
+  }
+  await writeOciLayout(join(work.dir, 'big'), 'v1', [{ architecture: HOST_ARCH, layerDirs: layers }]);
+  const image = `${registry.host}/bench:v1`;
+  await pushLayout(join(work.dir, 'big'), 'v1', image, ['--format', 'v2s2']);
+
+  daemon = await DaemonProcess.start({ dir: join(work.dir, 'hookd') });
+  const hookdMs = await timed(async () => {
+    const pulled = await daemon!.cli(['pull', image], { timeoutMs: 600_000 });
+    if (pulled.exitCode !== 0) throw new Error(`hookd pull failed: ${pulled.stderr}`);
+  });
+  dockerd = await startPrivateDockerd(join(work.dir, 'dockerd'), registry.host);
+  const dockerdMs = await timed(async () => {
+    const pulled = await execa('docker', ['-H', `unix://${dockerd!.socket}`, 'pull', image], { reject: false });
+    if (pulled.exitCode !== 0) throw new Error(`dockerd pull failed: ${pulled.stderr}`);
+  });
+
+  // Create time: ~5 MB (busybox) vs ~500 MB (busybox + 500 MB of data) images, imported.
+  const small = join(work.dir, 'small.tar');
+  await execa('tar', ['-C', join(work.dir, 'busybox'), '-cf', small, '.']);
+  await randomDir(join(work.dir, 'large-root', 'data'), 500 * MB, 10);
+  await execa('sh', ['-c', `cp -a ${work.dir}/busybox/. ${work.dir}/large-root/ && tar -C ${work.dir}/large-root -cf ${work.dir}/large.tar .`]);
+  for (const [tarball, name] of [[small, 'small:1'], [join(work.dir, 'large.tar'), 'large:1']] as const) {
+    const imported = await daemon.cli(['import', tarball, name], { timeoutMs: 600_000 });
+    if (imported.exitCode !== 0) throw new Error(`import ${name}: ${imported.stderr}`);
+  }
+  // One untimed create of each first (warm-up), then samples interleaved so drift hits both.
+  const docker = daemon.docker();
+  for (const name of ['small:1', 'large:1']) await docker.createContainer({ Image: name, Cmd: ['true'] });
+  const samples: Record<string, number[]> = { 'small:1': [], 'large:1': [] };
+  for (let i = 0; i < 9; i++) {
+    for (const name of ['small:1', 'large:1']) samples[name]!.push(await timed(() => docker.createContainer({ Image: name, Cmd: ['true'] })));
+  }
+  const createTimes: Record<string, number> = { 'small:1': median(samples['small:1']!), 'large:1': median(samples['large:1']!) };
+  const snapshotter = daemon.logs.find((line) => line.msg === 'container rootfs snapshotter')?.snapshotter;
+  console.log(`# image benchmarks, ${new Date().toISOString()}, ${process.arch}, snapshotter ${String(snapshotter)}`);
+  console.log(`pull ~100 MB / 5 layers   hookd ${hookdMs.toFixed(0)} ms   dockerd ${dockerdMs.toFixed(0)} ms   ratio hookd/dockerd ${(hookdMs / dockerdMs).toFixed(2)}`);
+  console.log(`create (median of 9)      5 MB image ${createTimes['small:1']!.toFixed(1)} ms   500 MB image ${createTimes['large:1']!.toFixed(1)} ms   ratio 500MB/5MB ${(createTimes['large:1']! / createTimes['small:1']!).toFixed(2)}`);
+} finally {
+  if (daemon) {
+    const docker = daemon.docker();
+    for (const container of await docker.listContainers({ all: true })) await docker.getContainer(container.Id).remove({ force: true });
+    await daemon.stop();
+  }
+  await dockerd?.stop();
+  await registry.stop();
+  await work.remove();
+}
