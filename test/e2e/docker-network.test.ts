@@ -259,3 +259,19 @@ test('after a daemon SIGKILL, containers that died meanwhile and records removed
   await docker(['rm', '-f', 'crashy', 'survivor']);
   await assertNothingLeft('after SIGKILL, a container death while down, and restart');
 });
+
+test('a MacAddress requested through the API is the address of eth0 inside the container and in inspect', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  // Locally administered unicast (02:...), random per run so a stale interface cannot pass for ours.
+  const mac = `02:${Array.from({ length: 5 }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
+  // Through dockerode, not the CLI: new docker CLIs refuse --mac-address below API 1.44.
+  const container = await daemon!.docker().createContainer({ name: 'mac', Image: IMAGE, Cmd: ['sleep', '600'], MacAddress: mac, HostConfig: { NetworkMode: NET_A.name } });
+  await container.start();
+  assert.equal(await docker(['exec', 'mac', 'cat', '/sys/class/net/eth0/address']), mac);
+  const view = await inspect('mac');
+  assert.equal(view.NetworkSettings.Networks[NET_A.name]!.MacAddress, mac);
+  assert.equal(view.NetworkSettings.Networks[NET_A.name]!.HookdCni.applied['runtimeConfig.mac'], 'container');
+  assert.ok(view.NetworkSettings.Networks[NET_A.name]!.HookdCni.plugins.includes('tuning'), 'tuning ran to set the MAC');
+  await docker(['rm', '-f', 'mac']);
+  await assertNothingLeft('after the container with a requested MAC');
+});
