@@ -9,7 +9,7 @@
 // Env: HOOKD_BENCH_LIFECYCLES (30), HOOKD_BENCH_RUNNING (100), HOOKD_BENCH_RECORDS (200).
 
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { buildBusyboxRootfsTarball, scratchDir } from '../test/fixtures/rootfs.ts';
 import { DaemonProcess, fixtureManifest } from '../test/e2e/daemon-process.ts';
 import { EngineClient } from './engines/engine-client.ts';
@@ -110,7 +110,8 @@ async function main(): Promise<void> {
       const tree = engine.name === 'hookd' ? await engine.daemonPids() : await engine.daemonPids();
       return tree.filter((pid) => !monitors.has(pid));
     };
-    console.log(`# ${new Date().toISOString()}; ${LIFECYCLES} lifecycles each, interleaved; hookd with 4 plugins under conmon + runc; dockerd ${(await readFile(join(dockerd.dir, 'dockerd.log'), 'utf8').catch(() => '')).match(/version=(\S+)/)?.[1] ?? ''}`);
+    const dockerdVersion = (await execa('dockerd', ['--version'])).stdout.trim();
+    console.log(`# ${new Date().toISOString()}; ${LIFECYCLES} lifecycles each, interleaved; hookd with 4 plugins under conmon + runc; ${dockerdVersion}`);
 
     // 1. Lifecycle, interleaved (one hookd, one dockerd, ...), after two warm-up rounds each.
     for (const engine of engines) for (let i = 0; i < 2; i++) await lifecycle(engine.client, ['true']);
