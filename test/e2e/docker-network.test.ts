@@ -249,7 +249,7 @@ test('after a daemon SIGKILL, containers that died meanwhile and records removed
   assert.notDeepEqual((await leftovers()).veths, []);
   daemon!.child!.kill('SIGKILL');
   await daemon!.exited;
-  await execa('runc', ['--root', join(daemon!.dir, 'runc'), 'kill', id, 'KILL']);
+  await execa('runc', ['--root', join(daemon!.dir, 'run', 'runc'), 'kill', id, 'KILL']);
   await daemon!.spawn();
   await daemon!.listening();
   const survivor = (await inspect('survivor')).NetworkSettings.Networks[NET_A.name]!.IPAddress;
@@ -274,4 +274,31 @@ test('a MacAddress requested through the API is the address of eth0 inside the c
   assert.ok(view.NetworkSettings.Networks[NET_A.name]!.HookdCni.plugins.includes('tuning'), 'tuning ran to set the MAC');
   await docker(['rm', '-f', 'mac']);
   await assertNothingLeft('after the container with a requested MAC');
+});
+
+const ifbLinks = async (): Promise<string[]> => (await execa('ip', ['-o', 'link', 'show', 'type', 'ifb'])).stdout.split('\n').filter(Boolean).map((line) => line.split(':')[1]!.trim().split('@')[0]!);
+
+test('a bandwidth limit in a plugin\'s GenericParams makes the bandwidth plugin shape the host-side veth; rm leaves no qdisc device', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const ifbBefore = await ifbLinks();
+  const rate = 8_000_000;
+  await docker(['run', '-d', '--name', 'shaped', '--network', NET_B.name, '-e', `RATE_BPS=${rate}`, IMAGE, 'sleep', '600']);
+  const endpoint = (await inspect('shaped')).NetworkSettings.Networks[NET_B.name]!;
+  assert.deepEqual(endpoint.GenericParams['io.hookd.cni.bandwidth'], { ingressRate: rate, ingressBurst: rate / 10, egressRate: rate, egressBurst: rate / 10 });
+  assert.equal(endpoint.HookdCni.applied['runtimeConfig.bandwidth'], 'plugin endpoint-shaper (GenericParams.io.hookd.cni.bandwidth)');
+  assert.ok(endpoint.HookdCni.plugins.includes('bandwidth'), `bandwidth ran: ${endpoint.HookdCni.plugins.join(', ')}`);
+  // The container's host-side veth is the one link enslaved to this test's NET_B bridge.
+  const veths = (await execa('ip', ['-o', 'link'])).stdout.split('\n').filter((line) => line.includes(`master ${NET_B.bridge} `));
+  assert.equal(veths.length, 1, veths.join('\n'));
+  const veth = veths[0]!.split(':')[1]!.trim().split('@')[0]!;
+  const qdiscs = (await execa('tc', ['qdisc', 'show', 'dev', veth])).stdout;
+  // Ingress (towards the container) is a token bucket on the veth; egress is redirected from the veth's ingress qdisc into an ifb device with its own token bucket.
+  assert.match(qdiscs, /qdisc tbf .* rate 8Mbit/, qdiscs);
+  assert.match(qdiscs, /qdisc ingress /, qdiscs);
+  const ifbNew = (await ifbLinks()).filter((link) => !ifbBefore.includes(link));
+  assert.equal(ifbNew.length, 1, `one ifb device for the egress limit: ${ifbNew.join(', ')}`);
+  assert.match((await execa('tc', ['qdisc', 'show', 'dev', ifbNew[0]!])).stdout, /qdisc tbf .* rate 8Mbit/);
+  await docker(['rm', '-f', 'shaped']);
+  assert.equal((await ifbLinks()).includes(ifbNew[0]!), false, 'the ifb device went with the container');
+  await assertNothingLeft('after the rate-limited container');
 });
