@@ -284,7 +284,7 @@ test('a bandwidth limit in a plugin\'s GenericParams makes the bandwidth plugin 
   const rate = 8_000_000;
   await docker(['run', '-d', '--name', 'shaped', '--network', NET_B.name, '-e', `RATE_BPS=${rate}`, IMAGE, 'sleep', '600']);
   const endpoint = (await inspect('shaped')).NetworkSettings.Networks[NET_B.name]!;
-  assert.deepEqual(endpoint.GenericParams['io.hookd.cni.bandwidth'], { ingressRate: rate, ingressBurst: rate / 10, egressRate: rate, egressBurst: rate / 10 });
+  assert.deepEqual(JSON.parse(endpoint.GenericParams['io.hookd.cni.bandwidth'] as string), { ingressRate: rate, ingressBurst: rate / 10, egressRate: rate, egressBurst: rate / 10 });
   assert.equal(endpoint.HookdCni.applied['runtimeConfig.bandwidth'], 'plugin endpoint-shaper (GenericParams.io.hookd.cni.bandwidth)');
   assert.ok(endpoint.HookdCni.plugins.includes('bandwidth'), `bandwidth ran: ${endpoint.HookdCni.plugins.join(', ')}`);
   // The container's host-side veth is the one link enslaved to this test's NET_B bridge.

@@ -17,6 +17,9 @@
 // GenericParams win over the container's own settings: a plugin that shapes an endpoint has the
 // last word, and provenance says which plugin it was. Unknown GenericParams keys are kept in the
 // record (inspect shows them) and passed nowhere. A malformed value is an error naming the key.
+// The hook contract types GenericParams as {string: string} (proto, SDKs), so every object- or
+// array-valued key may also come as its JSON text; a plugin calling the daemon's API directly may
+// send the object itself.
 
 import { badRequest } from '../api/errors.ts';
 import type { PortMapping } from './port-bindings.ts';
@@ -92,13 +95,21 @@ function macOf(value: unknown, what: string): string {
   return value.toLowerCase();
 }
 
-function objectOf(value: unknown, key: string): Record<string, unknown> {
+/** A JSON text stands for its value (see the header: GenericParams are strings in the hook contract). */
+function decoded(value: unknown, key: string): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try { return JSON.parse(value); } catch { throw badRequest(`GenericParams["${key}"] is not valid JSON`); }
+}
+
+function objectOf(raw: unknown, key: string): Record<string, unknown> {
+  const value = decoded(raw, key);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest(`GenericParams["${key}"] must be an object`);
   return value as Record<string, unknown>;
 }
 
 /** libnetwork's PortBinding ({Proto: 6|17, Port, HostIP, HostPort}) or CNI's own shape. */
-function portMappingsOf(value: unknown): PortMapping[] {
+function portMappingsOf(raw: unknown): PortMapping[] {
+  const value = decoded(raw, GENERIC_PORTMAP);
   if (!Array.isArray(value)) throw badRequest(`GenericParams["${GENERIC_PORTMAP}"] must be an array of port bindings`);
   return value.map((entry: Record<string, unknown>, i) => {
     const containerPort = Number(entry.containerPort ?? entry.Port);

@@ -47,6 +47,12 @@ test('GenericParams win over the container settings, and each input says where i
   assert.deepEqual(inputs.args, [['IgnoreUnknown', '1'], ['K8S_POD_NAME', 'web']]);
   assert.equal(inputs.applied['runtimeConfig.ips'], `GenericParams.${GENERIC_IP}`);
   assert.equal(inputs.applied['CNI_ARGS.K8S_POD_NAME'], `GenericParams.${GENERIC_ARGS}`);
+  // The hook contract types GenericParams as strings: object- and array-valued keys also come as JSON text.
+  const asText = cniInputsOf({ portMappings: [], subnet: subnet('10.5.0.0/24'), genericParams: {
+    [GENERIC_BANDWIDTH]: JSON.stringify({ egressRate: 8, egressBurst: 1 }),
+    [GENERIC_PORTMAP]: JSON.stringify([{ Port: 80, HostPort: 8080 }]),
+  } });
+  assert.deepEqual(asText.runtimeConfig, { bandwidth: { egressRate: 8, egressBurst: 1 }, portMappings: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp', hostIP: '' }] });
 });
 
 test('a malformed GenericParams value or an address outside the subnet is a 400 naming it', () => {
@@ -57,6 +63,7 @@ test('a malformed GenericParams value or an address outside the subnet is a 400 
     [{ [GENERIC_MAC]: 'zz' }, /not a MAC address/],
     [{ [GENERIC_PORTMAP]: [{ Port: 0, HostPort: 1 }] }, /com\.docker\.network\.portmap"\]\[0\]/],
     [{ [GENERIC_ARGS]: { A: 'x;y' } }, /io\.hookd\.cni\.args/],
+    [{ [GENERIC_BANDWIDTH]: '{not json' }, /io\.hookd\.cni\.bandwidth"\] is not valid JSON/],
   ];
   for (const [genericParams, message] of cases) {
     assert.throws(() => cniInputsOf({ ...base, genericParams }), (error: unknown) => error instanceof ApiError && error.status === 400 && message.test(error.message));
