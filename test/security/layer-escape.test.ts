@@ -145,3 +145,19 @@ test('an archive whose config is a symlink to a host file does not show its cont
   });
   assert.notEqual(exitCode, 0);
 });
+
+test('docker import of a tarball with an escaping symlink, a member through it and an escaping hard link writes nothing outside', async (t) => {
+  if (!daemon) return t.skip(skipReason);
+  const before = await hostState();
+  const tarball = join(work.dir, 'import-escape.tar');
+  await writeFile(tarball, await tarBytes([
+    { name: 'esc', symlink: hostDir },
+    { name: 'esc/planted', file: 'planted' },
+    { name: 'hl', hardlink: `${'../'.repeat(20)}${hostDir.slice(1)}/secret` },
+  ]));
+  const result = await daemon.cli(['import', tarball, 'evil:import']);
+  assert.notEqual(result.exitCode, 0, 'the hard link names a file the tarball does not have');
+  assert.match(result.stderr, /"hl"/);
+  assert.deepEqual(await hostState(), before);
+  assert.equal((await daemon.docker().listImages()).some((image) => image.RepoTags?.includes('evil:import')), false);
+});
