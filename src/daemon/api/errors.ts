@@ -13,6 +13,16 @@
 
 import { STATUS_CODES } from 'node:http';
 import { isHookdError } from '../../host/index.ts';
+import { DomainError, type DomainErrorKind } from '../errors.ts';
+
+// The managers' failures are domain kinds (../errors.ts); this is the one place they get a status.
+export { badRequest, conflict, notFound, notModified } from '../errors.ts';
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  'invalid-parameter': 400,
+  'not-found': 404,
+  'conflict': 409,
+  'not-modified': 304,
+};
 
 export class ApiError extends Error {
   readonly status: number;
@@ -23,11 +33,6 @@ export class ApiError extends Error {
     this.status = status;
   }
 }
-
-export const badRequest = (message: string): ApiError => new ApiError(400, message);
-export const notFound = (message: string): ApiError => new ApiError(404, message);
-export const conflict = (message: string): ApiError => new ApiError(409, message);
-export const notModified = (): ApiError => new ApiError(304, '');
 
 const HOOK_ERROR_STATUS: Record<string, number> = {
   ERR_HOOK_REJECTED: 400,
@@ -53,6 +58,7 @@ export function describeError(error: unknown): { status: number; message: string
 
 function statusAndMessage(error: unknown): { status: number; message: string } {
   if (error instanceof ApiError) return { status: error.status, message: error.message };
+  if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], message: error.message };
   if (isHookdError(error)) return { status: HOOK_ERROR_STATUS[error.code] ?? 500, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   // Other parts of the daemon (image store, runtime) may throw errors that carry an HTTP status.

@@ -9,7 +9,7 @@
 // plus HookdCni: which CNI plugins ran and where each input came from, plugin names included).
 
 import type { ProvenanceEntry } from '../../host/index.ts';
-import { badRequest, conflict } from '../api/errors.ts';
+import { badRequest, conflict } from '../errors.ts';
 import { etcFilesOf, writeEtcFiles, writeHostModeFiles, type EtcFiles } from '../network/etc-files.ts';
 import type { AttachedEndpoint, NetworkAttacher } from '../network/network-attacher.ts';
 import type { NetworkManager } from '../network/network-manager.ts';

@@ -1,7 +1,7 @@
 // Decoding and validating the body of POST /containers/create (and checking what PreCreate
 // returned). Each failure names the field, like `HostConfig.Memory must be a number, got "1g"`.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { CreateConfig } from './container-record.ts';
 import { parseSignal } from './signals.ts';
 

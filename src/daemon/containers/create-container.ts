@@ -5,7 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HookInvoker, ProvenanceEntry } from '../../host/index.ts';
-import { badRequest, notFound } from '../api/errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import { initialState, type ContainerRecord, type CreateConfig } from './container-record.ts';

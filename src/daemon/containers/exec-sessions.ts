@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { ApiError, badRequest, conflict, notFound } from '../api/errors.ts';
+import { badRequest, conflict, DomainError, invalidParameter, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { ContainerManager } from './container-manager.ts';
@@ -122,10 +122,10 @@ export class ExecSessions {
  * The runtime could not start the exec. Like dockerd, this is the client's to fix, never a 500: the
  * container stopped meanwhile (409), or the command cannot run there (400, with the runtime's reason).
  */
-function execRefused(containerId: string, isRunning: boolean, error: unknown): ApiError {
+function execRefused(containerId: string, isRunning: boolean, error: unknown): DomainError {
   const reason = error instanceof Error ? error.message : String(error);
-  if (!isRunning) return new ApiError(409, `Container ${containerId} is not running`, { cause: error });
-  return new ApiError(400, `exec failed in container ${containerId}: ${reason || 'the runtime gave no reason'}`, { cause: error });
+  if (!isRunning) return conflict(`Container ${containerId} is not running`, { cause: error });
+  return invalidParameter(`exec failed in container ${containerId}: ${reason || 'the runtime gave no reason'}`, { cause: error });
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -2,7 +2,7 @@
 // under the config's, its Cmd/Entrypoint when the config has none, WorkingDir, User, StopSignal,
 // Labels, ExposedPorts and Volumes when the config does not set them, and Hostname = short id.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { ImageRecord } from '../images/image-store.ts';
 import type { ContainerConfig } from './container-record.ts';
 

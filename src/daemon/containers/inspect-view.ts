@@ -1,7 +1,7 @@
 // How a container record looks from outside: GET /containers/{id}/json (inspect), the entries of
 // GET /containers/json (list), and the list filters.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { ContainerRecord } from './container-record.ts';
 
 /** The inspect JSON: the record minus internals, with hookd's provenance under HookdProvenance. */

@@ -3,7 +3,7 @@
 // a volume, which is created on first use.
 
 import { randomBytes } from 'node:crypto';
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { RuntimeMount } from '../runtime/runtime.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import type { ContainerConfig, HostConfig, MountPoint } from './container-record.ts';

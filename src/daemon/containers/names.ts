@@ -1,7 +1,7 @@
 // Container names and ids: Docker's name rule, generated names, and lookup by id, name or prefix.
 
 import { randomBytes } from 'node:crypto';
-import { badRequest, conflict, notFound } from '../api/errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import type { ContainerRecord } from './container-record.ts';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

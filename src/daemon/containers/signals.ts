@@ -1,7 +1,7 @@
 // Signal names as Docker clients send them: "SIGTERM", "TERM", "15", "sigkill".
 
 import { constants } from 'node:os';
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 
 export function parseSignal(value: string): NodeJS.Signals {
   const text = value.trim().toUpperCase();

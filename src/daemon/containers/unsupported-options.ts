@@ -4,7 +4,7 @@
 // with their own work). Ports are published through CNI's portmap where the daemon runs CNI
 // networking (runc); elsewhere (the process runtime) -p and -P are still refused.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);

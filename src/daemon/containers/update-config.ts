@@ -2,7 +2,7 @@
 // Pouch's UpdateConfig and apply it to a container record. Env: "A=v" sets, "A=" sets empty,
 // "A" removes. Label: "k=v" sets, "k=" (or "k") deletes.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { ContainerRecord, RestartPolicy } from './container-record.ts';
 
 export const RESOURCE_FIELDS = [

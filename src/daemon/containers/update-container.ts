@@ -6,7 +6,7 @@
 // file, so nothing of the update remains; the caller persists on success.
 
 import type { HookInvoker } from '../../host/index.ts';
-import { ApiError, badRequest } from '../api/errors.ts';
+import { badRequest, invalidParameter } from '../errors.ts';
 import { parseJsonObject } from '../api/request-body.ts';
 import { checkEngineBody } from '../api/engine-schema/body-schema.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
@@ -58,7 +58,7 @@ async function applyResources(runtime: ContainerRuntime, record: ContainerRecord
     await runtime.update(record.Id, record.hookd.stateDir, resourcesOf(record.HostConfig));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ApiError(400, `Cannot update container ${record.Id}: the ${runtime.name} runtime could not apply the new resources to the running container: ${reason}. The container's configuration was not changed; fix the values and update again`, { cause: error });
+    throw invalidParameter(`Cannot update container ${record.Id}: the ${runtime.name} runtime could not apply the new resources to the running container: ${reason}. The container's configuration was not changed; fix the values and update again`, { cause: error });
   }
 }
 

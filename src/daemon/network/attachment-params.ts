@@ -21,7 +21,7 @@
 // array-valued key may also come as its JSON text; a plugin calling the daemon's API directly may
 // send the object itself.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { PortMapping } from './port-bindings.ts';
 import { contains, parseIPv4, type Subnet } from './subnets.ts';
 

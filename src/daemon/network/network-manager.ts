@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
-import { badRequest, conflict, notFound } from '../api/errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { bridgeConfList } from './conflist.ts';

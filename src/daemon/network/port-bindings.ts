@@ -4,7 +4,7 @@
 // get a free port of the host when the container starts.
 
 import { createServer } from 'node:net';
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import { parseIPv4 } from './subnets.ts';
 
 export interface PortMapping {

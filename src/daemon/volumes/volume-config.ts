@@ -1,6 +1,6 @@
 // Decoding POST /volumes/create and checking what volume.preCreate returned.
 
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../errors.ts';
 import type { VolumeCreateConfig } from './volume-record.ts';
 
 const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

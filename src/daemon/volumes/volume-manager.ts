@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/index.ts';
-import { badRequest, conflict, notFound } from '../api/errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { decodeVolumeConfig } from './volume-config.ts';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -56,8 +57,8 @@ test('a failing container.preCreate stores nothing and returns the plugin error'
 
 test('a bad field is refused with 400 naming it, before any plugin runs', async () => {
   const { manager, invoker } = await makeManager();
-  await assert.rejects(manager.create({ Image: 'busybox', HostConfig: { Memory: '1g' } }, ''), (error: Error & { status?: number }) => {
-    assert.equal(error.status, 400);
+  await assert.rejects(manager.create({ Image: 'busybox', HostConfig: { Memory: '1g' } }, ''), (error: Error) => {
+    assert.equal(describeError(error).status, 400);
     assert.match(error.message, /HostConfig\.Memory must be a number, got "1g"/);
     return true;
   });
@@ -66,7 +67,7 @@ test('a bad field is refused with 400 naming it, before any plugin runs', async 
 
 test('an unknown image is a 404 "No such image" after the hook, which may have changed the image', async () => {
   const { manager, invoker } = await makeManager();
-  await assert.rejects(manager.create({ Image: 'nope' }, ''), (error: Error & { status?: number }) => error.status === 404 && /No such image: nope/.test(error.message));
+  await assert.rejects(manager.create({ Image: 'nope' }, ''), (error: Error) => describeError(error).status === 404 && /No such image: nope/.test(error.message));
   assert.equal(invoker.callsOf('container.preCreate').length, 1);
   invoker.on('container.preCreate', (input) => ({ document: { ...(input.document as object), Image: 'busybox' } }));
   const record = await manager.create({ Image: 'nope' }, '');
@@ -76,8 +77,8 @@ test('an unknown image is a 404 "No such image" after the hook, which may have c
 test('a name in use is a 409 conflict', async () => {
   const { manager } = await makeManager();
   const first = await manager.create({ Image: 'busybox' }, 'dup');
-  await assert.rejects(manager.create({ Image: 'busybox' }, 'dup'), (error: Error & { status?: number }) =>
-    error.status === 409 && error.message.includes(`"/dup" is already in use by container "${first.Id}"`));
+  await assert.rejects(manager.create({ Image: 'busybox' }, 'dup'), (error: Error) =>
+    describeError(error).status === 409 && error.message.includes(`"/dup" is already in use by container "${first.Id}"`));
 });
 
 test('named volumes in Binds are created through volume.preCreate and mounted', async () => {
@@ -96,7 +97,7 @@ test('two concurrent creates with one name: one wins, the other is a 409', async
   const results = await Promise.allSettled([manager.create({ Image: 'busybox' }, 'race'), manager.create({ Image: 'busybox' }, 'race')]);
   assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
   const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-  assert.equal(rejected.reason.status, 409);
+  assert.equal(describeError(rejected.reason).status, 409);
   assert.equal(manager.list({ all: true, filters: {} }).length, 1);
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { HookdError } from '../../../src/host/errors.ts';
@@ -98,14 +99,14 @@ test('starting a running container is 304; stopping sends the stop signal and re
   const { manager, invoker, runtime } = await makeManager();
   const record = await manager.create({ Image: 'busybox', StopSignal: 'SIGINT' }, 'web');
   await manager.start('web');
-  await assert.rejects(manager.start('web'), (error: Error & { status?: number }) => error.status === 304);
+  await assert.rejects(manager.start('web'), (error: Error) => describeError(error).status === 304);
   await manager.stop('web', 5);
   assert.deepEqual(runtime.signals, [{ id: record.Id, signal: 'SIGINT' }]);
   const state = manager.get('web').State;
   assert.equal(state.Status, 'exited');
   assert.equal(state.ExitCode, 143);
   assert.deepEqual(invoker.callsOf('container.preCreateEndpoint').map((c) => c.input.fields?.phase), ['ENDPOINT_PHASE_CREATE', 'ENDPOINT_PHASE_REMOVE']);
-  await assert.rejects(manager.stop('web'), (error: Error & { status?: number }) => error.status === 304);
+  await assert.rejects(manager.stop('web'), (error: Error) => describeError(error).status === 304);
 });
 
 test('stop escalates to SIGKILL when the container ignores the stop signal for t seconds', async () => {
@@ -167,7 +168,7 @@ test('remove refuses a running container without force (409) and kills it with f
   const { manager, runtime, store } = await makeManager();
   const record = await manager.create({ Image: 'busybox' }, 'runner');
   await manager.start('runner');
-  await assert.rejects(manager.remove('runner', { force: false, removeVolumes: false }), (error: Error & { status?: number }) => error.status === 409);
+  await assert.rejects(manager.remove('runner', { force: false, removeVolumes: false }), (error: Error) => describeError(error).status === 409);
   await manager.remove('runner', { force: true, removeVolumes: false });
   assert.deepEqual(runtime.signals.map((s) => s.signal), ['SIGKILL']);
   assert.equal(store.records.has(record.Id), false);

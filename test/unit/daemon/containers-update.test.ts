@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -21,8 +22,8 @@ test('container.preUpdate receives the raw body bytes before anything decodes th
 test('a body that is not JSON still reaches container.preUpdate, which may turn it into JSON', async () => {
   const { manager, invoker } = await makeManager();
   await manager.create({ Image: 'busybox' }, 'web');
-  await assert.rejects(manager.update('web', Buffer.from('memory=1g')), (error: Error & { status?: number }) =>
-    error.status === 400 && /update body: malformed JSON/.test(error.message));
+  await assert.rejects(manager.update('web', Buffer.from('memory=1g')), (error: Error) =>
+    describeError(error).status === 400 && /update body: malformed JSON/.test(error.message));
   assert.equal(invoker.callsOf('container.preUpdate').length, 1);
   invoker.on('container.preUpdate', () => ({ document: Buffer.from('{"Memory": 1073741824}') }));
   await manager.update('web', Buffer.from('memory=1g'));
@@ -109,8 +110,8 @@ test('a runtime that refuses the new resources aborts the update: it names the c
   const record = await manager.create({ Image: 'busybox', Env: ['A=1'], HostConfig: { Memory: 33554432 } }, 'web');
   await manager.start('web');
   runtime.failUpdate = new RuntimeError('ERR_RUNTIME_COMMAND_FAILED', 'runc update --memory 1 web failed (exit 1): memory limit too low', record.Id);
-  await assert.rejects(manager.update('web', Buffer.from('{"Env": ["A=2"], "Memory": 1}')), (error: Error & { status?: number }) =>
-    error.status === 400 && error.message.includes(record.Id) && /memory limit too low/.test(error.message) && /not changed/.test(error.message));
+  await assert.rejects(manager.update('web', Buffer.from('{"Env": ["A=2"], "Memory": 1}')), (error: Error) =>
+    describeError(error).status === 400 && error.message.includes(record.Id) && /memory limit too low/.test(error.message) && /not changed/.test(error.message));
   assert.equal(manager.get('web').HostConfig.Memory, 33554432);
   assert.deepEqual(manager.get('web').Config.Env, ['PATH=/bin', 'FROM_IMAGE=1', 'A=1']);
   assert.equal(store.records.get(record.Id)?.HostConfig.Memory, 33554432);

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError } from '../../../src/daemon/api/errors.ts';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { parseDaemonConfig } from '../../../src/daemon/config.ts';
 import { EventBus } from '../../../src/daemon/events.ts';
 import { NetworkManager } from '../../../src/daemon/network/network-manager.ts';
@@ -22,7 +22,8 @@ async function manager(users: (network: NetworkRecord) => string[] = () => []): 
   return { networks, store };
 }
 
-const status = (code: number, message: RegExp) => (error: unknown): boolean => error instanceof ApiError && error.status === code && message.test(error.message);
+// The status the API answers with: managers throw domain errors, api/errors.ts maps them.
+const status = (code: number, message: RegExp) => (error: unknown): boolean => error instanceof Error && describeError(error).status === code && message.test(error.message);
 
 test('bridge, host and none exist after load; bridge follows the configured subnet and bridge name', async () => {
   const { networks, store } = await manager();

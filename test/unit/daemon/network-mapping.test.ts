@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError } from '../../../src/daemon/api/errors.ts';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { cniInputsOf, GENERIC_ARGS, GENERIC_BANDWIDTH, GENERIC_IP, GENERIC_MAC, GENERIC_PORTMAP, GENERIC_RUNTIME_CONFIG } from '../../../src/daemon/network/attachment-params.ts';
 import { pluginConfig } from '../../../src/daemon/network/cni-chain.ts';
 import { bridgeConfList, withDefaultRoute, withoutIdlePlugins } from '../../../src/daemon/network/conflist.ts';
@@ -66,7 +66,7 @@ test('a malformed GenericParams value or an address outside the subnet is a 400 
     [{ [GENERIC_BANDWIDTH]: '{not json' }, /io\.hookd\.cni\.bandwidth"\] is not valid JSON/],
   ];
   for (const [genericParams, message] of cases) {
-    assert.throws(() => cniInputsOf({ ...base, genericParams }), (error: unknown) => error instanceof ApiError && error.status === 400 && message.test(error.message));
+    assert.throws(() => cniInputsOf({ ...base, genericParams }), (error: unknown) => error instanceof Error && describeError(error).status === 400 && message.test(error.message));
   }
 });
 

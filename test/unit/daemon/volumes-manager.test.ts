@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { stat } from 'node:fs/promises';
 import { test } from 'node:test';
 import { HookdError } from '../../../src/host/errors.ts';
@@ -41,14 +42,14 @@ test('bad fields are a 400 naming the field; other drivers are refused', async (
   const { volumes } = await makeManager();
   await assert.rejects(volumes.create({ Labels: { a: 1 } }), /invalid volume config: Labels must be an object of strings/);
   await assert.rejects(volumes.create({ Name: 'bad/name' }), /Name "bad\/name" includes invalid characters/);
-  await assert.rejects(volumes.create({ Name: 'nfs1', Driver: 'nfs' }), (error: Error & { status?: number }) => error.status === 400 && /"nfs" is not available/.test(error.message));
+  await assert.rejects(volumes.create({ Name: 'nfs1', Driver: 'nfs' }), (error: Error) => describeError(error).status === 400 && /"nfs" is not available/.test(error.message));
 });
 
 test('a volume in use by a container cannot be removed (409); once the container is gone it can', async () => {
   const { volumes, manager } = await makeManager();
   const record = await manager.create({ Image: 'busybox', HostConfig: { Mounts: [{ Type: 'volume', Source: 'shared', Target: '/s' }] } }, 'user1');
-  await assert.rejects(volumes.remove('shared'), (error: Error & { status?: number }) =>
-    error.status === 409 && error.message === `remove shared: volume is in use - [${record.Id}]`);
+  await assert.rejects(volumes.remove('shared'), (error: Error) =>
+    describeError(error).status === 409 && error.message === `remove shared: volume is in use - [${record.Id}]`);
   await manager.remove('user1', { force: false, removeVolumes: false });
   await volumes.remove('shared');
   assert.deepEqual(volumes.list(), []);
