@@ -85,3 +85,16 @@ test('after SIGKILL and a lost mount, the restart mounts recorded rootfs again a
   assert.equal(ran.exitCode, 0, ran.stderr);
   assert.match(ran.stdout, /root:x:0:0/);
 });
+
+test('docker system df reports the images, which containers use them, and the layers\' size', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const id = (await daemon!.cli(['create', 'box:1', 'true'])).stdout.trim();
+  const df = JSON.parse((await daemon!.http('GET', '/system/df')).body) as { LayersSize: number; Images: Array<{ RepoTags: string[]; Containers: number; Size: number }>; Containers: Array<{ Id: string }> };
+  const box = df.Images.find((image) => image.RepoTags.includes('box:1'));
+  assert.ok(box && box.Size > 0 && box.Containers >= 1, JSON.stringify(df.Images));
+  assert.ok(df.LayersSize >= box.Size);
+  assert.ok(df.Containers.some((container) => container.Id === id));
+  const cli = await daemon!.cli(['system', 'df']);
+  assert.equal(cli.exitCode, 0, cli.stderr);
+  assert.match(cli.stdout, /^Images\s+\d+\s+\d+/m);
+});

@@ -8,12 +8,14 @@ import { networkRoutes } from './network-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
 import type { RouteDeps } from './route-deps.ts';
 import type { RouteSpec } from './route-table.ts';
+import { systemDfRoutes } from './system-df-route.ts';
 import { systemRoutes } from './system-routes.ts';
 import { volumeRoutes } from './volume-routes.ts';
 
 export function defaultRoutes(deps: RouteDeps): RouteSpec[] {
   return [
     ...systemRoutes(deps),
+    ...systemDfRoutes(deps),
     ...containerRoutes(deps),
     ...containerStreamRoutes(deps),
     ...execRoutes(deps),

@@ -41,7 +41,7 @@ export function volumeRoutes(deps: RouteDeps): RouteSpec[] {
   ];
 }
 
-function toVolumeJson(volume: VolumeRecord): Record<string, unknown> {
+export function toVolumeJson(volume: VolumeRecord): Record<string, unknown> {
   return { ...volume, Status: {}, UsageData: null };
 }
 
