@@ -302,3 +302,19 @@ test('a bandwidth limit in a plugin\'s GenericParams makes the bandwidth plugin 
   assert.equal((await ifbLinks()).includes(ifbNew[0]!), false, 'the ifb device went with the container');
   await assertNothingLeft('after the rate-limited container');
 });
+
+test('DisableResolver from a plugin leaves resolv.conf exactly upstream and /etc/hosts without peers; without it peers resolve by name and name.network', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  await docker(['run', '-d', '--name', 'peer', '--network', NET_A.name, IMAGE, 'sleep', '600']);
+  const peer = (await inspect('peer')).NetworkSettings.Networks[NET_A.name]!.IPAddress;
+  const files = (env: string[]): Promise<string> => docker(['run', '--rm', '--network', NET_A.name, '--dns', '10.9.9.9', '--dns-search', 'corp.test', ...env, IMAGE, 'sh', '-c', 'cat /etc/hosts; echo ---; cat /etc/resolv.conf']);
+  const [hostsOn, resolvOn] = (await files([])).split('---\n');
+  const [hostsOff, resolvOff] = (await files(['-e', 'NO_RESOLVER=1'])).split('---\n');
+  assert.match(hostsOn!, new RegExp(`^${peer.replaceAll('.', '\\.')}\\tpeer peer\\.${NET_A.name}$`, 'm'));
+  assert.equal(resolvOn, `# hookd: container names on ${NET_A.name} resolve through /etc/hosts (DisableResolver=false)\nnameserver 10.9.9.9\nsearch corp.test`, 'the note, then upstream (docker() trims the final newline)');
+  assert.doesNotMatch(hostsOff!, /\tpeer/, 'no peer entries with the resolver disabled');
+  assert.equal(resolvOff, 'nameserver 10.9.9.9\nsearch corp.test', 'exactly the upstream nameservers and search, nothing of hookd\'s');
+  assert.equal(await docker(['run', '--rm', '--network', NET_A.name, IMAGE, 'sh', '-c', `busybox ping -c1 -W5 peer.${NET_A.name} >/dev/null && echo reached`]), 'reached');
+  await docker(['rm', '-f', 'peer']);
+  await assertNothingLeft('after the resolver containers');
+});

@@ -110,13 +110,13 @@ function dnsOf(record: ContainerRecord): { dns: string[]; dnsSearch: string[]; d
   return { dns: list('Dns'), dnsSearch: list('DnsSearch'), dnsOptions: list('DnsOptions') };
 }
 
-function peersOf(net: ContainerNetworking, record: ContainerRecord, networks: string[]): Array<{ name: string; address: string }> {
-  const peers: Array<{ name: string; address: string }> = [];
+function peersOf(net: ContainerNetworking, record: ContainerRecord, networks: string[]): Array<{ name: string; address: string; network: string }> {
+  const peers: Array<{ name: string; address: string; network: string }> = [];
   for (const other of net.all()) {
     if (other.Id === record.Id || !other.State.Running) continue;
     for (const network of networks) {
       const address = other.NetworkSettings.Networks[network]?.IPAddress;
-      if (address && isUserDefinedNetwork(network)) peers.push({ name: other.Name.slice(1), address });
+      if (address && isUserDefinedNetwork(network)) peers.push({ name: other.Name.slice(1), address, network });
     }
   }
   return peers;

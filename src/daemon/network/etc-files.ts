@@ -19,12 +19,16 @@ export interface EtcInputs {
   addresses: string[];
   /** --add-host "name:ip" entries (validated at create). */
   extraHosts: string[];
-  /** Other containers' names and addresses (hookd's name resolution on user networks; see DisableResolver). */
-  peers: Array<{ name: string; address: string }>;
+  /**
+   * Other containers on the networks whose resolver is on (DisableResolver false): each is written
+   * as "name" and "name.<network>" (the form Docker's resolver answers). Empty when every network
+   * has DisableResolver true: then nothing of hookd's is added to hosts or resolv.conf.
+   */
+  peers: Array<{ name: string; address: string; network?: string }>;
   dns: string[];
   dnsSearch: string[];
   dnsOptions: string[];
-  /** Which networks resolve peers, for the note in resolv.conf. */
+  /** Which networks resolve peers, for the note in resolv.conf (hookd's only addition to it; empty = none). */
   resolverNetworks: string[];
 }
 
@@ -52,11 +56,15 @@ export function hostsContent(inputs: EtcInputs): string {
   }
   const names = inputs.domainname ? `${inputs.hostname}.${inputs.domainname} ${inputs.hostname}` : inputs.hostname;
   for (const address of inputs.addresses.slice(0, 1)) lines.push(`${address}\t${names}`);
-  for (const peer of inputs.peers) lines.push(`${peer.address}\t${peer.name}`);
+  for (const peer of inputs.peers) lines.push(`${peer.address}\t${peer.name}${peer.network ? ` ${peer.name}.${peer.network}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
 /**
+ * The upstream part (nameserver/search/options) is the same whatever DisableResolver says: hookd has
+ * no DNS server of its own to put there, and /etc/hosts lookups ignore `search`. The resolver only
+ * adds the first-line note naming the networks whose names /etc/hosts carries; with every network's
+ * DisableResolver true the file is exactly the upstream one.
  * --dns* replace the host's values; otherwise the host's resolv.conf without loopback nameservers
  * (they would point into the container itself), falling back to Docker's public resolvers.
  */

@@ -114,6 +114,17 @@ test('/etc/hosts and resolv.conf: extra hosts, own address, peers; loopback name
     '# hookd: container names on n1 resolve through /etc/hosts (DisableResolver=false)\nnameserver 9.9.9.9\nsearch a.b\noptions ndots:2\n');
 });
 
+test('DisableResolver: on, peers are in /etc/hosts by name and name.network and resolv.conf carries the note; off, both files have nothing of hookd\'s', () => {
+  const upstream = 'nameserver 10.0.0.2\nsearch corp\noptions edns0\n';
+  const base = { hostname: 'web', domainname: '', addresses: ['10.7.0.5'], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [] };
+  const on = { ...base, peers: [{ name: 'api', address: '10.7.0.6', network: 'n1' }], resolverNetworks: ['n1'] };
+  assert.match(hostsContent(on), /^10\.7\.0\.6\tapi api\.n1$/m);
+  assert.equal(resolvConfContent(upstream, on), `# hookd: container names on n1 resolve through /etc/hosts (DisableResolver=false)\n${upstream}`);
+  const off = { ...base, peers: [], resolverNetworks: [] };
+  assert.doesNotMatch(hostsContent(off), /api/);
+  assert.equal(resolvConfContent(upstream, off), upstream, 'exactly the upstream nameservers, search and options');
+});
+
 test('an attachment runs portmap, tuning and bandwidth only when it gives them something to do', () => {
   const list = bridgeConfList({ name: 'n1', bridge: 'br9', subnet: '10.7.0.0/24', gateway: '10.7.0.1', internal: false, ipamDataDir: '/x' });
   assert.deepEqual(withoutIdlePlugins(list, {}).plugins.map((p) => p.type), ['bridge', 'firewall']);
