@@ -26,6 +26,7 @@ import { matchesListFilters } from './inspect-view.ts';
 import { volumeNamesOf } from './mounts.ts';
 import { findContainer, nameInUse, normalizeName } from './names.ts';
 import { ContainerLocks } from './container-locks.ts';
+import { moveContainer, tryMoveContainer, withDerivedFlags } from './container-state.ts';
 import { exitStatusAfterCrash, reconcileWithRuntime, settlesWithin } from './exit-status.ts';
 import { ContainerLifecycle } from './lifecycle-events.ts';
 import { RESTART_BACKOFF, RestartScheduler, shouldRestart } from './restart-policy.ts';
@@ -251,7 +252,10 @@ export class ContainerManager {
   async load(): Promise<void> {
     const { records, corrupt } = await this.#o.store.load();
     for (const entry of corrupt) this.#o.logger.error(entry, 'container record is corrupt; skipped');
-    for (const [id, record] of records) this.#records.set(id, record);
+    for (const [id, record] of records) {
+      withDerivedFlags(record.State);
+      this.#records.set(id, record);
+    }
     await Promise.all([...this.#records.values()].map((record) => this.#reconcile(record)));
   }
 
@@ -261,7 +265,9 @@ export class ContainerManager {
     const state = await reconcileWithRuntime(this.#o.runtime, record)
       .catch((error: unknown): ReconciledState => { this.#o.logger.warn({ err: error, container: record.Id }, 'runtime state unknown'); return { status: 'none' }; });
     if (state.status === 'running') {
-      Object.assign(record.State, { Status: 'running', Running: true, Restarting: false, Pid: state.pid || record.State.Pid });
+      const pid = state.pid || record.State.Pid;
+      if (record.State.Status === 'running') record.State.Pid = pid;
+      else moveContainer(record, ['created', 'restarting'], 'running', { Pid: pid });
       if (!wasActive) {
         record.State.StartedAt = new Date().toISOString();
         await this.#persist(record);
@@ -358,8 +364,7 @@ export class ContainerManager {
       // As Docker: the record keeps the failure (exit code 127/126/128, Error) and everyone
       // waiting on this start (an attached `docker run`, wait, logs -f) is released at once.
       const failure = isRuntimeError(error) ? classifyStartFailure(error.message) : undefined;
-      record.State.Restarting = false;
-      if (record.State.Status === 'restarting') record.State.Status = 'exited';
+      tryMoveContainer(record, ['restarting'], 'exited');
       if (failure) Object.assign(record.State, { ExitCode: failure.exitCode, Error: failure.message });
       await this.#persist(record).catch(() => undefined);
       this.lifecycle.emit('exit', record.Id, record.State.ExitCode);
@@ -368,9 +373,8 @@ export class ContainerManager {
       if (failure && isRuntimeError(error)) throw new RuntimeError(error.code, failure.message, record.Id, { cause: error });
       throw error;
     }
-    Object.assign(record.State, {
-      Status: 'running', Running: true, Restarting: false, Pid: pid, ExitCode: 0, Error: '',
-      StartedAt: new Date().toISOString(), FinishedAt: ZERO_TIME,
+    moveContainer(record, ['created', 'exited', 'restarting'], 'running', {
+      Pid: pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: ZERO_TIME,
     });
     await this.#persist(record);
     this.#watchExit(record);
@@ -400,15 +404,15 @@ export class ContainerManager {
   async #handleExitLocked(record: ContainerRecord, status: ExitStatus): Promise<void> {
     if (!this.#records.has(record.Id)) return;
     const ranMs = Date.now() - Date.parse(record.State.StartedAt);
-    Object.assign(record.State, {
-      Status: 'exited', Running: false, Restarting: false, Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled === true,
+    moveContainer(record, ['running', 'created', 'restarting'], 'exited', {
+      Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled === true,
       Error: status.error ?? '', FinishedAt: status.finishedAt || new Date().toISOString(),
     });
     await releaseEndpoints(this.#o.invoker, this.#o.logger, record);
     await this.#tearDownNetwork(record);
     const isManual = this.#manualStops.delete(record.Id);
     const restart = shouldRestart(record, status.exitCode, isManual);
-    if (restart) Object.assign(record.State, { Status: 'restarting', Restarting: true });
+    if (restart) moveContainer(record, ['exited'], 'restarting');
     await this.#persist(record);
     this.#publish(record, 'die', { exitCode: String(status.exitCode) });
     this.lifecycle.emit('exit', record.Id, status.exitCode);
@@ -429,7 +433,7 @@ export class ContainerManager {
   /** True when a pending policy restart was cancelled (the container is then simply exited). */
   #cancelRestart(record: ContainerRecord): boolean {
     if (!this.#restarts.cancel(record.Id)) return false;
-    Object.assign(record.State, { Status: 'exited', Restarting: false });
+    tryMoveContainer(record, ['restarting'], 'exited');
     return true;
   }
 

@@ -58,6 +58,7 @@ export interface HostConfig {
   [field: string]: unknown;
 }
 
+/** Status changes only through container-state.ts; Running, Restarting, Dead and Paused are derived from it. */
 export interface ContainerState {
   Status: 'created' | 'running' | 'restarting' | 'removing' | 'exited' | 'dead';
   Running: boolean;
