@@ -43,6 +43,12 @@ const boundaries = {
       { target: './src/daemon', from: './src/host', except: ['./index.ts'], message: 'the daemon uses the host only through its public entry, src/host/index.ts (docs/architecture.md)' },
       { target: './src/host', from: './src/daemon', message: 'the host never imports the daemon (docs/architecture.md)' },
       { target: './plugin-sdk', from: './src', message: 'an SDK never imports src/; it generates its own code from proto/ (docs/architecture.md)' },
+      // Managers report failures as domain kinds (src/daemon/errors.ts) and take decoded input; only
+      // the API layer knows HTTP, so nothing below it imports api/.
+      ...['containers', 'volumes', 'images', 'network', 'registry', 'content'].map((dir) => ({
+        target: `./src/daemon/${dir}`, from: './src/daemon/api',
+        message: `src/daemon/${dir}/ never imports the API layer: throw domain errors from src/daemon/errors.ts; shared request code lives in src/daemon/validation/ or src/daemon/request-context.ts`,
+      })),
     ],
   }],
   'import-x/no-cycle': ['error', { ignoreExternal: true }],

@@ -1,6 +1,6 @@
 // Derives hookd's request-body schemas from the Docker Engine API's published swagger definition
 // (moby's api/swagger.yaml), so that bodies are checked against Docker's own types instead of
-// hand-written per-field checks. Writes src/daemon/api/engine-schema/engine-api.json:
+// hand-written per-field checks. Writes src/daemon/validation/engine-schema/engine-api.json:
 //   operations: every Engine API operation (method, path, operationId), for "hookd does not
 //               implement X" answers on routes hookd lacks;
 //   bodies:     the JSON schema of each request body hookd validates, by operationId;
@@ -33,7 +33,7 @@ if (!source) {
   process.exit(2);
 }
 const swagger = yaml.load(readFileSync(source, 'utf8'));
-const target = fileURLToPath(new URL('../src/daemon/api/engine-schema/engine-api.json', import.meta.url));
+const target = fileURLToPath(new URL('../src/daemon/validation/engine-schema/engine-api.json', import.meta.url));
 
 const operations = [];
 const bodies = {};

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../host/index.ts';
 import { defaultRoutes } from './api/default-routes.ts';
-import { currentRequestId } from './api/request-context.ts';
+import { currentRequestId } from './request-context.ts';
 import { applyRouteChanges, type ForwardHttp } from './api/route-changes.ts';
 import type { MetricsBody, RouteDeps } from './api/route-deps.ts';
 import type { RouteSpec } from './api/route-table.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import engineApi from '../../src/daemon/api/engine-schema/engine-api.json' with { type: 'json' };
+import engineApi from '../../src/daemon/validation/engine-schema/engine-api.json' with { type: 'json' };
 import { createDaemon, type Daemon } from '../../src/daemon/daemon.ts';
 import type { ContainerRecord } from '../../src/daemon/containers/container-record.ts';
 import type { VolumeRecord } from '../../src/daemon/volumes/volume-record.ts';

@@ -43,6 +43,14 @@ describe('lint boundaries (docs/architecture.md)', () => {
     assert.deepEqual(fired, ['import-x/no-restricted-paths']);
   });
 
+  it('refuses an import of the API layer from containers/, volumes/, images/, network/, registry/ and content/', async () => {
+    for (const dir of ['containers', 'volumes', 'images', 'network', 'registry', 'content']) {
+      const fired = await rulesFiredOn("import { ApiError } from '../api/errors.ts';\nexport const x = ApiError;\n", `src/daemon/${dir}/lint-fixture.ts`);
+      assert.deepEqual(fired, ['import-x/no-restricted-paths'], dir);
+    }
+    assert.deepEqual(await rulesFiredOn("import { conflict } from '../errors.ts';\nexport const x = conflict;\n", 'src/daemon/containers/lint-fixture.ts'), []);
+  });
+
   it('refuses an SDK import of src/', async () => {
     const fired = await rulesFiredOn("import { HOOKS } from '../../../src/host/hooks.ts';\nexport const x = HOOKS;\n", 'plugin-sdk/node/src/lint-fixture.ts');
     assert.deepEqual(fired, ['import-x/no-restricted-paths']);

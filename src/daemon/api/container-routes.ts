@@ -4,7 +4,7 @@
 import { toInspect, toListEntry, parseFilters } from '../containers/inspect-view.ts';
 import { badRequest, conflict } from './errors.ts';
 import { refuseUnsupportedOptions } from '../containers/unsupported-options.ts';
-import { checkEngineBody } from './engine-schema/body-schema.ts';
+import { checkEngineBody } from '../validation/engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';

@@ -22,6 +22,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
   'not-found': 404,
   'conflict': 409,
   'not-modified': 304,
+  'system': 500,
 };
 
 export class ApiError extends Error {

@@ -4,7 +4,7 @@
 // script(1) (runtime/terminal.ts), where EOF would be typed into the terminal; Docker's pty just
 // stays open.
 
-import { checkEngineBody } from './engine-schema/body-schema.ts';
+import { checkEngineBody } from '../validation/engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from './hijack.ts';
 import type { RouteDeps } from './route-deps.ts';

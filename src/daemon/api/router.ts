@@ -9,8 +9,8 @@ import { DEFAULT_BODY_LIMIT_BYTES, readBody } from './request-body.ts';
 import { jsonResponse, type ApiResponse, type RouteContext, type RouteSpec } from './route-table.ts';
 import type { Duplex } from 'node:stream';
 import { readUpgradeBody } from './hijack.ts';
-import { unimplementedOperation } from './engine-schema/engine-operations.ts';
-import { requestIdFrom, runInRequest } from './request-context.ts';
+import { unimplementedOperation } from '../validation/engine-schema/engine-operations.ts';
+import { requestIdFrom, runInRequest } from '../request-context.ts';
 
 export interface RouterOptions {
   logger: Logger;

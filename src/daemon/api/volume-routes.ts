@@ -3,7 +3,7 @@
 import { parseFilters } from '../containers/inspect-view.ts';
 import { ANONYMOUS_LABEL } from '../volumes/volume-manager.ts';
 import type { VolumeRecord } from '../volumes/volume-record.ts';
-import { checkEngineBody } from './engine-schema/body-schema.ts';
+import { checkEngineBody } from '../validation/engine-schema/body-schema.ts';
 import { parseJsonObject } from './request-body.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteSpec } from './route-table.ts';

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/index.ts';
 import { badRequest, conflict, notModified } from '../errors.ts';
-import { outsideRequest } from '../api/request-context.ts';
+import { outsideRequest } from '../request-context.ts';
 import type { EventBus } from '../events.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { ContainerRuntime, ExitStatus, ReconciledState } from '../runtime/runtime.ts';

@@ -7,8 +7,8 @@
 
 import type { HookInvoker } from '../../host/index.ts';
 import { badRequest, invalidParameter } from '../errors.ts';
-import { parseJsonObject } from '../api/request-body.ts';
-import { checkEngineBody } from '../api/engine-schema/body-schema.ts';
+import { parseJsonObject } from '../validation/json-body.ts';
+import { checkEngineBody } from '../validation/engine-schema/body-schema.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { writeEnvFile } from './env-file.ts';

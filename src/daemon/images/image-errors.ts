@@ -1,5 +1,8 @@
-// Image store failures carry a stable `code` and the HTTP `status` Docker answers with; the API's
-// describeError() reads `status`, so handlers can let these through unchanged.
+// Image store failures carry a stable `code` and are domain errors (../errors.ts): the code picks
+// the kind, and only the API layer turns the kind into the HTTP status Docker answers with, so
+// handlers can let these through unchanged.
+
+import { DomainError, type DomainErrorKind } from '../errors.ts';
 
 export type ImageErrorCode =
   | 'ERR_IMAGE_NOT_FOUND' // 404: no image matches the reference (or an id prefix is ambiguous)
@@ -8,23 +11,21 @@ export type ImageErrorCode =
   | 'ERR_IMAGE_BAD_CHANGE' // 400: an import --change instruction is unknown or malformed
   | 'ERR_IMAGE_BAD_ARCHIVE'; // 400: not a tar (or gzip tar), path traversal, or a docker-save tarball without a usable manifest
 
-const STATUS: Record<ImageErrorCode, number> = {
-  ERR_IMAGE_NOT_FOUND: 404,
-  ERR_IMAGE_IN_USE: 409,
-  ERR_IMAGE_BAD_REFERENCE: 400,
-  ERR_IMAGE_BAD_CHANGE: 400,
-  ERR_IMAGE_BAD_ARCHIVE: 400,
+const KIND: Record<ImageErrorCode, DomainErrorKind> = {
+  ERR_IMAGE_NOT_FOUND: 'not-found',
+  ERR_IMAGE_IN_USE: 'conflict',
+  ERR_IMAGE_BAD_REFERENCE: 'invalid-parameter',
+  ERR_IMAGE_BAD_CHANGE: 'invalid-parameter',
+  ERR_IMAGE_BAD_ARCHIVE: 'invalid-parameter',
 };
 
-export class ImageError extends Error {
+export class ImageError extends DomainError {
   readonly code: ImageErrorCode;
-  readonly status: number;
 
   constructor(code: ImageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(KIND[code], message, options);
     this.name = 'ImageError';
     this.code = code;
-    this.status = STATUS[code];
   }
 }
 

@@ -10,7 +10,7 @@
 
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ApiError, conflict } from '../api/errors.ts';
+import { conflict, invalidParameter, systemError } from '../errors.ts';
 import { addNetworkList, delNetworkList, type CniResult } from './cni-chain.ts';
 import { CniError } from './cni-exec.ts';
 import { readAllCached, readCachedFor, removeCached, writeCached, type CachedAttachment } from './cni-cache.ts';
@@ -103,7 +103,7 @@ export class NetworkAttacher {
 
   async #attachOne(containerId: string, netns: string, ifName: string, request: EndpointRequest, isDefaultRoute: boolean, portMappings: PortMapping[]): Promise<AttachedEndpoint> {
     const network = this.#networks.get(request.network);
-    if (!network.HookdCni) throw new ApiError(400, `network ${network.Name} (driver ${network.Driver}) cannot be joined together with other networks`);
+    if (!network.HookdCni) throw invalidParameter(`network ${network.Name} (driver ${network.Driver}) cannot be joined together with other networks`);
     const subnetText = network.IPAM.Config[0]?.Subnet ?? '';
     const parsed = parseSubnet(subnetText);
     const subnet = 'error' in parsed ? undefined : parsed;
@@ -141,7 +141,7 @@ export class NetworkAttacher {
   /** Takes a running container off one network (docker network disconnect). */
   async detachOne(containerId: string, networkId: string): Promise<void> {
     for (const entry of await readCachedFor(this.#cacheDir, containerId)) {
-      if (entry.networkId === networkId && !(await this.#delete(entry))) throw new ApiError(500, `CNI DEL for network ${entry.network} failed; see the daemon log`);
+      if (entry.networkId === networkId && !(await this.#delete(entry))) throw systemError(`CNI DEL for network ${entry.network} failed; see the daemon log`);
     }
   }
 
@@ -198,5 +198,5 @@ function describeCniFailure(error: unknown, network: string, runtimeConfig: Reco
     return conflict(`address ${ips.map((ip) => ip.split('/')[0]).join(', ')} on network ${network} is already in use (${error.message})`);
   }
   if (/bind: address already in use|port .* in use/i.test(text)) return conflict(`a published port is already in use on the host (network ${network}: ${error.message})`);
-  return new ApiError(500, `network ${network}: ${error.message}`, { cause: error });
+  return systemError(`network ${network}: ${error.message}`, { cause: error });
 }

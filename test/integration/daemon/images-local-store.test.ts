@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { LocalImageStore } from '../../../src/daemon/images/local-image-store.ts';
 import { isImageError } from '../../../src/daemon/images/image-errors.ts';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import { buildBusyboxRootfsTarball, buildTinyRootfsTarball, scratchDir, tarDirectory, writeTree } from '../../fixtures/rootfs.ts';
 
 let dir: string;
@@ -68,7 +69,7 @@ test('refuses archives with absolute or ".." member names, and non-tar input, st
   const absolute = join(dir, 'absolute.tar');
   await execa('tar', ['-P', '-cf', absolute, `${src}/file.txt`]);
   for (const archive of [dotdot, absolute]) {
-    await assert.rejects(store.importRootfs(createReadStream(archive), {}), (e) => isImageError(e, 'ERR_IMAGE_BAD_ARCHIVE') && e.status === 400 && /path traversal/.test(e.message));
+    await assert.rejects(store.importRootfs(createReadStream(archive), {}), (e) => isImageError(e, 'ERR_IMAGE_BAD_ARCHIVE') && describeError(e).status === 400 && /path traversal/.test(e.message));
   }
   const garbage = join(dir, 'garbage.tar');
   await writeFile(garbage, 'this is not a tarball at all, not even close'.repeat(20));
@@ -92,12 +93,12 @@ test('tag moves a tag between images; remove untags, deletes, and refuses in-use
   await store.tag(b.Id, 'app:1'); // moves app:1 from a to b
   assert.deepEqual(store.resolve(a.Id)?.RepoTags, ['app:latest']);
   assert.deepEqual(store.resolve(b.Id)?.RepoTags, ['other:1', 'app:1']);
-  await assert.rejects(store.tag('missing', 'x:1'), (e) => isImageError(e, 'ERR_IMAGE_NOT_FOUND') && e.status === 404);
+  await assert.rejects(store.tag('missing', 'x:1'), (e) => isImageError(e, 'ERR_IMAGE_NOT_FOUND') && describeError(e).status === 404);
 
   assert.deepEqual(await store.remove('app:1', { force: false, isInUse: notInUse }), { untagged: ['app:1'], deleted: [] });
   await store.tag(b.Id, 'again:1');
   await assert.rejects(store.remove(b.Id, { force: false, isInUse: notInUse }),
-    (e) => isImageError(e, 'ERR_IMAGE_IN_USE') && e.status === 409 && /multiple repositories/.test(e.message));
+    (e) => isImageError(e, 'ERR_IMAGE_IN_USE') && describeError(e).status === 409 && /multiple repositories/.test(e.message));
   assert.deepEqual(await store.remove(b.Id, { force: true, isInUse: notInUse }), { untagged: ['other:1', 'again:1'], deleted: [b.Id] });
   const inUse = (id: string) => id === a.Id;
   await assert.rejects(store.remove('app', { force: false, isInUse: inUse }), (e) => isImageError(e, 'ERR_IMAGE_IN_USE') && /must force/.test(e.message));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { applyChanges, splitWords } from '../../../src/daemon/images/image-changes.ts';
 import { normalizeRepoTag, requireRepoTag, splitRepoTag } from '../../../src/daemon/images/image-reference.ts';
 import { isImageError } from '../../../src/daemon/images/image-errors.ts';
+import { describeError } from '../../../src/daemon/api/errors.ts';
 import type { ImageConfig } from '../../../src/daemon/images/image-store.ts';
 
 const CHANGES: Array<[string, string[], ImageConfig]> = [
@@ -38,7 +39,7 @@ const BAD_CHANGES: Array<[string, string, RegExp]> = [
 ];
 for (const [name, change, message] of BAD_CHANGES) {
   test(`bad change: ${name} is ERR_IMAGE_BAD_CHANGE (400) naming the change`, () => {
-    assert.throws(() => applyChanges({}, [change]), (e) => isImageError(e, 'ERR_IMAGE_BAD_CHANGE') && e.status === 400 && message.test(e.message) && e.message.includes(change));
+    assert.throws(() => applyChanges({}, [change]), (e) => isImageError(e, 'ERR_IMAGE_BAD_CHANGE') && describeError(e).status === 400 && message.test(e.message) && e.message.includes(change));
   });
 }
 
@@ -70,5 +71,5 @@ for (const [reference, expected] of REFERENCES) {
 
 test('splitRepoTag takes the tag after the last slash only, and requireRepoTag refuses invalid ones with 400', () => {
   assert.deepEqual(splitRepoTag('host:5000/app'), { name: 'host:5000/app', tag: 'latest' });
-  assert.throws(() => requireRepoTag('UPPER:x'), (e) => isImageError(e, 'ERR_IMAGE_BAD_REFERENCE') && e.status === 400);
+  assert.throws(() => requireRepoTag('UPPER:x'), (e) => isImageError(e, 'ERR_IMAGE_BAD_REFERENCE') && describeError(e).status === 400);
 });

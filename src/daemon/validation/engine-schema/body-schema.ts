@@ -6,7 +6,7 @@
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import engineApi from './engine-api.json' with { type: 'json' };
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../errors.ts';
 
 export type EngineBody = keyof typeof engineApi.bodies;
 
