@@ -156,8 +156,8 @@ export function criSandbox(): Record<string, unknown> {
 export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/_ping' }, { method: 'HEAD', path: '/_ping' }, { method: 'GET', path: '/version' },
   { method: 'GET', path: '/info' }, { method: 'GET', path: '/events' }, { method: 'GET', path: '/metrics' },
-  { method: 'POST', path: '/containers/create' }, { method: 'GET', path: '/containers/json' },
-  { method: 'GET', path: '/containers/{name}/json' },
+  { method: 'GET', path: '/system/df' }, { method: 'POST', path: '/containers/create' },
+  { method: 'GET', path: '/containers/json' }, { method: 'GET', path: '/containers/{name}/json' },
   { method: 'GET', path: '/containers/{name}/hookd/provenance' },
   { method: 'POST', path: '/containers/{name}/start' }, { method: 'POST', path: '/containers/{name}/stop' },
   { method: 'POST', path: '/containers/{name}/restart' },

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import Docker from 'dockerode';
+import { mountPoints, unmount } from '../../src/daemon/images/snapshots/mount-table.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const FIXTURES = join(REPO, 'test/e2e/fixtures/plugins');
@@ -30,10 +31,22 @@ export function fixtureManifest(name: string, script: string, extra: Record<stri
   return { name, launch: { command: process.execPath, args: ['--import', 'tsx', join(FIXTURES, script)], cwd: REPO }, startTimeoutMs: 30_000, ...extra };
 }
 
-/** A scratch dir with a short path (unix socket paths are limited to 107 bytes). */
+/**
+ * A scratch dir with a short path (unix socket paths are limited to 107 bytes). `remove` first
+ * unmounts what is mounted below it, deepest first: containers and their mounts outlive the daemon
+ * by design (overlayfs rootfs, netns files), so a test that stops its daemon with containers on
+ * record still has them; an rm over a mount point fails with EBUSY.
+ */
 export async function makeWorkDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'hookd-e2e-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: async () => {
+      const below = [...await mountPoints()].filter((point) => point.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
+      for (const point of below) await unmount(point);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface DaemonSetup {
