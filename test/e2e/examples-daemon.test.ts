@@ -129,6 +129,9 @@ const ROWS: ExampleRow[] = [
       const secondsLeft = (Date.parse(String(example.config!.priorityUntil)) - Date.now()) / 1000;
       assert.ok(Math.abs(endpoint.Priority - secondsLeft) < 600, `Priority ${endpoint.Priority} counts down to priorityUntil (~${Math.round(secondsLeft)})`);
       assert.equal(endpoint.DisableResolver, true);
+      // A user network's bridge outlives the daemon; remove it so the test leaves nothing behind.
+      await container.remove({ force: true });
+      await daemon.docker().getNetwork('e2e-net').remove();
     },
   },
   {
