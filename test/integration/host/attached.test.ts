@@ -1,6 +1,7 @@
 // Attached plugins (sidecars): the host dials an address it did not create, runs the same
 // Describe → Configure → health sequence, and redials when the sidecar goes away and comes back.
 
+import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -112,7 +113,7 @@ describe('attached plugins', { timeout: 60_000 }, () => {
   });
 
   it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'hookd-tls-'));
+    const dir = tempDirRemovedAtExit('hookd-tls-');
     t.after(() => rm(dir, { recursive: true, force: true }));
     const pki = makePki(dir);
     const sidecar = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES_DIR}well-behaved.ts`], {

@@ -1,9 +1,8 @@
 // A tiny HTTP client over a unix socket for the API tests (no Docker client in between, so the
 // tests see the exact status, headers and bytes).
 
+import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
 import { request } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface HttpAnswer {
@@ -30,5 +29,5 @@ export function call(socketPath: string, method: string, path: string, body?: st
 }
 
 export async function tempSocketPath(): Promise<string> {
-  return join(await mkdtemp(join(tmpdir(), 'hookd-api-')), 'hookd.sock');
+  return join(tempDirRemovedAtExit('hookd-api-'), 'hookd.sock');
 }

@@ -1,12 +1,12 @@
 // TCP listening: TLS is required, and with a CA clients must present a certificate it signed.
 // The certificates are made with the openssl CLI; without it the TLS cases skip and say why.
 
+import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { jsonResponse } from '../../../src/daemon/api/route-table.ts';
@@ -26,7 +26,7 @@ function hasOpenssl(): boolean {
 }
 
 async function makeCertificates(): Promise<Record<'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey', string>> {
-  const dir = await mkdtemp(join(tmpdir(), 'hookd-tls-'));
+  const dir = tempDirRemovedAtExit('hookd-tls-');
   const at = (name: string): string => join(dir, name);
   const ssl = (...args: string[]): void => { execFileSync('openssl', args, { stdio: 'ignore' }); };
   ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=hookd test CA', '-keyout', at('ca.key'), '-out', at('ca.pem'));

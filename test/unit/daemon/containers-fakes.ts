@@ -3,9 +3,9 @@
 // answers as configured, a runtime whose "processes" exit when told to,
 // an image store with one image, and a record store in a Map.
 
+import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
 import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
@@ -206,7 +206,7 @@ export class FakeImageStore implements ImageStore {
 }
 
 export async function makeDataRoot(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'hookd-daemon-test-'));
+  return tempDirRemovedAtExit('hookd-daemon-test-');
 }
 
 import { ContainerManager } from '../../../src/daemon/containers/container-manager.ts';
