@@ -27,6 +27,39 @@ export async function readExitFile(exitPath: string): Promise<ExitStatus | undef
 }
 
 export function waitForExitFile(exitPath: string, aliveFifo: string, signal?: AbortSignal): Promise<ExitStatus> {
+  return waitForExitRecord({
+    exitPath,
+    read: () => readExitFile(exitPath),
+    aliveFifo,
+    graceMs: 0,
+    lost: () => ({
+      exitCode: SHIM_LOST_EXIT_CODE,
+      finishedAt: new Date().toISOString(),
+      error: `the container's shim exited without recording an exit status (killed?); see ${dirname(aliveFifo)}/shim.log`,
+    }),
+  }, signal);
+}
+
+/** Where a container's exit is recorded and who records it: the shim's or conmon's files. */
+export interface ExitRecord {
+  /** The file whose appearance means the exit is recorded (watched in its directory). */
+  exitPath: string;
+  /** Reads the recorded status; undefined while there is none. */
+  read: () => Promise<ExitStatus | undefined>;
+  /** The fifo the recorder holds open for its whole life (see onShimGone). */
+  aliveFifo: string;
+  /** How long the file may still appear after the recorder is gone (conmon closes its fds first). */
+  graceMs: number;
+  /** The status to report when the recorder vanished without recording one. */
+  lost: () => ExitStatus;
+}
+
+/**
+ * Resolves with the recorded exit. Two events race, never a poll: the exit file appearing
+ * (fs.watch on its directory) and the recorder disappearing (EOF on its alive fifo), after which
+ * the file gets `graceMs` to show up before the waiter gets `lost()`.
+ */
+export function waitForExitRecord(record: ExitRecord, signal?: AbortSignal): Promise<ExitStatus> {
   return new Promise<ExitStatus>((resolve, reject) => {
     const stop = new AbortController(); // one controller: whichever event wins, the losers clean up
     const settle = (outcome: () => void): void => {
@@ -35,7 +68,7 @@ export function waitForExitFile(exitPath: string, aliveFifo: string, signal?: Ab
       outcome();
     };
     const check = (): void => {
-      readExitFile(exitPath).then(
+      record.read().then(
         (status) => status && settle(() => resolve(status)),
         (error: unknown) => settle(() => reject(error)),
       );
@@ -43,22 +76,24 @@ export function waitForExitFile(exitPath: string, aliveFifo: string, signal?: Ab
     if (signal?.aborted) return reject(signal.reason);
     signal?.addEventListener('abort', () => settle(() => reject(signal.reason)), { signal: stop.signal });
     try {
-      const name = basename(exitPath);
-      watch(dirname(exitPath), { signal: stop.signal }, (_event, file) => (file === null || file === name) && check())
+      const name = basename(record.exitPath);
+      watch(dirname(record.exitPath), { signal: stop.signal }, (_event, file) => (file === null || file === name) && check())
         .on('error', (error) => settle(() => reject(error)));
     } catch (error) {
       return settle(() => reject(error));
     }
     check(); // after the watch is in place, so a file written in between is not missed
-    onShimGone(aliveFifo, stop.signal, () => {
-      readExitFile(exitPath).then(
-        (status) => settle(() => resolve(status ?? {
-          exitCode: SHIM_LOST_EXIT_CODE,
-          finishedAt: new Date().toISOString(),
-          error: `the container's shim exited without recording an exit status (killed?); see ${dirname(aliveFifo)}/shim.log`,
-        })),
-        (error: unknown) => settle(() => reject(error)),
-      );
+    onShimGone(record.aliveFifo, stop.signal, () => {
+      const last = (): void => {
+        record.read().then(
+          (status) => settle(() => resolve(status ?? record.lost())),
+          (error: unknown) => settle(() => reject(error)),
+        );
+      };
+      if (record.graceMs === 0) return last();
+      check();
+      const timer = setTimeout(last, record.graceMs);
+      stop.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     });
   });
 }
