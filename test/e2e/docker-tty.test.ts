@@ -74,8 +74,6 @@ for (const runtime of RUNTIMES) {
     if (skipReason) return t.skip(skipReason);
     const daemon = daemons.get(runtime);
     if (!daemon) return t.skip(skipReasons.get(runtime));
-    // crun exec -t in the foreground frames the session's output through its own logger (docs/daemon.md).
-    if (runtime === 'crun') { t.todo('exec -t output under crun is not clean yet; use runc for interactive exec'); return; } // a known gap (issue 15), not a missing tool
     const started = await daemon.cli(['run', '-d', '--name', `exec-tty-${runtime}`, IMAGE, 'sleep', '300']);
     assert.equal(started.exitCode, 0, started.stderr);
     const exec = await daemon.cli(['exec', '-t', `exec-tty-${runtime}`, 'sh', '-c', 'tty; exit 5'], { timeoutMs: RUN_TIMEOUT_MS });

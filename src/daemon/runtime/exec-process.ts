@@ -3,9 +3,10 @@
 // Why not conmon's exec mode (`conmon --exec --exec-attach`, as Podman does): an exec's streams
 // belong to the client connection that started it, and Docker ends them with that connection
 // too; a monitor per exec would cost a conmon and an attach socket round trip for every exec and
-// bring nothing a daemon restart could use (the client is gone by then). With a tty, the
-// runtime runs behind script(1) (terminal.ts): in the foreground it wants a terminal of its own,
-// and Node cannot take the pty master from a --console-socket (no SCM_RIGHTS in node:net).
+// bring nothing a daemon restart could use (the client is gone by then). With a tty, runc runs
+// behind script(1) (terminal.ts): in the foreground it wants a terminal of its own and refuses a
+// --console-socket. crun takes one in the foreground, and gets it: its own terminal copying loses
+// the end of the output (console-relay.ts says how), so a relay receives the pty master instead.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,22 +17,56 @@ import type { ExecSpec, RuntimeLogger } from './runtime.ts';
 import type { MonitorRecord } from './monitor-files.ts';
 import { globalArgs, type OciCliOptions } from './oci-cli.ts';
 import { buildProcess } from './oci-spec.ts';
+import { findRelayPython, takesForegroundConsoleSocket, underConsoleRelay } from './console-relay.ts';
 import { findScript, underScript } from './terminal.ts';
 import { resolveContainerUser } from './user.ts';
 
+/**
+ * `<runtime> exec` for one exec session; the child's stdio are the session's. `socketDir` is a
+ * short directory for the console socket of a crun `exec -t` (sun_path holds 107 bytes).
+ */
 export async function spawnOciExec(
-  runtime: OciCliOptions, id: string, stateDir: string, record: MonitorRecord, spec: ExecSpec, logger?: Pick<RuntimeLogger, 'warn'>,
+  runtime: OciCliOptions, socketDir: string, id: string, stateDir: string, record: MonitorRecord, spec: ExecSpec, logger?: Pick<RuntimeLogger, 'warn'>,
 ): Promise<ChildProcess> {
   const user = await resolveContainerUser(id, spec.user, record.rootfs);
-  const processFile = join(stateDir, `exec-${randomBytes(6).toString('hex')}.json`);
-  const ttyScript = spec.tty ? findScript(id, logger) : undefined;
-  const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || record.cwd, resources: {}, tty: ttyScript !== undefined }, user);
+  const token = randomBytes(6).toString('hex');
+  const processFile = join(stateDir, `exec-${token}.json`);
+  const launch = spec.tty ? terminalLaunch(runtime, socketDir, token, id, processFile, logger) : { command: runtime.binary, args: execArgs(runtime, id, processFile), cleanup: [] };
+  const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || record.cwd, resources: {}, tty: launch.tty ?? false }, user);
   await writeFileAtomic(processFile, JSON.stringify(oci));
-  const argv = [runtime.binary, ...globalArgs(runtime), 'exec', '--process', processFile, id];
-  const launch = ttyScript ? underScript(ttyScript, argv, process.env as Record<string, string>) : { command: argv[0]!, args: argv.slice(1), env: process.env };
-  const child = spawn(launch.command, launch.args, { env: launch.env, stdio: 'pipe' });
-  const cleanup = (): void => void rm(processFile, { force: true });
+  const child = spawn(launch.command, launch.args, { env: launch.env ?? process.env, stdio: 'pipe' });
+  const cleanup = (): void => {
+    for (const path of [processFile, ...launch.cleanup]) void rm(path, { force: true });
+  };
   child.once('close', cleanup);
   child.once('error', cleanup);
   return child;
+}
+
+interface ExecLaunch {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Whether the process gets a terminal (false when no way to give it one is installed). */
+  tty?: boolean;
+  /** Paths to remove when the session ends (the console socket, if the relay did not). */
+  cleanup: string[];
+}
+
+function execArgs(runtime: OciCliOptions, id: string, processFile: string, extra: string[] = []): string[] {
+  return [...globalArgs(runtime), 'exec', ...extra, '--process', processFile, id];
+}
+
+/** How an `exec -t` gets its terminal: the console relay for crun, script(1) otherwise (see the top). */
+function terminalLaunch(runtime: OciCliOptions, socketDir: string, token: string, id: string, processFile: string, logger?: Pick<RuntimeLogger, 'warn'>): ExecLaunch {
+  const python = takesForegroundConsoleSocket(runtime.name) ? findRelayPython() : undefined;
+  if (python !== undefined) {
+    const socketPath = join(socketDir, `exec-${token}.sock`);
+    const argv = [runtime.binary, ...execArgs(runtime, id, processFile, ['--console-socket', socketPath])];
+    return { ...underConsoleRelay(python, socketPath, argv), tty: true, cleanup: [socketPath] };
+  }
+  const script = findScript(id, logger);
+  const argv = [runtime.binary, ...execArgs(runtime, id, processFile)];
+  if (script === undefined) return { command: argv[0]!, args: argv.slice(1), tty: false, cleanup: [] };
+  return { ...underScript(script, argv, process.env as Record<string, string>), tty: true, cleanup: [] };
 }

@@ -162,7 +162,8 @@ export class OciRuntime implements ContainerRuntime {
   async exec(id: string, stateDir: string, spec: ExecSpec): Promise<ChildProcess> {
     const record = await readMonitorRecord(stateDir);
     if (!record) throw new RuntimeError('ERR_RUNTIME_UNKNOWN_CONTAINER', `no monitor state for container ${id} in ${stateDir}`, id);
-    return spawnOciExec(this.#o, id, stateDir, record, spec, this.#o.logger);
+    await mkdir(this.#o.socketDir, { recursive: true, mode: 0o700 });
+    return spawnOciExec(this.#o, this.#o.socketDir, id, stateDir, record, spec, this.#o.logger);
   }
 
   async openStdin(id: string, stateDir: string): Promise<NodeJS.WritableStream | undefined> {
