@@ -457,7 +457,7 @@ for (const handler of HANDLERS) describe(`${handler} under conmon`, () => {
     assert.match(await terminalOutput(spec.logPath), /\r\n30 100\r\n$/);
   });
 
-  test('resizeTerminal reaches a tty exec\'s terminal through runc, from the exec\'s pid', { timeout: 20_000 }, async (t) => {
+  test('resizeTerminal reaches a tty exec\'s terminal (through runc, or its own under crun), from the exec\'s pid', { timeout: 20_000 }, async (t) => {
     if (skipUnless(handler, t)) return;
     // crun exec -t in the foreground hands the process a terminal the container cannot stty.
 
