@@ -19,6 +19,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_SOCKET_NAME = 'hookd.sock';
+export const DEFAULT_CRI_SOCKET_NAME = 'cri.sock';
 export const DEFAULT_SOCKET_MODE = 0o660;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_BODY_LIMIT_BYTES = 1024 * 1024 * 1024;
@@ -61,6 +62,15 @@ export interface EffectiveConfig {
   snapshotter: 'auto' | 'overlayfs' | 'copy';
   /** Container networking (docs/networking.md); only what the file sets, the daemon fills defaults. */
   network?: NetworkConfig;
+  /** The Kubernetes CRI server (docs/cri.md). */
+  cri: CriConfig;
+}
+
+export interface CriConfig {
+  /** "auto": served when the runtime isolates (runc, crun, a configured OCI runtime); true: required (start fails otherwise). */
+  enabled: boolean | 'auto';
+  /** The CRI unix socket (default <dataRoot>/cri.sock) and its mode (default 0660). */
+  socket: { path: string; mode: string };
 }
 
 export interface NetworkConfig {
@@ -73,7 +83,7 @@ export interface NetworkConfig {
   cniDir?: string;
 }
 
-const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runtimes', 'runRoot', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'snapshotter', 'network'] as const;
+const TOP_LEVEL = ['dataRoot', 'listen', 'pluginsDir', 'runtime', 'runtimes', 'runRoot', 'runcRoot', 'runtimeDir', 'logLevel', 'bodyLimitBytes', 'registries', 'snapshotter', 'network', 'cri'] as const;
 
 /** Reads and validates a config file. Errors are ConfigError (ERR_CONFIG_INVALID). */
 export async function loadDaemonConfig(file: string): Promise<EffectiveConfig> {
@@ -109,6 +119,7 @@ export function parseDaemonConfig(json: unknown, file: string): EffectiveConfig 
     bodyLimitBytes: raw.bodyLimitBytes === undefined ? DEFAULT_BODY_LIMIT_BYTES : fields.integer('bodyLimitBytes', raw.bodyLimitBytes, 1024, MAX_BODY_LIMIT_BYTES),
     registries: parseRegistryConfig(fields, raw.registries),
     snapshotter: raw.snapshotter === undefined ? 'auto' : fields.oneOf('snapshotter', raw.snapshotter, ['auto', 'overlayfs', 'copy'] as const),
+    cri: parseCri(fields, raw.cri, dataRoot),
   };
   if (raw.runtimes !== undefined) config.runtimes = parseRuntimes(fields, raw.runtimes);
   if (raw.runtime !== undefined) {
@@ -163,6 +174,18 @@ function parseRuntimes(fields: ConfigFields, value: unknown): NonNullable<Effect
     runtimes[name] = spec.runtimeArgs === undefined ? { path } : { path, runtimeArgs: spec.runtimeArgs as string[] };
   }
   return runtimes;
+}
+
+function parseCri(fields: ConfigFields, value: unknown, dataRoot: string): CriConfig {
+  const cri = value === undefined ? {} : fields.object('cri', value, ['enabled', 'socket', 'socketMode']);
+  if (cri.enabled !== undefined && cri.enabled !== 'auto' && typeof cri.enabled !== 'boolean') throw fields.invalid('cri.enabled', 'must be true, false or "auto"');
+  const enabled = (cri.enabled ?? 'auto') as boolean | 'auto';
+  const path = cri.socket === undefined ? join(dataRoot, DEFAULT_CRI_SOCKET_NAME) : fields.path('cri.socket', cri.socket);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw fields.invalid(cri.socket === undefined ? 'dataRoot' : 'cri.socket', `gives the CRI socket path ${path}, which is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a unix socket path may have; choose a shorter path`);
+  }
+  const mode = cri.socketMode === undefined ? DEFAULT_SOCKET_MODE : fields.fileMode('cri.socketMode', cri.socketMode);
+  return { enabled, socket: { path, mode: `0${mode.toString(8)}` } };
 }
 
 function parseListen(fields: ConfigFields, value: unknown, dataRoot: string): EffectiveConfig['listen'] {

@@ -15,6 +15,7 @@ import type { RouteSpec } from './api/route-table.ts';
 import { createRouter } from './api/router.ts';
 import { createApiServer, type ApiServer, type ListenConfig } from './api/server.ts';
 import { ContainerManager } from './containers/container-manager.ts';
+import { createCriServer, type CriServer } from './cri/server.ts';
 import type { ContainerRecord } from './containers/container-record.ts';
 import { ExecSessions } from './containers/exec-sessions.ts';
 import { EventBus } from './events.ts';
@@ -42,6 +43,8 @@ export interface DaemonConfig {
   bodyLimitBytes?: number;
   /** Container networking (docs/networking.md); defaults fill what is missing. Only the runc runtime uses CNI. */
   network?: Partial<NetworkSettings>;
+  /** The Kubernetes CRI server (docs/cri.md); absent: not served. "auto" serves it when the runtime isolates. */
+  cri?: { enabled: boolean | 'auto'; socketPath: string; socketMode?: number };
 }
 
 export interface DaemonOptions {
@@ -63,8 +66,15 @@ export interface DaemonOptions {
   routes?: readonly RouteSpec[];
 }
 
+export interface DaemonAddress {
+  socketPath?: string;
+  tcp?: { host: string; port: number };
+  /** The CRI socket, when the CRI server runs. */
+  criSocketPath?: string;
+}
+
 export interface Daemon {
-  listen(): Promise<{ socketPath?: string; tcp?: { host: string; port: number } }>;
+  listen(): Promise<DaemonAddress>;
   close(): Promise<void>;
   readonly containers: ContainerManager;
   readonly volumes: VolumeManager;
@@ -88,9 +98,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
   const volumes = new VolumeManager({ store: stores.volumes, invoker, events, logger: logger.child({ part: 'volumes' }), dataRoot: config.dataRoot });
   const networkSettings = effectiveNetworkSettings(config, runtime.isolated);
   const networks = new NetworkManager({ store: stores.networks ?? new JsonStore<NetworkRecord>(join(config.dataRoot, 'records', 'networks')), settings: networkSettings, events, logger: logger.child({ part: 'networks' }) });
+  const attacher = networkSettings.enabled ? new NetworkAttacher(networks, logger.child({ part: 'cni' })) : undefined;
   const containers = new ContainerManager({
     store: stores.containers, invoker, runtime, images, volumes, events, logger: logger.child({ part: 'containers' }), dataRoot: config.dataRoot,
-    ...(networkSettings.enabled ? { network: { manager: networks, attacher: new NetworkAttacher(networks, logger.child({ part: 'cni' })) } } : {}),
+    ...(attacher ? { network: { manager: networks, attacher } } : {}),
   });
   volumes.setUsageLookup((name) => containers.usersOfVolume(name));
   networks.setUsageLookup((network) => containers.usersOfNetwork(network));
@@ -108,6 +119,28 @@ export function createDaemon(options: DaemonOptions): Daemon {
   };
   let routes: RouteSpec[] = [...defaultRoutes(deps), ...(options.routes ?? [])];
   let server: ApiServer | undefined;
+  let cri: CriServer | undefined;
+
+  /** The CRI server on the same managers, or undefined when it is off (cri.enabled, the runtime). */
+  function buildCriServer(): CriServer | undefined {
+    const wanted = config.cri;
+    if (!wanted || wanted.enabled === false) return undefined;
+    if (!runtime.isolated) {
+      const reason = `the runtime "${runtime.name}" does not isolate containers, and pods need namespaces (runc or crun, as root)`;
+      if (wanted.enabled === true) throw new Error(`cri.enabled is true but ${reason}`);
+      logger.info({ reason }, 'CRI server not started');
+      return undefined;
+    }
+    return createCriServer({
+      containers, volumes, networks, images, events, runtime, invoker,
+      execs: deps.execs,
+      ...(attacher ? { attacher } : {}),
+      ...(deps.puller ? { puller: deps.puller } : {}),
+      settings: { dataRoot: config.dataRoot, version: deps.daemon.version },
+      runtimeConfig: {},
+      logger: logger.child({ part: 'cri' }),
+    }, { socketPath: wanted.socketPath, ...(wanted.socketMode !== undefined ? { socketMode: wanted.socketMode } : {}) });
+  }
 
   async function applyApiPlugins(): Promise<void> {
     const result = await invoker.invoke('api.updateHandler', { routes: routes.map(({ method, path }) => ({ method, path })) });
@@ -131,11 +164,17 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await applyApiPlugins();
       const router = createRouter(routes, { logger: logger.child({ part: 'api' }), bodyLimitBytes: config.bodyLimitBytes, serverHeader: `hookd/${deps.daemon.version} (linux)` });
       server = createApiServer(router, config.listen);
-      const address = await server.listen();
+      const address: DaemonAddress = await server.listen();
       logger.info({ ...address, runtime: runtime.name, isolated: runtime.isolated }, 'API listening');
+      cri = buildCriServer();
+      if (cri) {
+        address.criSocketPath = (await cri.listen()).socketPath;
+        logger.info({ socketPath: address.criSocketPath }, 'CRI listening');
+      }
       return address;
     },
     async close() {
+      await cri?.close();
       await server?.close();
       containers.close();
     },

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { PluginHost } from '../host/index.ts';
 import { loadDaemonConfig, type EffectiveConfig } from './config.ts';
-import { createDaemon, type Daemon } from './daemon.ts';
+import { createDaemon, type Daemon, type DaemonAddress } from './daemon.ts';
 import { LocalImageStore } from './images/local-image-store.ts';
 import { BlobStore } from './content/blob-store.ts';
 import { selectSnapshotter } from './images/snapshots/select-snapshotter.ts';
@@ -147,6 +147,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
       id: await daemonId(config.dataRoot),
       bodyLimitBytes: config.bodyLimitBytes,
       ...(config.network ? { network: config.network } : {}),
+      cri: { enabled: config.cri.enabled, socketPath: config.cri.socket.path, socketMode: Number.parseInt(config.cri.socket.mode, 8) },
       listen: {
         ...(socket ? { socketPath: socket.path, socketMode: Number.parseInt(socket.mode, 8) } : {}),
         ...(tcp ? { tcp: { host: tcp.host, port: tcp.port, insecure: tcp.insecure, ...(tcp.tls ? { tls: tcp.tls } : {}) } } : {}),
@@ -211,7 +212,7 @@ async function stop(signal: string, parts: Pick<Parts, 'logger' | 'reloader' | '
   logger.info('stopped; containers keep running under their shims');
 }
 
-function printBanner(io: DaemonIo, version: string, address: { socketPath?: string; tcp?: { host: string; port: number } }, daemon: Daemon, host: PluginHost): void {
+function printBanner(io: DaemonIo, version: string, address: DaemonAddress, daemon: Daemon, host: PluginHost): void {
   const statuses = host.status();
   const ready = statuses.filter((status) => status.state === 'ready').length;
   const plugins = daemon.routes.filter((route) => route.plugin !== undefined).length;
@@ -225,6 +226,7 @@ function printBanner(io: DaemonIo, version: string, address: { socketPath?: stri
       `  node bin/hookd.js plugins --host unix://${address.socketPath}`,
     );
   }
+  if (address.criSocketPath) lines.push(`  crictl --runtime-endpoint unix://${address.criSocketPath} version   (the Kubernetes CRI, docs/cri.md)`);
   io.out(lines.join('\n'));
 }
 

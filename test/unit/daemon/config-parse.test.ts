@@ -22,6 +22,7 @@ test('fills every default and resolves relative paths against the config file\'s
     bodyLimitBytes: 1024 * 1024,
     registries: { mirrors: {}, insecure: [], maxConcurrentDownloads: 3 },
     snapshotter: 'auto',
+    cri: { enabled: 'auto', socket: { path: '/etc/var/hookd/cri.sock', mode: '0660' } },
   });
   assert.equal(JSON.parse(formatEffectiveConfig(config)).dataRoot, '/etc/var/hookd');
 });
@@ -40,6 +41,13 @@ test('takes every field it knows', () => {
   assert.equal(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', listen: { socket: false, tcp: { port: 2375, insecure: true } } }, FILE).listen.socket, false);
 });
 
+test('takes the CRI server\'s fields: enabled (true, false, "auto"), socket and its mode', () => {
+  assert.deepEqual(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: true, socket: 'run/cri.sock', socketMode: '0600' } }, FILE).cri,
+    { enabled: true, socket: { path: '/etc/hookd/run/cri.sock', mode: '0600' } });
+  assert.equal(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: false } }, FILE).cri.enabled, false);
+  assert.equal(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: 'auto' } }, FILE).cri.enabled, 'auto');
+});
+
 const REFUSALS: Array<[string, unknown, RegExp]> = [
   ['an unknown top-level field', { dataRoot: '/d', pluginsDir: '/p', pluginDir: '/p' }, /field "pluginDir" is not a known field \(known: dataRoot, listen/],
   ['an unknown nested field', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: { pth: 'x' } } }, /field "listen\.socket\.pth" is not a known field/],
@@ -55,6 +63,9 @@ const REFUSALS: Array<[string, unknown, RegExp]> = [
   ['a body limit below 1 KiB', { dataRoot: '/d', pluginsDir: '/p', bodyLimitBytes: 10 }, /field "bodyLimitBytes" must be an integer from 1024/],
   ['nowhere to listen', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: false } }, /field "listen" must listen somewhere/],
   ['a socket path too long for a unix socket', { dataRoot: `/${'d'.repeat(120)}`, pluginsDir: '/p' }, /field "dataRoot" gives the socket path .* longer than the 107 bytes/],
+  ['a CRI switch that is neither boolean nor "auto"', { dataRoot: '/d', pluginsDir: '/p', cri: { enabled: 'yes' } }, /field "cri\.enabled" must be true, false or "auto"/],
+  ['an unknown CRI field', { dataRoot: '/d', pluginsDir: '/p', cri: { sock: '/x' } }, /field "cri\.sock" is not a known field/],
+  ['a CRI socket path too long for a unix socket', { dataRoot: '/d', pluginsDir: '/p', cri: { socket: `/${'c'.repeat(120)}` } }, /field "cri\.socket" gives the CRI socket path .* longer than the 107 bytes/],
   ['an array', [], /hookd\.json: must be an object, got \[\]$/],
 ];
 
