@@ -23,6 +23,7 @@ import type { NetworkAttacher } from '../network/network-attacher.ts';
 import type { NetworkManager } from '../network/network-manager.ts';
 import type { NetworkRecord } from '../network/network-record.ts';
 import { matchesListFilters } from './inspect-view.ts';
+import { validateNamespaceTargets } from './linux-options.ts';
 import { volumeNamesOf } from './mounts.ts';
 import { findContainer, nameInUse, normalizeName } from './names.ts';
 import { ContainerLocks } from './container-locks.ts';
@@ -115,6 +116,7 @@ export class ContainerManager {
       record.HostConfig.Runtime = runtime;
       try {
         validateNetworkConfig(this.#networking, record);
+        validateNamespaceTargets(record, (reference) => this.#find(reference));
         await this.#o.store.put(record.Id, record);
       } catch (error) {
         await this.#o.images.releaseRootfs?.(record.hookd.rootfs);
@@ -359,7 +361,10 @@ export class ContainerManager {
   async #startLocked(record: ContainerRecord): Promise<void> {
     let pid: number;
     try {
-      ({ pid } = await startContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime, logger: this.#o.logger, ...(this.#networking ? { networking: this.#networking } : {}) }, record));
+      ({ pid } = await startContainer({
+        invoker: this.#o.invoker, runtime: this.#o.runtime, logger: this.#o.logger, find: (reference) => this.#find(reference),
+        ...(this.#networking ? { networking: this.#networking } : {}),
+      }, record));
     } catch (error) {
       // As Docker: the record keeps the failure (exit code 127/126/128, Error) and everyone
       // waiting on this start (an attached `docker run`, wait, logs -f) is released at once.
@@ -472,6 +477,14 @@ export class ContainerManager {
       throw badRequest(`unknown or invalid runtime name: ${String(requested)}; this daemon has ${known.join(', ')} (docker info lists them)`);
     }
     return requested;
+  }
+
+  #find(reference: string): ContainerRecord | undefined {
+    try {
+      return this.get(reference);
+    } catch {
+      return undefined; // not found (or an ambiguous prefix): the caller names the reference
+    }
   }
 
   #recordNamed(name: string): ContainerRecord | undefined {

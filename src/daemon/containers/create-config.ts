@@ -3,6 +3,7 @@
 
 import { badRequest } from '../errors.ts';
 import type { CreateConfig } from './container-record.ts';
+import { validateLinuxOptions } from './linux-options.ts';
 import { parseSignal } from './signals.ts';
 
 type Check = (value: unknown) => string | undefined;
@@ -68,6 +69,7 @@ export function validateCreateConfig(value: unknown, where = 'invalid create con
         fail('HostConfig.RestartPolicy.MaximumRetryCount', `can only be set with the "on-failure" policy, not ${describe(policy.Name ?? '')}`);
       }
     }
+    validateLinuxOptions(hostConfig, where);
     (hostConfig.Binds as string[] | undefined ?? []).forEach((bind, i) => {
       const [source = '', target = ''] = bind.split(':');
       if (!source || !target.startsWith('/')) fail(`HostConfig.Binds[${i}]`, `must be "source:/container/path[:ro]", got ${describe(bind)}`);

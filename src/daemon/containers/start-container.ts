@@ -5,10 +5,12 @@
 
 import type { Logger } from 'pino';
 import type { HookInvoker } from '../../host/index.ts';
+import type { LinuxOptions } from '../runtime/oci-security.ts';
 import type { ContainerRuntime, RuntimeContainerSpec } from '../runtime/runtime.ts';
 import type { ContainerRecord } from './container-record.ts';
 import { setUpNetwork, tearDownNetwork, type ContainerNetworking, type NetworkSetup } from './container-network.ts';
 import { createEndpoints, networkModeOf, releaseEndpoints } from './endpoints.ts';
+import { resolveLinuxOptions } from './linux-options.ts';
 import { commandOf, mergeEnv } from './image-defaults.ts';
 import { toRuntimeMounts } from './mounts.ts';
 import { collectPrestartHooks, toRuntimeHooks } from './prestart-hooks.ts';
@@ -20,17 +22,20 @@ export interface StartDeps {
   logger: Logger;
   /** Undefined when the runtime cannot isolate (process): containers then share the host's network. */
   networking?: ContainerNetworking;
+  /** Container lookup for the namespaces a container joins (IpcMode/PidMode/UTSMode container:<id>). */
+  find(reference: string): ContainerRecord | undefined;
 }
 
 export async function startContainer(deps: StartDeps, record: ContainerRecord): Promise<{ pid: number }> {
   const networkSettings = structuredClone(record.NetworkSettings);
+  const linux = await resolveLinuxOptions(record, (reference) => deps.find(reference));
   await createEndpoints(deps.invoker, deps.logger, record);
   let network: NetworkSetup | undefined;
   try {
     if (deps.networking) network = await setUpNetwork(deps.networking, record);
     const hooks = await collectPrestartHooks(deps.invoker, record);
     await deps.runtime.delete(record.Id, record.hookd.stateDir); // stale state of the previous run
-    const started = await deps.runtime.start(buildRuntimeSpec(record, toRuntimeHooks(hooks), network));
+    const started = await deps.runtime.start(buildRuntimeSpec(record, toRuntimeHooks(hooks), network, linux));
     if (network) record.hookd.etcFiles = network.files;
     return started;
   } catch (error) {
@@ -55,7 +60,7 @@ function etcMounts(network: NetworkSetup | undefined): RuntimeContainerSpec['mou
   ];
 }
 
-export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: RuntimeContainerSpec['prestartHooks'], network?: NetworkSetup): RuntimeContainerSpec {
+export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: RuntimeContainerSpec['prestartHooks'], network?: NetworkSetup, linux?: LinuxOptions): RuntimeContainerSpec {
   const config = record.Config;
   return {
     id: record.Id,
@@ -79,6 +84,7 @@ export function buildRuntimeSpec(record: ContainerRecord, prestartHooks: Runtime
     readonlyRootfs: record.HostConfig.ReadonlyRootfs === true,
     prestartHooks,
     annotations: config.SpecAnnotation ?? {},
+    ...(linux ? { linux } : {}),
   };
 }
 

@@ -4,7 +4,8 @@
 
 import type { RuntimeContainerSpec, RuntimeHook } from './runtime.ts';
 import type { ResolvedUser } from './user.ts';
-import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, DEFAULT_NOFILE, DEFAULT_READONLY_PATHS, defaultDeviceRules, defaultMounts } from './oci-defaults.ts';
+import { DEFAULT_NOFILE, defaultDeviceRules, defaultMounts } from './oci-defaults.ts';
+import { capabilitySet, deviceRules, maskedPathsOf, namespaceEntry, ociDevices, readonlyPathsOf, type DeviceMapping, type LinuxOptions } from './oci-security.ts';
 import { resourcesFromDocker, rlimitsFromDocker, type OciResources, type OciRlimit } from './oci-resources.ts';
 
 export const OCI_VERSION = '1.0.2';
@@ -32,13 +33,15 @@ export interface OciProcess {
   capabilities: { bounding: string[]; effective: string[]; permitted: string[] };
   rlimits: OciRlimit[];
   noNewPrivileges: boolean;
+  oomScoreAdj?: number;
 }
 
 export interface OciSpec {
   ociVersion: string;
   process: OciProcess;
   root: { path: string; readonly: boolean };
-  hostname: string;
+  /** Absent when the UTS namespace is not the container's own (runc refuses a hostname then). */
+  hostname?: string;
   mounts: OciMount[];
   hooks?: { prestart: OciHook[] };
   annotations?: Record<string, string>;
@@ -46,6 +49,7 @@ export interface OciSpec {
     namespaces: Array<{ type: string; path?: string }>;
     resources: OciResources;
     cgroupsPath: string;
+    devices?: Array<Omit<DeviceMapping, 'access'>>;
     maskedPaths: string[];
     readonlyPaths: string[];
   };
@@ -54,19 +58,22 @@ export interface OciSpec {
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): OciSpec {
+  const linux = spec.linux ?? {};
+  const ownUts = linux.namespaces?.uts === undefined || linux.namespaces.uts.mode === 'private';
   const result: OciSpec = {
     ociVersion: OCI_VERSION,
     process: buildProcess(spec, user),
     root: { path: spec.rootfs, readonly: spec.readonlyRootfs },
-    hostname: spec.hostname,
-    mounts: [...defaultMounts(), ...spec.mounts.map(bindMount)],
+    ...(ownUts ? { hostname: spec.hostname } : {}),
+    mounts: [...defaultMounts({ privileged: linux.privileged === true }), ...spec.mounts.map(bindMount)],
     linux: {
-      namespaces: namespacesFor(spec.networkMode, spec.networkNamespacePath),
-      resources: { ...resourcesFromDocker(spec.resources), devices: defaultDeviceRules() },
+      namespaces: namespacesFor(spec.networkMode, spec.networkNamespacePath, linux.namespaces),
+      resources: { ...resourcesFromDocker(spec.resources), devices: [...defaultDeviceRules(), ...deviceRules(linux)] },
       // One cgroup per container under a hookd parent, so operators can find (and limit) them all.
       cgroupsPath: `/hookd/${spec.id}`,
-      maskedPaths: [...DEFAULT_MASKED_PATHS],
-      readonlyPaths: [...DEFAULT_READONLY_PATHS],
+      ...(linux.devices && linux.devices.length > 0 ? { devices: ociDevices(linux.devices) } : {}),
+      maskedPaths: maskedPathsOf(linux),
+      readonlyPaths: readonlyPathsOf(linux),
     },
   };
   if (spec.prestartHooks.length > 0) result.hooks = { prestart: spec.prestartHooks.map(ociHook) };
@@ -76,36 +83,45 @@ export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): Oc
 
 /** The process part alone: also what `runc exec --process` takes. */
 export function buildProcess(
-  spec: Pick<RuntimeContainerSpec, 'args' | 'env' | 'cwd' | 'resources'> & { tty?: boolean },
+  spec: Pick<RuntimeContainerSpec, 'args' | 'env' | 'cwd' | 'resources' | 'linux'> & { tty?: boolean },
   user: ResolvedUser,
 ): OciProcess {
-  const caps = [...DEFAULT_CAPABILITIES];
+  const linux: LinuxOptions = spec.linux ?? {};
+  const caps = capabilitySet(linux);
   // As Docker: a non-root user keeps the bounding set (what setuid programs may gain) but starts
   // with no effective or permitted capabilities, so it cannot bypass file permissions.
   const isRoot = user.uid === 0;
+  const additionalGids = [...new Set([...user.additionalGids, ...(linux.groupAdd ?? [])])].filter((gid) => gid !== user.gid);
   return {
     // runc allocates the pty in the foreground; the runtime runs runc behind script(1) then,
     // since runc wants a terminal of its own too (terminal.ts). The caller says tty only if it can.
     terminal: spec.tty === true,
-    user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
+    user: { uid: user.uid, gid: user.gid, ...(additionalGids.length > 0 ? { additionalGids } : {}) },
     args: [...spec.args],
     env: withDefaultEnv(spec.env, user),
     cwd: spec.cwd === '' ? '/' : spec.cwd,
     capabilities: { bounding: caps, effective: isRoot ? [...caps] : [], permitted: isRoot ? [...caps] : [] },
     rlimits: rlimitsFromDocker(spec.resources, [{ type: 'RLIMIT_NOFILE', ...DEFAULT_NOFILE }]),
-    noNewPrivileges: false,
+    noNewPrivileges: linux.noNewPrivileges === true,
+    ...(linux.oomScoreAdj !== undefined ? { oomScoreAdj: linux.oomScoreAdj } : {}),
   };
 }
 
 /**
- * pid, ipc, uts and mount always. Network: none for "host" (the host's stack); a fresh one
- * otherwise — for "none" it has only loopback (runc brings `lo` up in a new netns), for
+ * mount always; pid, ipc and uts the container's own unless `joined` says "host" (left out) or
+ * names another container's namespace by path. Network: none for "host" (the host's stack); a
+ * fresh one otherwise — for "none" it has only loopback (runc brings `lo` up in a new netns), for
  * "bridge"/"default" the daemon's network hook (priority 0) configures it during prestart.
  * When the daemon made the namespace (src/daemon/network: CNI-configured, or another container's
  * for "container:<id>"), the container joins it by path.
  */
-export function namespacesFor(networkMode: string, networkNamespacePath?: string): Array<{ type: string; path?: string }> {
-  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+export function namespacesFor(
+  networkMode: string, networkNamespacePath?: string, joined: NonNullable<LinuxOptions['namespaces']> = {},
+): Array<{ type: string; path?: string }> {
+  const namespaces = (['pid', 'ipc', 'uts'] as const)
+    .map((type) => namespaceEntry(type, joined[type]))
+    .filter((entry) => entry !== undefined);
+  namespaces.push({ type: 'mount' });
   if (networkMode !== 'host') namespaces.push(networkNamespacePath ? { type: 'network', path: networkNamespacePath } : { type: 'network' });
   return namespaces;
 }

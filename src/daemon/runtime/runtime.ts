@@ -9,6 +9,8 @@
 // "<RFC3339Nano> <stream> <P|F> <text>"; the shim: Docker json-file lines) and records the exit
 // status in a file any later daemon process reads.
 
+import type { LinuxOptions } from './oci-security.ts';
+
 export interface RuntimeMount {
   /** Host path (for volumes: the volume's data directory). */
   source: string;
@@ -62,6 +64,8 @@ export interface RuntimeContainerSpec {
   prestartHooks: RuntimeHook[];
   /** OCI annotations (SpecAnnotation). */
   annotations: Record<string, string>;
+  /** Namespaces joined, capabilities, devices... (oci-security.ts); absent: Docker's defaults. OCI runtimes only. */
+  linux?: LinuxOptions;
 }
 
 export interface RuntimeState {
