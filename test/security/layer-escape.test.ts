@@ -119,7 +119,9 @@ test('files, whiteouts and opaque markers written through a lower layer link to 
     tag: 'evil:through-link',
     layers: [
       [{ name: 'etc', symlink: hostDir }, { name: 'victim', symlink: hostDir }, { name: 'opaque', symlink: hostDir }],
-      [{ name: 'etc/planted', file: 'planted' }, { name: 'victim/.wh.keep', file: '' }, { name: 'opaque/.wh..wh..opq', file: '' }],
+      // Markers first: `opaque` leads to the same dir as `etc`, and a layer is applied in one pass in
+      // member order, so an opaque marker after etc/planted would empty that dir again.
+      [{ name: 'victim/.wh.keep', file: '' }, { name: 'opaque/.wh..wh..opq', file: '' }, { name: 'etc/planted', file: 'planted' }],
     ],
   });
   assert.equal(exitCode, 0, output);

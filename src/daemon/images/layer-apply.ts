@@ -7,18 +7,22 @@
 // resolved inside the root through the in-root module (src/daemon/rootfs), as if the root were
 // "/", so a link planted by one layer can only ever lead to another place inside the image.
 //
-// Two passes over the layer: the first reads every name (refusing traversal before anything is
-// written) and performs the whiteouts, the second writes the members. Whiteouts therefore only
-// ever remove what lower layers wrote, never what this layer brings, whatever the member order.
+// One pass over the layer (it is read as it is decompressed, never stored as a plain tar). The
+// spec says a whiteout hides only what lower layers brought, whatever the member order, so the
+// pass remembers what this layer wrote: a whiteout or an opaque marker removes everything except
+// those entries (and the directories leading to them). Callers apply into a scratch tree that is
+// thrown away when a layer fails (a refused member, a digest mismatch), so a half-applied layer is
+// never seen.
 
 import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { RootDir } from '../rootfs/in-root.ts';
 import { isRootfsError } from '../rootfs/rootfs-errors.ts';
 import { finishDirectories, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
 import { ImageError } from './image-errors.ts';
-import { readTarMembers } from './tar-archive.ts';
-import type { TarSource } from './tar-archive.ts';
+import { readTarMembers, readTarStream } from './tar-archive.ts';
+import type { TarMember } from '../rootfs/unpack-member.ts';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -26,28 +30,86 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 /** The layer tarball, opened from a trusted host path or from inside an unpacked archive's RootDir. */
 export type LayerSource = { hostPath: string } | { archive: RootDir; path: string };
 
+type Members = AsyncIterable<{ member: TarMember; body: Readable }>;
+
+/** A layer stored as a file (gzip detected), e.g. `docker import`'s tarball or a `docker load` layer. */
 export async function applyLayer(root: RootDir, layer: LayerSource, label: string): Promise<void> {
-  const source: TarSource = 'hostPath' in layer ? () => open(layer.hostPath, 'r') : () => openInArchive(layer.archive, layer.path, label);
-  for await (const { member } of readTarMembers(source, label)) {
-    const base = posix.basename(member.name);
-    const dir = posix.dirname(member.name);
-    if (base === OPAQUE_MARKER) await inRoot(label, member.name, () => root.removeChildren(dir), true);
-    else if (base.startsWith(WHITEOUT_PREFIX)) await inRoot(label, member.name, () => root.removeAll(posix.join(dir, base.slice(WHITEOUT_PREFIX.length))));
-  }
-  await unpackTar(root, source, label, { skipWhiteouts: true });
+  const opener = 'hostPath' in layer ? () => open(layer.hostPath, 'r') : () => openInArchive(layer.archive, layer.path, label);
+  await applyMembers(root, readTarMembers(opener, label), label);
 }
 
-/** Writes every member of the tarball into `root` (whiteout markers are written too, unless skipWhiteouts). */
-export async function unpackTar(root: RootDir, source: TarSource, label: string, options: { skipWhiteouts?: boolean } = {}): Promise<void> {
+/** A layer read from `stages` (its blob, decompressor, hasher: see layer-decompress.ts) in one pass. */
+export async function applyLayerStream(root: RootDir, stages: Readable[], label: string): Promise<void> {
+  await applyMembers(root, readTarStream(stages, label), label);
+}
+
+async function applyMembers(root: RootDir, members: Members, label: string): Promise<void> {
+  const state = unpackOptions();
+  const written = new LayerWrites();
+  for await (const { member, body } of members) {
+    const base = posix.basename(member.name);
+    const dir = posix.dirname(member.name);
+    if (base === OPAQUE_MARKER) {
+      await inRoot(label, member.name, () => removeLowerChildren(root, dir, written), true);
+    } else if (base.startsWith(WHITEOUT_PREFIX)) {
+      await inRoot(label, member.name, () => removeLower(root, posix.join(dir, base.slice(WHITEOUT_PREFIX.length)), written));
+    } else {
+      await inRoot(label, member.name, () => unpackMember(root, member, body, state));
+      written.add(member.name);
+    }
+  }
+  await finishDirectories(root, state);
+}
+
+/** Writes every member of the tarball into `root`, whiteout markers included (a `docker load` archive). */
+export async function unpackTar(root: RootDir, source: () => ReturnType<typeof open>, label: string): Promise<void> {
   const state = unpackOptions();
   for await (const { member, body } of readTarMembers(source, label)) {
-    if (options.skipWhiteouts && posix.basename(member.name).startsWith(WHITEOUT_PREFIX)) continue;
     await inRoot(label, member.name, () => unpackMember(root, member, body, state));
   }
   await finishDirectories(root, state);
 }
 
-async function openInArchive(archive: RootDir, path: string, label: string): ReturnType<TarSource> {
+/** The names one layer wrote, and every directory above them (which a whiteout must keep). */
+class LayerWrites {
+  readonly #names = new Set<string>();
+  readonly #ancestors = new Set<string>();
+
+  add(name: string): void {
+    this.#names.add(name);
+    for (let dir = posix.dirname(name); dir !== '.' && !this.#ancestors.has(dir); dir = posix.dirname(dir)) this.#ancestors.add(dir);
+  }
+
+  has(name: string): boolean {
+    return this.#names.has(name);
+  }
+
+  hasBelow(name: string): boolean {
+    return this.#ancestors.has(name);
+  }
+}
+
+/**
+ * Removes `path` as lower layers left it, keeping what this layer wrote at or below it (a
+ * directory this layer wrote stays, emptied of what lower layers had in it).
+ */
+async function removeLower(root: RootDir, path: string, written: LayerWrites): Promise<void> {
+  if (!written.has(path) && !written.hasBelow(path)) {
+    await root.removeAll(path);
+    return;
+  }
+  if ((await root.lstat(path))?.isDirectory()) await removeLowerChildren(root, path, written);
+}
+
+async function removeLowerChildren(root: RootDir, dir: string, written: LayerWrites): Promise<void> {
+  if (!written.hasBelow(dir)) {
+    await root.removeChildren(dir);
+    return;
+  }
+  for (const child of await root.readdir(dir)) await removeLower(root, posix.join(dir, child), written);
+}
+
+async function openInArchive(archive: RootDir, path: string, label: string): ReturnType<typeof open> {
   try {
     return await archive.openFile(path);
   } catch (error) {

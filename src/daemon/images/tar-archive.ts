@@ -35,26 +35,38 @@ async function isGzip(file: FileHandle): Promise<boolean> {
 export type TarSource = () => Promise<FileHandle>;
 
 /**
- * The members of the tarball that `source` opens, in archive order, each with its body (which the
- * caller consumes or leaves: a body left unread is skipped). Names are normalised ("./a//b/" is
- * "a/b"; the archive root "." is left out); an absolute or ".." name refuses the archive.
- * Errors are ERR_IMAGE_BAD_ARCHIVE naming `label`.
+ * The members of the tarball that `source` opens (gzip detected by its magic bytes), as
+ * readTarStream yields them.
  */
 export async function* readTarMembers(open: TarSource, label: string): AsyncGenerator<{ member: TarMember; body: Readable }> {
   const file = await open();
+  const gzip = await isGzip(file).catch(async (error: unknown) => {
+    await file.close();
+    throw error;
+  });
+  const source = file.createReadStream({ start: 0, highWaterMark: READ_CHUNK_BYTES }); // closes `file` when it ends or is destroyed
+  yield* readTarStream(gzip ? [source, createGunzip({ chunkSize: READ_CHUNK_BYTES })] : [source], label);
+}
+
+/** Big reads: a layer's members are written chunk by chunk, and each write is a thread-pool round trip. */
+export const READ_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The members of the tar stream that `stages` produce (a source and the transforms after it, e.g.
+ * a blob file, its decompressor and a hasher), in archive order, each with its body (which the
+ * caller consumes or leaves: a body left unread is skipped). Names are normalised ("./a//b/" is
+ * "a/b"; the archive root "." is left out); an absolute or ".." name refuses the archive.
+ * Errors of any stage are ERR_IMAGE_BAD_ARCHIVE naming `label`. Returning early destroys the stages.
+ */
+export async function* readTarStream(stages: Readable[], label: string): AsyncGenerator<{ member: TarMember; body: Readable }> {
   const parser = extract();
-  const source = file.createReadStream({ start: 0 }); // closes `file` when it ends or is destroyed
   const fail = (error: Error): void => {
-    parser.destroy(new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: ${error.message}`, { cause: error }));
+    parser.destroy(error instanceof ImageError ? error : new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: ${error.message}`, { cause: error }));
   };
-  source.on('error', fail);
-  if (await isGzip(file)) {
-    const gunzip = createGunzip();
-    gunzip.on('error', fail);
-    source.pipe(gunzip).pipe(parser);
-  } else {
-    source.pipe(parser);
-  }
+  for (const stage of stages) stage.on('error', fail);
+  let upstream: Readable = stages[0]!;
+  for (const stage of stages.slice(1)) upstream = upstream.pipe(stage as unknown as NodeJS.WritableStream) as unknown as Readable;
+  upstream.pipe(parser);
   let count = 0;
   try {
     for await (const entry of parser) {
@@ -78,7 +90,7 @@ export async function* readTarMembers(open: TarSource, label: string): AsyncGene
     if (error instanceof ImageError) throw error;
     throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: ${(error as Error).message}`, { cause: error });
   } finally {
-    source.destroy();
+    for (const stage of stages) stage.destroy();
   }
   if (count === 0) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: it has no members`);
 }

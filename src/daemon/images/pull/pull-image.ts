@@ -7,8 +7,7 @@
 // A postPull failure fails the pull and stores no reference; blobs and the unpacked tree are kept
 // (Pouch's semantics), so a retry downloads nothing.
 
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import type { BlobStore } from '../../content/blob-store.ts';
 import { credentialsFromFile, type RegistryCredentials } from '../../registry/registry-auth.ts';
 import type { RegistryConfig } from '../../registry/registry-config.ts';
@@ -17,8 +16,9 @@ import { RegistryError } from '../../registry/registry-errors.ts';
 import { familiarRepository, familiarTag, manifestReference, parseImageName, type ImageName } from '../../registry/image-name.ts';
 import { manifestKind, parseImageManifest, selectPlatform, type ImageManifest } from '../../registry/manifest.ts';
 import type { ImageRecord, ImageStore, LayerRecord, PulledImage, PulledImageStore } from '../image-store.ts';
-import { decompressLayer } from '../layer-decompress.ts';
-import { applyLayer } from '../layer-apply.ts';
+import { decompressStages } from '../layer-decompress.ts';
+import { applyLayerStream } from '../layer-apply.ts';
+import { READ_CHUNK_BYTES } from '../tar-archive.ts';
 import { withRootDir } from '../../rootfs/in-root.ts';
 import type { DownloadLimit } from './download-limit.ts';
 import type { ProgressSink } from './pull-progress.ts';
@@ -123,19 +123,22 @@ async function downloadAndUnpack(deps: PullDeps, resolved: ResolvedPull, progres
   // Unhandled until awaited below; mark them handled so one failure does not crash the process.
   for (const download of downloads) download.catch(() => undefined);
 
-  await deps.images.unpackPulled(pulled.hex, async (rootfs, work) => {
+  await deps.images.unpackPulled(pulled.hex, async (rootfs) => {
     for (const [index, layer] of manifest.layers.entries()) {
       await downloads[index];
       const id = shortId(layer.digest);
       const label = `layer ${index + 1}/${manifest.layers.length} (${layer.digest}) of ${client.where}`;
       progress.bar('Extracting', id, 0, layer.size);
-      const tarPath = join(work, `layer-${index}.tar`);
-      const diffId = await decompressLayer(deps.blobs.path(layer.digest), layer.compression, tarPath, label);
-      if (diffId !== pulled.layers[index]!.diffId) {
-        throw new RegistryError('ERR_REGISTRY_DIGEST_MISMATCH', `${label}: uncompressed it hashes to ${diffId}, but the image config says ${pulled.layers[index]!.diffId}`);
+      // One pass: blob → decompressor → hasher → tar parser → the scratch tree. The blob was
+      // verified against its digest when it was stored; the diff_id is checked when the pass
+      // ends, and a mismatch throws, which discards the scratch tree with everything applied.
+      const { stages, diffId } = decompressStages(layer.compression);
+      const blob = createReadStream(deps.blobs.path(layer.digest), { highWaterMark: READ_CHUNK_BYTES });
+      await withRootDir(rootfs, (root) => applyLayerStream(root, [blob, ...stages], label));
+      const actual = diffId();
+      if (actual !== pulled.layers[index]!.diffId) {
+        throw new RegistryError('ERR_REGISTRY_DIGEST_MISMATCH', `${label}: uncompressed it hashes to ${actual}, but the image config says ${pulled.layers[index]!.diffId}`);
       }
-      await withRootDir(rootfs, (root) => applyLayer(root, { hostPath: tarPath }, label));
-      await rm(tarPath, { force: true });
       progress.bar('Extracting', id, layer.size, layer.size);
       progress.status('Pull complete', id);
     }
