@@ -18,6 +18,8 @@ import { ContainerManager } from './containers/container-manager.ts';
 import { createCriServer, type CriServer } from './cri/server.ts';
 import type { ContainerRecord } from './containers/container-record.ts';
 import { ExecSessions } from './containers/exec-sessions.ts';
+import { HealthMonitor } from './containers/health-monitor.ts';
+import { runHealthProbe } from './containers/health-probe.ts';
 import { EventBus } from './events.ts';
 import type { ImageStore, PulledImageStore } from './images/image-store.ts';
 import { ImagePuller, type ImagePullerOptions } from './images/pull/image-puller.ts';
@@ -81,6 +83,8 @@ export interface Daemon {
   readonly networks: NetworkManager;
   readonly images: ImageStore;
   readonly events: EventBus;
+  /** Health checks of running containers (which are being checked now: health.active()). */
+  readonly health: HealthMonitor;
   /** The route table in force (after api.updateHandler once listen() ran). */
   readonly routes: readonly RouteSpec[];
 }
@@ -105,9 +109,15 @@ export function createDaemon(options: DaemonOptions): Daemon {
   });
   volumes.setUsageLookup((name) => containers.usersOfVolume(name));
   networks.setUsageLookup((network) => containers.usersOfNetwork(network));
+  const execs = new ExecSessions(containers, runtime, events);
+  const health = new HealthMonitor({
+    lifecycle: containers.lifecycle, events, logger: logger.child({ part: 'health' }),
+    find: (id) => { try { return containers.get(id); } catch { return undefined; } },
+    persist: (id) => containers.save(id),
+    probe: (request) => runHealthProbe(execs, request),
+  });
   const deps: RouteDeps = {
-    containers, volumes, networks, images, events, runtime,
-    execs: new ExecSessions(containers, runtime, events),
+    containers, volumes, networks, images, events, runtime, execs,
     daemon: {
       version: config.version ?? '0.1.0',
       dataRoot: config.dataRoot,
@@ -153,12 +163,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
   }
 
   return {
-    containers, volumes, networks, images, events,
+    containers, volumes, networks, images, events, health,
     get routes() { return routes; },
     async listen() {
       await volumes.load();
       await networks.load();
       await containers.load();
+      health.resume(containers.list({ all: true, filters: {} }));
       await reconcileContainerRootfs(images, containers.list({ all: true, filters: {} }), join(config.dataRoot, 'containers'), logger.child({ part: 'snapshots' }));
       await containers.reconcileNetworks();
       await applyApiPlugins();
@@ -176,6 +187,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     async close() {
       await cri?.close();
       await server?.close();
+      health.close();
       containers.close();
     },
   };

@@ -351,6 +351,14 @@ export class ContainerManager {
       .catch((error: unknown) => this.#o.logger.error({ err: error, container: record.Id }, 'network teardown failed; reconcile retries it'));
   }
 
+  /** Writes a record as it is now, under its lock (health checks change State.Health between operations). */
+  async save(id: string): Promise<void> {
+    await this.#withLock(id, async () => {
+      const record = this.#records.get(id);
+      if (record) await this.#persist(record);
+    });
+  }
+
   /** Stops watching and restarting (containers keep running: their shims own them). */
   close(): void {
     for (const controller of this.#exitWatchers.values()) controller.abort();

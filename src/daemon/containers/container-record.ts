@@ -2,6 +2,7 @@
 // record minus `hookd`) plus the daemon's own bookkeeping under `hookd`.
 
 import type { ProvenanceEntry } from '../../host/index.ts';
+import type { HealthcheckConfig, HealthState } from './health-config.ts';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -27,6 +28,8 @@ export interface ContainerConfig {
   StopSignal?: string;
   StopTimeout?: number;
   SpecAnnotation?: Record<string, string>;
+  /** Docker's health check (the image's HEALTHCHECK merged in at create); see health-config.ts. */
+  Healthcheck?: HealthcheckConfig;
   [field: string]: unknown;
 }
 
@@ -71,6 +74,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Present for containers with a health check once it first started (health-monitor.ts). */
+  Health?: HealthState;
 }
 
 /** NetworkSettings.Networks[name]: Docker's EndpointSettings plus what PreCreateEndpoint decided. */

@@ -4,6 +4,7 @@
 import { badRequest } from '../errors.ts';
 import type { CreateConfig } from './container-record.ts';
 import { validateLinuxOptions } from './linux-options.ts';
+import { validateHealthcheck } from './health-config.ts';
 import { parseSignal } from './signals.ts';
 
 type Check = (value: unknown) => string | undefined;
@@ -82,6 +83,7 @@ export function validateCreateConfig(value: unknown, where = 'invalid create con
       fail('StopSignal', `is not a signal: ${describe(value.StopSignal)}`);
     }
   }
+  validateHealthcheck(value.Healthcheck, where);
   (value.Env as string[] | undefined ?? []).forEach((entry, i) => {
     if (entry.startsWith('=') || entry === '') fail(`Env[${i}]`, `must be "NAME=value", got ${describe(entry)}`);
   });

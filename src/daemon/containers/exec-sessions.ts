@@ -80,6 +80,11 @@ export class ExecSessions {
     return session;
   }
 
+  /** Drops a session at once instead of keeping it after its end (health probes, one per interval). */
+  forget(id: string): void {
+    this.#sessions.delete(id);
+  }
+
   inspect(id: string): Record<string, unknown> {
     const { env: _env, workingDir: _wd, ...visible } = this.get(id);
     return { ...visible, CanRemove: false, DetachKeys: '' };

@@ -1,10 +1,12 @@
 // The defaults the daemon applies after container.preCreate, in Docker's way: the image's Env
 // under the config's, its Cmd/Entrypoint when the config has none, WorkingDir, User, StopSignal,
-// Labels, ExposedPorts and Volumes when the config does not set them, and Hostname = short id.
+// Labels, ExposedPorts and Volumes when the config does not set them, the image's HEALTHCHECK
+// under the config's Healthcheck, and Hostname = short id.
 
 import { badRequest } from '../errors.ts';
 import type { ImageRecord } from '../images/image-store.ts';
 import type { ContainerConfig } from './container-record.ts';
+import { inheritHealthcheck } from './health-config.ts';
 
 /** Entries of `overrides` replace entries of `base` with the same name; order: base first. */
 export function mergeEnv(base: string[], overrides: string[]): string[] {
@@ -30,6 +32,8 @@ export function applyImageDefaults(config: ContainerConfig, image: ImageRecord, 
   result.Labels = { ...(imageConfig.Labels ?? {}), ...(config.Labels ?? {}) };
   result.ExposedPorts = { ...(imageConfig.ExposedPorts ?? {}), ...(config.ExposedPorts ?? {}) };
   result.Volumes = { ...(imageConfig.Volumes ?? {}), ...(config.Volumes ?? {}) };
+  const healthcheck = inheritHealthcheck(config.Healthcheck, imageConfig.Healthcheck);
+  if (healthcheck) result.Healthcheck = healthcheck;
   if ((result.Entrypoint ?? []).length === 0 && result.Cmd.length === 0) {
     throw badRequest('No command specified');
   }

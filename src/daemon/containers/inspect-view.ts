@@ -3,6 +3,7 @@
 
 import { badRequest } from '../errors.ts';
 import type { ContainerRecord } from './container-record.ts';
+import { healthSuffix } from './health-status.ts';
 
 /** The inspect JSON: the record minus internals, with hookd's provenance under HookdProvenance. */
 export function toInspect(record: ContainerRecord): Record<string, unknown> {
@@ -32,7 +33,7 @@ export function toPreStartJson(record: ContainerRecord): Record<string, unknown>
 export function describeStatus(record: ContainerRecord, now = Date.now()): string {
   const state = record.State;
   if (state.Restarting) return `Restarting (${state.ExitCode}) ${ago(state.FinishedAt, now)}`;
-  if (state.Running) return `Up ${duration(now - Date.parse(state.StartedAt))}`;
+  if (state.Running) return `Up ${duration(now - Date.parse(state.StartedAt))}${healthSuffix(state.Health)}`;
   if (state.Status === 'created') return 'Created';
   return `Exited (${state.ExitCode}) ${ago(state.FinishedAt, now)}`;
 }

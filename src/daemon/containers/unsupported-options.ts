@@ -1,7 +1,7 @@
 // Options the Engine API accepts that hookd cannot honour yet. Accepting them and doing nothing
 // would let `docker run -p 8080:80` look like it worked; they are refused with a 400 that names
 // the field, the docker flag and why. Each entry goes away when the feature lands (health checks
-// with their own work). Ports are published through CNI's portmap where the daemon runs CNI
+// have: health-monitor.ts). Ports are published through CNI's portmap where the daemon runs CNI
 // networking (runc); elsewhere (the process runtime) -p and -P are still refused.
 
 import { badRequest } from '../errors.ts';
@@ -12,7 +12,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** Throws a 400 for the first option in a create body that hookd would silently ignore. */
 export function refuseUnsupportedOptions(body: Record<string, unknown>, options: { canPublishPorts: boolean }, where = 'create config'): void {
   const hostConfig = isObject(body.HostConfig) ? body.HostConfig : {};
-  if (options.canPublishPorts) return refuseHealthcheck(body, where);
+  if (options.canPublishPorts) return;
   const bindings = isObject(hostConfig.PortBindings) ? hostConfig.PortBindings : {};
   const published = Object.entries(bindings).find(([, list]) => Array.isArray(list) && list.length > 0);
   if (published) {
@@ -20,14 +20,5 @@ export function refuseUnsupportedOptions(body: Record<string, unknown>, options:
   }
   if (hostConfig.PublishAllPorts === true) {
     throw badRequest(`${where}: HostConfig.PublishAllPorts (docker run -P) is not supported: this daemon runs without CNI networking (process runtime), so it cannot publish ports`);
-  }
-  refuseHealthcheck(body, where);
-}
-
-function refuseHealthcheck(body: Record<string, unknown>, where: string): void {
-  const healthcheck = isObject(body.Healthcheck) ? body.Healthcheck : undefined;
-  const test = Array.isArray(healthcheck?.Test) ? healthcheck.Test : [];
-  if (test.length > 0 && test[0] !== 'NONE') {
-    throw badRequest(`${where}: Healthcheck (docker run --health-cmd) is not supported: hookd does not run health checks yet, so the container would never report health; remove --health-cmd (--no-healthcheck is accepted)`);
   }
 }

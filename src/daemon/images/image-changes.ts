@@ -1,10 +1,12 @@
 // `docker import --change` instructions applied to an image config, in Docker's syntax: CMD,
 // ENTRYPOINT and VOLUME take a JSON array or the shell form; ENV and LABEL take key=value pairs
 // (quoted values allowed; ENV also the legacy "ENV key value"); EXPOSE takes ports, protocols and
-// ranges; WORKDIR, USER, STOPSIGNAL a word. Pure: returns a new config.
+// ranges; WORKDIR, USER, STOPSIGNAL a word; HEALTHCHECK as in a Dockerfile (health-instruction.ts).
+// Pure: returns a new config.
 
 import type { ImageConfig } from './image-store.ts';
 import { ImageError } from './image-errors.ts';
+import { parseHealthcheckInstruction } from '../containers/health-instruction.ts';
 
 type Apply = (config: ImageConfig, rest: string, change: string) => void;
 
@@ -29,6 +31,13 @@ const INSTRUCTIONS: Record<string, Apply> = {
   },
   USER: (config, rest, change) => (config.User = single(rest, change)),
   STOPSIGNAL: (config, rest, change) => (config.StopSignal = single(rest, change)),
+  HEALTHCHECK: (config, rest, change) => {
+    try {
+      config.Healthcheck = parseHealthcheckInstruction(rest);
+    } catch (error) {
+      throw bad(change, `HEALTHCHECK ${(error as Error).message}`);
+    }
+  },
   EXPOSE: (config, rest, change) => {
     const ports = { ...config.ExposedPorts };
     for (const word of splitWords(rest, change)) for (const port of expandPort(word, change)) ports[port] = {};

@@ -4,6 +4,7 @@
 // container's rootfs is a snapshot over it (snapshots/), so containers never change their image.
 
 import type { Readable } from 'node:stream';
+import type { HealthcheckConfig } from '../containers/health-config.ts';
 
 /** What GET /images/{name}/json shows, in Docker's field names, plus where the rootfs lives. */
 export interface ImageRecord {
@@ -54,6 +55,8 @@ export interface ImageConfig {
   ExposedPorts?: Record<string, object>;
   Volumes?: Record<string, object>;
   StopSignal?: string;
+  /** HEALTHCHECK; a container's Config.Healthcheck inherits it (containers/health-config.ts). */
+  Healthcheck?: HealthcheckConfig;
 }
 
 export interface ImportOptions {

@@ -74,11 +74,10 @@ test('the depth scan ignores brackets inside strings and escaped quotes', () => 
   assert.equal(jsonDepthExceeding('[[[]]]', 2), 2);
 });
 
-test('options hookd cannot honour (-p, -P, --health-cmd) are refused with a message naming the flag, not ignored', async () => {
+test('options hookd cannot honour (-p, -P) are refused with a message naming the flag, not ignored', async () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ Image: 'busybox', HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } } }, /HostConfig\.PortBindings \(docker run -p 80\/tcp\) is not supported/],
     [{ Image: 'busybox', HostConfig: { PublishAllPorts: true } }, /docker run -P/],
-    [{ Image: 'busybox', Healthcheck: { Test: ['CMD-SHELL', 'true'] } }, /Healthcheck \(docker run --health-cmd\) is not supported/],
   ];
   for (const [body, expected] of cases) {
     const answer = await call(socketPath, 'POST', '/containers/create', JSON.stringify(body));
@@ -87,4 +86,21 @@ test('options hookd cannot honour (-p, -P, --health-cmd) are refused with a mess
   }
   const noHealthcheck = await call(socketPath, 'POST', '/containers/create', JSON.stringify({ Image: 'busybox', Healthcheck: { Test: ['NONE'] }, HostConfig: { PortBindings: {} } }));
   assert.equal(noHealthcheck.status, 201, message(noHealthcheck));
+});
+
+test('a Healthcheck Docker would refuse is a 400 naming its field', async () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ Test: ['SHELL', 'true'] }, /Healthcheck\.Test must start with "CMD", "CMD-SHELL" or "NONE", got "SHELL"/],
+    [{ Test: ['CMD'] }, /Healthcheck\.Test CMD needs a command/],
+    [{ Test: ['CMD', 'true'], Interval: 1000 }, /Healthcheck\.Interval cannot be less than 1ms/],
+    [{ Test: ['CMD', 'true'], Timeout: 5 }, /Healthcheck\.Timeout cannot be less than 1ms/],
+    [{ Test: ['CMD', 'true'], Retries: -1 }, /Healthcheck\.Retries must be a non-negative integer/],
+  ];
+  for (const [healthcheck, expected] of cases) {
+    const answer = await call(socketPath, 'POST', '/containers/create', JSON.stringify({ Image: 'busybox', Healthcheck: healthcheck }));
+    assert.equal(answer.status, 400, message(answer));
+    assert.match(message(answer), expected);
+  }
+  const accepted = await call(socketPath, 'POST', '/containers/create', JSON.stringify({ Image: 'busybox', Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 1_000_000_000 } }));
+  assert.equal(accepted.status, 201, message(accepted));
 });
