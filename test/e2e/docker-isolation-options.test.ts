@@ -1,11 +1,12 @@
 // The isolation options CRI needs, through the Docker API on the real daemon (runc under conmon):
 // joining another container's IPC, PID and UTS namespaces, CapAdd/CapDrop, Privileged,
-// ReadonlyRootfs, no-new-privileges, masked paths, devices, User uid:gid with GroupAdd, and
-// OomScoreAdj. Each is checked from inside the container, as the kernel reports it.
+// ReadonlyRootfs, no-new-privileges, masked paths, devices, User uid:gid with GroupAdd,
+// OomScoreAdj, Sysctls and CgroupParent. Each is checked from inside the container, as the kernel reports it.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { execa } from 'execa';
 import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
 import { runcMissingReason } from './daemon-per-runtime.ts';
@@ -38,6 +39,8 @@ after(async () => {
     for (const container of await docker.listContainers({ all: true })) await docker.getContainer(container.Id).remove({ force: true });
     await daemon.stop();
   }
+  // The cgroup parent the test asked for outlives its container (runc removes only the leaf).
+  await execa('sh', ['-c', 'rmdir /sys/fs/cgroup/*/hookd-e2e-parent 2>/dev/null; true'], { reject: false });
   await work?.remove();
 });
 
@@ -103,7 +106,7 @@ test('CapAdd and CapDrop change the effective set; Privileged has every capabili
   assert.match(unknown.stderr, /HostConfig.CapAdd\[0\] is not a capability: "(CAP_)?FLY"/);
 });
 
-test('ReadonlyRootfs, no-new-privileges, User uid:gid with GroupAdd, OomScoreAdj and a device', async (t) => {
+test('ReadonlyRootfs, no-new-privileges, User uid:gid with GroupAdd, OomScoreAdj, a device, a sysctl and a cgroup parent', async (t) => {
   if (!daemon) return t.skip(skipReason);
   assert.match(await runIn(['--read-only'], 'touch /x 2>&1 || echo refused'), /Read-only file system[\s\S]*refused/);
   assert.match(await runIn(['--security-opt', 'no-new-privileges'], 'grep NoNewPrivs /proc/self/status'), /NoNewPrivs:\s*1/);
@@ -111,6 +114,8 @@ test('ReadonlyRootfs, no-new-privileges, User uid:gid with GroupAdd, OomScoreAdj
   assert.equal(await runIn(['--user', '1234:2345', '--group-add', '3456'], 'id -u; id -g; id -G'), '1234\n2345\n2345 3456');
   assert.equal(await runIn(['--oom-score-adj', '500'], 'cat /proc/self/oom_score_adj'), '500');
   assert.equal(await runIn(['--device', '/dev/null:/dev/xnull:rw'], 'test -c /dev/xnull && echo hi > /dev/xnull && echo ok'), 'ok');
+  assert.equal(await runIn(['--sysctl', 'kernel.shm_rmid_forced=1'], 'cat /proc/sys/kernel/shm_rmid_forced'), '1');
+  assert.match(await runIn(['--cgroup-parent', '/hookd-e2e-parent'], 'cat /proc/self/cgroup'), /:memory:\/hookd-e2e-parent\/[0-9a-f]{64}$/m);
   const badOpt = await daemon.cli(['create', '--security-opt', 'apparmor=hookd-test', IMAGE, 'true']);
   assert.match(badOpt.stderr, /HostConfig.SecurityOpt\[0\] "apparmor=hookd-test" is not supported/);
 });

@@ -1,7 +1,7 @@
 // The HostConfig fields that shape a container's isolation, as Docker names them: IpcMode, PidMode,
 // UTSMode ("", "private", "host", "container:<id>"; IpcMode also "shareable"), CapAdd, CapDrop,
 // Privileged, SecurityOpt ("no-new-privileges"), MaskedPaths, ReadonlyPaths, Devices, GroupAdd,
-// OomScoreAdj. Checked at create (a 400 naming the field) and turned into the runtime's
+// OomScoreAdj, Sysctls, CgroupParent (cgroupfs path). Checked at create (a 400 naming the field) and turned into the runtime's
 // LinuxOptions at each start, when the joined container's pid and each device's numbers are read.
 
 import { stat } from 'node:fs/promises';
@@ -57,6 +57,14 @@ export function validateLinuxOptions(hostConfig: HostConfig, where = 'invalid cr
   if (oom !== undefined && oom !== null && (typeof oom !== 'number' || !Number.isInteger(oom) || oom < -1000 || oom > 1000)) {
     fail('OomScoreAdj', `must be an integer from -1000 to 1000, got ${JSON.stringify(oom)}`);
   }
+  const sysctls = hostConfig.Sysctls;
+  if (sysctls !== undefined && sysctls !== null && (typeof sysctls !== 'object' || Array.isArray(sysctls) || !Object.values(sysctls).every((v) => typeof v === 'string'))) {
+    fail('Sysctls', `must be an object of strings, got ${JSON.stringify(sysctls)}`);
+  }
+  const parent = hostConfig.CgroupParent;
+  if (parent !== undefined && parent !== null && parent !== '' && (typeof parent !== 'string' || !parent.startsWith('/') || parent.split('/').includes('..'))) {
+    fail('CgroupParent', `must be an absolute cgroupfs path like "/kubepods/pod1", got ${JSON.stringify(parent)}`);
+  }
   const devices = hostConfig.Devices;
   if (devices === undefined || devices === null) return;
   if (!Array.isArray(devices)) fail('Devices', 'must be an array of {PathOnHost, PathInContainer, CgroupPermissions}');
@@ -108,6 +116,8 @@ export async function resolveLinuxOptions(record: ContainerRecord, find: (refere
     devices: await resolveDevices(record.Id, (hostConfig.Devices as DeviceRequest[] | undefined) ?? []),
     groupAdd: ((hostConfig.GroupAdd as string[] | undefined) ?? []).map(Number),
     ...(typeof oomScoreAdj === 'number' && oomScoreAdj !== 0 ? { oomScoreAdj } : {}),
+    ...(hostConfig.Sysctls ? { sysctls: hostConfig.Sysctls as Record<string, string> } : {}),
+    ...(typeof hostConfig.CgroupParent === 'string' && hostConfig.CgroupParent !== '' ? { cgroupParent: hostConfig.CgroupParent } : {}),
   };
 }
 

@@ -55,6 +55,10 @@ export interface LinuxOptions {
   /** Supplementary gids added to those the user's /etc/group entries give. */
   groupAdd?: number[];
   oomScoreAdj?: number;
+  /** linux.sysctl (namespaced sysctls such as net.*, kernel.shm*; runc refuses the others). */
+  sysctls?: Record<string, string>;
+  /** An absolute cgroupfs path: the container's cgroup is <cgroupParent>/<id> (default /hookd). */
+  cgroupParent?: string;
 }
 
 export class CapabilityError extends Error {

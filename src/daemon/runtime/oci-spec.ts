@@ -49,6 +49,7 @@ export interface OciSpec {
     namespaces: Array<{ type: string; path?: string }>;
     resources: OciResources;
     cgroupsPath: string;
+    sysctl?: Record<string, string>;
     devices?: Array<Omit<DeviceMapping, 'access'>>;
     maskedPaths: string[];
     readonlyPaths: string[];
@@ -70,7 +71,8 @@ export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): Oc
       namespaces: namespacesFor(spec.networkMode, spec.networkNamespacePath, linux.namespaces),
       resources: { ...resourcesFromDocker(spec.resources), devices: [...defaultDeviceRules(), ...deviceRules(linux)] },
       // One cgroup per container under a hookd parent, so operators can find (and limit) them all.
-      cgroupsPath: `/hookd/${spec.id}`,
+      cgroupsPath: `${(linux.cgroupParent ?? '/hookd').replace(/\/+$/, '')}/${spec.id}`,
+      ...(linux.sysctls && Object.keys(linux.sysctls).length > 0 ? { sysctl: { ...linux.sysctls } } : {}),
       ...(linux.devices && linux.devices.length > 0 ? { devices: ociDevices(linux.devices) } : {}),
       maskedPaths: maskedPathsOf(linux),
       readonlyPaths: readonlyPathsOf(linux),

@@ -85,3 +85,12 @@ test('devices become device nodes and device cgroup rules with their access', ()
   assert.deepEqual(linux.resources.devices!.at(-1), { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' });
   assert.equal(buildOciSpec(specWith(), ROOT).linux.devices, undefined);
 });
+
+test('sysctls reach linux.sysctl and a cgroup parent replaces /hookd in cgroupsPath', () => {
+  const { linux } = buildOciSpec(specWith({ linux: { sysctls: { 'net.ipv4.ip_forward': '1' }, cgroupParent: '/kubepods/pod1/' } }), ROOT);
+  assert.deepEqual(linux.sysctl, { 'net.ipv4.ip_forward': '1' });
+  assert.equal(linux.cgroupsPath, '/kubepods/pod1/c1');
+  const plain = buildOciSpec(specWith(), ROOT).linux;
+  assert.equal(plain.cgroupsPath, '/hookd/c1');
+  assert.equal(plain.sysctl, undefined);
+});
