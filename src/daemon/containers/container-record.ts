@@ -49,6 +49,8 @@ export interface MountSpec {
   Source?: string;
   Target?: string;
   ReadOnly?: boolean;
+  /** Docker's bind options: Propagation is private, rprivate, slave, rslave, shared or rshared. */
+  BindOptions?: { Propagation?: string };
 }
 
 export interface HostConfig {

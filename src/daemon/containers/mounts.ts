@@ -13,12 +13,12 @@ export async function resolveMounts(
 ): Promise<{ mounts: MountPoint[]; anonymousVolumes: string[] }> {
   const mounts: MountPoint[] = [];
   const anonymousVolumes: string[] = [];
-  const add = async (source: string, destination: string, readOnly: boolean, type?: string): Promise<void> => {
+  const add = async (source: string, destination: string, readOnly: boolean, type?: string, propagation = 'rprivate'): Promise<void> => {
     if (mounts.some((mount) => mount.Destination === destination)) {
       throw badRequest(`Duplicate mount point: ${destination}`);
     }
     if (type === 'bind' || (type === undefined && source.startsWith('/'))) {
-      mounts.push({ Type: 'bind', Source: source, Destination: destination, Mode: readOnly ? 'ro' : '', RW: !readOnly, Propagation: 'rprivate' });
+      mounts.push({ Type: 'bind', Source: source, Destination: destination, Mode: readOnly ? 'ro' : '', RW: !readOnly, Propagation: propagation });
       return;
     }
     const volume = await volumes.ensure(source, { anonymous: anonymousVolumes.includes(source) });
@@ -36,7 +36,11 @@ export async function resolveMounts(
       anonymousVolumes.push(name);
       await add(name, mount.Target, mount.ReadOnly === true, 'volume');
     } else {
-      await add(mount.Source, mount.Target, mount.ReadOnly === true, mount.Type ?? 'volume');
+      const propagation = mount.BindOptions?.Propagation;
+      if (propagation !== undefined && propagation !== '' && (mount.Type !== 'bind' || !PROPAGATIONS.includes(propagation))) {
+        throw badRequest(`invalid create config: HostConfig.Mounts[${i}].BindOptions.Propagation must be one of ${PROPAGATIONS.join(', ')} on a bind mount, got ${JSON.stringify(propagation)}`);
+      }
+      await add(mount.Source, mount.Target, mount.ReadOnly === true, mount.Type ?? 'volume', propagation || undefined);
     }
   }
   for (const destination of Object.keys(config.Volumes ?? {})) {
@@ -48,8 +52,14 @@ export async function resolveMounts(
   return { mounts, anonymousVolumes };
 }
 
+const PROPAGATIONS = ['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared'];
+
 export function toRuntimeMounts(mounts: MountPoint[]): RuntimeMount[] {
-  return mounts.map((mount) => ({ source: mount.Source, destination: mount.Destination, readOnly: !mount.RW }));
+  return mounts.map((mount) => ({
+    source: mount.Source, destination: mount.Destination, readOnly: !mount.RW,
+    ...(mount.Type === 'bind' && PROPAGATIONS.includes(mount.Propagation) && mount.Propagation !== 'rprivate'
+      ? { propagation: mount.Propagation as NonNullable<RuntimeMount['propagation']> } : {}),
+  }));
 }
 
 /** Volume names a container refers to. */

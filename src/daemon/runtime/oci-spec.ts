@@ -49,6 +49,7 @@ export interface OciSpec {
     namespaces: Array<{ type: string; path?: string }>;
     resources: OciResources;
     cgroupsPath: string;
+    rootfsPropagation?: string;
     sysctl?: Record<string, string>;
     devices?: Array<Omit<DeviceMapping, 'access'>>;
     maskedPaths: string[];
@@ -72,6 +73,7 @@ export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): Oc
       resources: { ...resourcesFromDocker(spec.resources), devices: [...defaultDeviceRules(), ...deviceRules(linux)] },
       // One cgroup per container under a hookd parent, so operators can find (and limit) them all.
       cgroupsPath: `${(linux.cgroupParent ?? '/hookd').replace(/\/+$/, '')}/${spec.id}`,
+      ...rootfsPropagationFor(spec.mounts),
       ...(linux.sysctls && Object.keys(linux.sysctls).length > 0 ? { sysctl: { ...linux.sysctls } } : {}),
       ...(linux.devices && linux.devices.length > 0 ? { devices: ociDevices(linux.devices) } : {}),
       maskedPaths: maskedPathsOf(linux),
@@ -133,8 +135,19 @@ function bindMount(mount: RuntimeContainerSpec['mounts'][number]): OciMount {
     destination: mount.destination,
     type: 'bind',
     source: mount.source,
-    options: ['rbind', 'rprivate', mount.readOnly ? 'ro' : 'rw'],
+    options: ['rbind', mount.propagation ?? 'rprivate', mount.readOnly ? 'ro' : 'rw'],
   };
+}
+
+/**
+ * As containerd: a shared bind (Bidirectional in Kubernetes) needs a shared rootfs, a slave one
+ * (HostToContainer) at least a slave rootfs, or mounts made later on the host never arrive.
+ */
+function rootfsPropagationFor(mounts: RuntimeContainerSpec['mounts']): { rootfsPropagation?: string } {
+  const kinds = new Set(mounts.map((mount) => mount.propagation?.replace(/^r/, '')));
+  if (kinds.has('shared')) return { rootfsPropagation: 'rshared' };
+  if (kinds.has('slave')) return { rootfsPropagation: 'rslave' };
+  return {};
 }
 
 /** RuntimeHook.args is OCI's args: argv0 first (Pouch's plugins supply it after the path). */

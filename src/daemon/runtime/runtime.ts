@@ -17,6 +17,8 @@ export interface RuntimeMount {
   /** Absolute path in the container. */
   destination: string;
   readOnly: boolean;
+  /** Bind propagation (Docker's BindOptions.Propagation); absent: rprivate. */
+  propagation?: 'private' | 'rprivate' | 'slave' | 'rslave' | 'shared' | 'rshared';
 }
 
 export interface RuntimeHook {

@@ -94,3 +94,14 @@ test('sysctls reach linux.sysctl and a cgroup parent replaces /hookd in cgroupsP
   assert.equal(plain.cgroupsPath, '/hookd/c1');
   assert.equal(plain.sysctl, undefined);
 });
+
+test('bind propagation reaches the mount options, and a shared or slave bind makes the rootfs as shared or slave', () => {
+  const mount = (propagation?: 'rslave' | 'rshared') => ({ source: '/h', destination: '/c', readOnly: false, ...(propagation ? { propagation } : {}) });
+  const shared = buildOciSpec(specWith({ mounts: [mount('rshared'), mount('rslave')] }), ROOT);
+  assert.deepEqual(shared.mounts.at(-2)!.options, ['rbind', 'rshared', 'rw']);
+  assert.equal(shared.linux.rootfsPropagation, 'rshared');
+  assert.equal(buildOciSpec(specWith({ mounts: [mount('rslave')] }), ROOT).linux.rootfsPropagation, 'rslave');
+  const plain = buildOciSpec(specWith({ mounts: [mount()] }), ROOT);
+  assert.deepEqual(plain.mounts.at(-1)!.options, ['rbind', 'rprivate', 'rw']);
+  assert.equal(plain.linux.rootfsPropagation, undefined);
+});
