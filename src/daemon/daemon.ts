@@ -19,6 +19,7 @@ import { createCriServer, type CriServer } from './cri/server.ts';
 import type { ContainerRecord } from './containers/container-record.ts';
 import { ExecSessions } from './containers/exec-sessions.ts';
 import { HealthMonitor } from './containers/health-monitor.ts';
+import { removeUnrecordedContainerDirs } from './containers/leftover-dirs.ts';
 import { runHealthProbe } from './containers/health-probe.ts';
 import { EventBus } from './events.ts';
 import type { ImageStore, PulledImageStore } from './images/image-store.ts';
@@ -171,6 +172,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await containers.load();
       health.resume(containers.list({ all: true, filters: {} }));
       await reconcileContainerRootfs(images, containers.list({ all: true, filters: {} }), join(config.dataRoot, 'containers'), logger.child({ part: 'snapshots' }));
+      await removeUnrecordedContainerDirs(join(config.dataRoot, 'containers'), new Set(containers.list({ all: true, filters: {} }).map((record) => record.Id)), logger.child({ part: 'containers' }));
       await containers.reconcileNetworks();
       await applyApiPlugins();
       const router = createRouter(routes, { logger: logger.child({ part: 'api' }), bodyLimitBytes: config.bodyLimitBytes, serverHeader: `hookd/${deps.daemon.version} (linux)` });
