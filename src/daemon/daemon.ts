@@ -16,6 +16,7 @@ import { createRouter } from './api/router.ts';
 import { createApiServer, type ApiServer, type ListenConfig } from './api/server.ts';
 import { ContainerManager } from './containers/container-manager.ts';
 import { createCriServer, type CriServer } from './cri/server.ts';
+import { SandboxStore } from './cri/sandbox/sandbox-store.ts';
 import type { ContainerRecord } from './containers/container-record.ts';
 import { ExecSessions } from './containers/exec-sessions.ts';
 import { HealthMonitor } from './containers/health-monitor.ts';
@@ -148,6 +149,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...(attacher ? { attacher } : {}),
       ...(deps.puller ? { puller: deps.puller } : {}),
       settings: { dataRoot: config.dataRoot, version: deps.daemon.version },
+      sandboxes: new SandboxStore(config.dataRoot),
       runtimeConfig: {},
       logger: logger.child({ part: 'cri' }),
     }, { socketPath: wanted.socketPath, ...(wanted.socketMode !== undefined ? { socketMode: wanted.socketMode } : {}) });

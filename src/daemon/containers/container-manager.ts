@@ -16,7 +16,7 @@ import { classifyStartFailure } from '../runtime/start-failure.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import { ZERO_TIME, type ContainerRecord } from './container-record.ts';
-import { containerDirOf, createContainer } from './create-container.ts';
+import { containerDirOf, createContainer, type RootfsSource } from './create-container.ts';
 import { tearDownNetwork, validateNetworkConfig, type ContainerNetworking } from './container-network.ts';
 import { emptyEndpointState, networkNamesOf, releaseEndpoints, runEndpointHook, buildEndpoint } from './endpoints.ts';
 import type { NetworkAttacher } from '../network/network-attacher.ts';
@@ -100,7 +100,8 @@ export class ContainerManager {
     return [...this.#records.values()].some((record) => record.Image === imageId);
   }
 
-  async create(body: Record<string, unknown>, name: string): Promise<ContainerRecord> {
+  /** `rootfs`: the caller's own root filesystem instead of an image's (create-container.ts RootfsSource). */
+  async create(body: Record<string, unknown>, name: string, rootfs?: RootfsSource): Promise<ContainerRecord> {
     const runtime = this.#runtimeNameFor(body);
     const claimed: string[] = [];
     try {
@@ -112,7 +113,7 @@ export class ContainerManager {
           this.#claimedNames.add(n);
           claimed.push(n);
         },
-      }, body, name);
+      }, body, name, rootfs);
       record.HostConfig.Runtime = runtime;
       try {
         validateNetworkConfig(this.#networking, record);

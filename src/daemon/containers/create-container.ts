@@ -29,11 +29,22 @@ export interface CreateDeps {
   claimName(name: string): void;
 }
 
+/**
+ * A root filesystem the caller makes itself instead of taking an image's: a pod sandbox's infra
+ * (catatonit bind-mounted into a few empty dirs) needs no image. The record's Image is then "" and
+ * Config.Image the `name` given here, so ps and inspect say what it is; nothing in the image store
+ * refers to it, and removing the container removes the dir like any other rootfs.
+ */
+export interface RootfsSource {
+  name: string;
+  prepare(targetDir: string): Promise<void>;
+}
+
 export function containerDirOf(dataRoot: string, id: string): string {
   return join(dataRoot, 'containers', id);
 }
 
-export async function createContainer(deps: CreateDeps, body: Record<string, unknown>, requestedName: string): Promise<ContainerRecord> {
+export async function createContainer(deps: CreateDeps, body: Record<string, unknown>, requestedName: string, rootfsSource?: RootfsSource): Promise<ContainerRecord> {
   const received = decodeCreateConfig(body);
   if (requestedName) normalizeName(requestedName); // a bad name is refused before any plugin runs
 
@@ -42,9 +53,10 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
   validateCreateConfig(config, `container.preCreate returned an invalid create config${blame(result.provenance)}`);
 
   const { HostConfig: hostConfig = {}, NetworkingConfig: networking = {}, ...containerConfig } = config;
+  if (rootfsSource) containerConfig.Image = rootfsSource.name;
   if (!containerConfig.Image) throw badRequest('invalid create config: Image is required');
-  const image = deps.images.resolve(containerConfig.Image);
-  if (!image) throw notFound(`No such image: ${containerConfig.Image}`);
+  const image = rootfsSource ? undefined : deps.images.resolve(containerConfig.Image);
+  if (!image && !rootfsSource) throw notFound(`No such image: ${containerConfig.Image}`);
 
   const name = requestedName ? normalizeName(requestedName) : generateName((n) => deps.isNameTaken(n));
   deps.claimName(name);
@@ -55,7 +67,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
   const id = (typeof containerConfig.SpecificID === 'string' && /^[0-9a-f]{64}$/.test(containerConfig.SpecificID))
     ? containerConfig.SpecificID
     : generateContainerId();
-  const finalConfig = applyImageDefaults(containerConfig, image, id);
+  const finalConfig = applyImageDefaults(containerConfig, image?.Config ?? {}, id);
   const { mounts, anonymousVolumes } = await resolveMounts(finalConfig, hostConfig, deps.volumes);
 
   const containerDir = containerDirOf(deps.dataRoot, id);
@@ -63,7 +75,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
   const stateDir = join(containerDir, 'runtime');
   try {
     await mkdir(stateDir, { recursive: true });
-    await deps.images.prepareRootfs(image, rootfs);
+    await (image ? deps.images.prepareRootfs(image, rootfs) : rootfsSource!.prepare(rootfs));
   } catch (error) {
     await deps.images.releaseRootfs?.(rootfs);
     await rm(containerDir, { recursive: true, force: true });
@@ -82,7 +94,7 @@ export async function createContainer(deps: CreateDeps, body: Record<string, unk
     Path: path,
     Args: args,
     State: initialState(),
-    Image: image.Id,
+    Image: image?.Id ?? '',
     RestartCount: 0,
     Driver: deps.images.snapshotterName ?? 'hookd-copy',
     Platform: 'linux',

@@ -4,7 +4,7 @@
 // under the config's Healthcheck, and Hostname = short id.
 
 import { badRequest } from '../errors.ts';
-import type { ImageRecord } from '../images/image-store.ts';
+import type { ImageConfig } from '../images/image-store.ts';
 import type { ContainerConfig } from './container-record.ts';
 import { inheritHealthcheck } from './health-config.ts';
 
@@ -15,8 +15,8 @@ export function mergeEnv(base: string[], overrides: string[]): string[] {
   return [...byName.values()];
 }
 
-export function applyImageDefaults(config: ContainerConfig, image: ImageRecord, id: string): ContainerConfig {
-  const imageConfig = image.Config;
+/** `imageConfig` is {} for a container without an image (create-container.ts RootfsSource). */
+export function applyImageDefaults(config: ContainerConfig, imageConfig: ImageConfig, id: string): ContainerConfig {
   const result: ContainerConfig = { ...config };
   result.Hostname = config.Hostname || id.slice(0, 12);
   result.Env = mergeEnv(imageConfig.Env ?? [], config.Env ?? []);

@@ -13,6 +13,7 @@ import type { NetworkAttacher } from '../network/network-attacher.ts';
 import type { NetworkManager } from '../network/network-manager.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
+import type { SandboxStore } from './sandbox/sandbox-store.ts';
 
 export interface CriSettings {
   /** The daemon's data root; CRI state lives in <dataRoot>/cri/. */
@@ -41,6 +42,8 @@ export interface CriDeps {
   /** The plugin host, for `cri.preCreateContainer` (and nothing else: the managers call their own hooks). */
   invoker: HookInvoker;
   settings: CriSettings;
+  /** The pod sandboxes' own records (<dataRoot>/cri/sandboxes); sandbox/sandbox-info.ts reads them for containers. */
+  sandboxes: SandboxStore;
   /** Shared by UpdateRuntimeConfig (writes) and Status/sandboxes (read). */
   runtimeConfig: CriRuntimeConfigState;
   logger: Logger;

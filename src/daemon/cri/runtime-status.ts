@@ -32,6 +32,9 @@ export const runtimeStatusHandlers: CriHandlerModule = (deps) => ({
     }
     return { status: { conditions }, info, runtime_handlers: runtimeHandlers(deps) };
   },
+  // critest and the kubelet pick the pods' cgroup_parent style from this: cgroupfs paths, as hookd
+  // places containers (/hookd/<id>, or <cgroup_parent>/<id>).
+  RuntimeConfig: async () => ({ linux: { cgroup_driver: 'CGROUPFS' } }),
   UpdateRuntimeConfig: async (request) => {
     const cidr = request.runtime_config?.network_config?.pod_cidr ?? '';
     // The kubelet sends "" until the node has a CIDR; hookd's pod network keeps its own subnet

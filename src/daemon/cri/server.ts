@@ -21,6 +21,7 @@ import type { CriCallContext, CriHandlerModule, CriHandlerSet, CriMethod, UnaryH
 import { imageHandlers } from './images.ts';
 import { runtimeStatusHandlers } from './runtime-status.ts';
 import { sandboxHandlers } from './sandbox/handlers.ts';
+import { reconcileSandboxes } from './sandbox/reconcile.ts';
 import { CriError, toServiceError } from './status.ts';
 import { streamingHandlers } from './streaming/handlers.ts';
 
@@ -88,6 +89,8 @@ export function createCriServer(deps: CriDeps, config: CriServerConfig): CriServ
   return {
     async listen() {
       const { socketPath } = config;
+      // Before the first call: sandbox records loaded, and what a crash mid-RunPodSandbox left removed.
+      await reconcileSandboxes(deps);
       await clearStaleSocket(socketPath);
       await new Promise<void>((resolve, reject) => {
         server.bindAsync(`unix://${socketPath}`, grpc.ServerCredentials.createInsecure(), (error) => (error ? reject(error) : resolve()));
