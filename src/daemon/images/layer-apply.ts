@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { RootDir } from '../rootfs/in-root.ts';
 import { isRootfsError } from '../rootfs/rootfs-errors.ts';
-import { finishDirectories, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
+import { dropParentDir, finishDirectories, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
 import { ImageError } from './image-errors.ts';
 import { readTarMembers, readTarStream } from './tar-archive.ts';
 import type { TarMember } from '../rootfs/unpack-member.ts';
@@ -46,28 +46,37 @@ export async function applyLayerStream(root: RootDir, stages: Readable[], label:
 async function applyMembers(root: RootDir, members: Members, label: string): Promise<void> {
   const state = unpackOptions();
   const written = new LayerWrites();
-  for await (const { member, body } of members) {
-    const base = posix.basename(member.name);
-    const dir = posix.dirname(member.name);
-    if (base === OPAQUE_MARKER) {
-      await inRoot(label, member.name, () => removeLowerChildren(root, dir, written), true);
-    } else if (base.startsWith(WHITEOUT_PREFIX)) {
-      await inRoot(label, member.name, () => removeLower(root, posix.join(dir, base.slice(WHITEOUT_PREFIX.length)), written));
-    } else {
-      await inRoot(label, member.name, () => unpackMember(root, member, body, state));
-      written.add(member.name);
+  try {
+    for await (const { member, body } of members) {
+      const base = posix.basename(member.name);
+      const dir = posix.dirname(member.name);
+      if (base.startsWith(WHITEOUT_PREFIX)) await dropParentDir(state); // a removal may take the held directory
+      if (base === OPAQUE_MARKER) {
+        await inRoot(label, member.name, () => removeLowerChildren(root, dir, written), true);
+      } else if (base.startsWith(WHITEOUT_PREFIX)) {
+        await inRoot(label, member.name, () => removeLower(root, posix.join(dir, base.slice(WHITEOUT_PREFIX.length)), written));
+      } else {
+        await inRoot(label, member.name, () => unpackMember(root, member, body, state));
+        written.add(member.name);
+      }
     }
+    await finishDirectories(root, state);
+  } finally {
+    await dropParentDir(state);
   }
-  await finishDirectories(root, state);
 }
 
 /** Writes every member of the tarball into `root`, whiteout markers included (a `docker load` archive). */
 export async function unpackTar(root: RootDir, source: () => ReturnType<typeof open>, label: string): Promise<void> {
   const state = unpackOptions();
-  for await (const { member, body } of readTarMembers(source, label)) {
-    await inRoot(label, member.name, () => unpackMember(root, member, body, state));
+  try {
+    for await (const { member, body } of readTarMembers(source, label)) {
+      await inRoot(label, member.name, () => unpackMember(root, member, body, state));
+    }
+    await finishDirectories(root, state);
+  } finally {
+    await dropParentDir(state);
   }
-  await finishDirectories(root, state);
 }
 
 /** The names one layer wrote, and every directory above them (which a whiteout must keep). */

@@ -26,6 +26,8 @@
 //   lstat(path) -> Stats | undefined       undefined when missing; readdir(dirPath); readlink(path)
 //   chmod(path, mode) / chown(path, uid, gid) / utimes(path, atime, mtime)   on the entry, not a link's target
 //   mknod(path, kind, mode, major, minor)  FIFOs and devices (through mknod(1): Node has no mknod)
+//   openDir(path, createMode) -> DirAt      one directory held open for many single-name operations (dir-at.ts)
+//   resolveEntry(path)                     the (directory fd, name) of an entry, for DirAt.hardlinkFrom
 //   close()
 //
 // Why this is race-free (no time-of-check/time-of-use gap): nothing is checked and then re-opened
@@ -46,7 +48,8 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { closeFd, O_PATH, openRootAnchor, procPath, procPathForChild } from './proc-fd.ts';
 import { removeChildrenAt, removeEntryAt } from './remove-tree.ts';
-import { resolveInRoot } from './resolve-in-root.ts';
+import { resolveInRoot, splitPath } from './resolve-in-root.ts';
+import { DirAt } from './dir-at.ts';
 import type { FinalMode, Resolved } from './resolve-in-root.ts';
 import { RootfsError, systemError } from './rootfs-errors.ts';
 
@@ -157,6 +160,20 @@ export class RootDir {
   async mkdirAll(path: string, mode = 0o755): Promise<void> {
     const resolved = await this.#resolve(path, 'dir', 'mkdir -p', mode);
     await resolved.release();
+  }
+
+  /**
+   * The directory at `path` (created with its parents, mode `createMode`, when missing), held open
+   * for many operations on its entries; the caller closes it. See dir-at.ts for when to drop it.
+   */
+  async openDir(path: string, createMode = 0o755): Promise<DirAt> {
+    return new DirAt(this.path, splitPath(path).join('/') || '.', await this.#resolve(path, 'dir', 'mkdir -p', createMode));
+  }
+
+  /** For a hard link made through a DirAt: the directory holding `path` (not followed) and its name. */
+  async resolveEntry(path: string): Promise<{ dirFd: number; name: string; release: () => Promise<void> }> {
+    const resolved = await this.#resolve(path, 'entry', 'hard link from');
+    return { dirFd: resolved.dirFd, name: resolved.name!, release: resolved.release };
   }
 
   async symlink(target: string, path: string): Promise<void> {

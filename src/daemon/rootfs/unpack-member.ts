@@ -11,6 +11,7 @@
 import type { Readable } from 'node:stream';
 import { posix } from 'node:path';
 import type { RootDir } from './in-root.ts';
+import type { DirAt } from './dir-at.ts';
 
 /** A member as the tar parser reports it; `name` and `linkname` relative to the archive root. */
 export interface TarMember {
@@ -30,46 +31,71 @@ export interface UnpackOptions {
   keepOwners: boolean;
   /** Directories written so far with their times, for finishDirectories(). */
   directories: Array<{ name: string; mtime: Date }>;
+  /**
+   * The last member's parent directory, held open: members come grouped by directory, so most
+   * members skip the walk from the root. Only valid while nothing but unpackMember changes the
+   * root (it never removes a member's parent or an ancestor of it); whoever else removes entries
+   * (whiteouts) calls dropParentDir() first. finishDirectories() closes it.
+   */
+  parentDir?: DirAt;
 }
 
 export function unpackOptions(): UnpackOptions {
   return { keepOwners: process.getuid?.() === 0, directories: [] };
 }
 
+/** Closes the held parent directory; the next member walks from the root again. */
+export async function dropParentDir(options: UnpackOptions): Promise<void> {
+  const held = options.parentDir;
+  delete options.parentDir;
+  await held?.close();
+}
+
+async function parentDirOf(root: RootDir, name: string, options: UnpackOptions): Promise<DirAt> {
+  const parent = posix.dirname(name);
+  if (options.parentDir?.path === parent) return options.parentDir;
+  await dropParentDir(options);
+  options.parentDir = await root.openDir(parent, 0o755);
+  return options.parentDir;
+}
+
 /** Writes `member` (with `body` for a regular file) into `root`. Unknown member types are skipped. */
 export async function unpackMember(root: RootDir, member: TarMember, body: Readable, options: UnpackOptions): Promise<void> {
   const { name } = member;
-  const parent = posix.dirname(name);
-  if (parent !== '.') await root.mkdirAll(parent, 0o755);
-  const existing = await root.lstat(name);
+  const dir = await parentDirOf(root, name, options);
+  const base = posix.basename(name);
+  const existing = dir.lstat(base);
   if (member.type === 'directory') {
-    if (existing && !existing.isDirectory()) await root.removeAll(name);
-    if (!existing?.isDirectory()) await root.mkdir(name, 0o700);
-    await setOwnerAndMode(root, member, options);
+    if (existing && !existing.isDirectory()) await dir.removeAll(base);
+    if (!existing?.isDirectory()) dir.mkdir(base, 0o700);
+    setOwnerAndMode(dir, base, member, options);
     options.directories.push({ name, mtime: member.mtime });
     return;
   }
   if (!isKnownType(member.type)) return;
-  if (existing) await root.removeAll(name);
+  if (existing) await dir.removeAll(base);
   switch (member.type) {
     case 'file':
     case 'contiguous-file': {
-      const handle = await root.createFile(name, { mode: 0o600 });
+      // Chunk by chunk: the parser's body is a streamx stream, which stream.pipeline does not see end.
+      await dir.writeNewFile(base, body as AsyncIterable<Uint8Array>, {
+        mode: member.mode & 0o7777, mtime: member.mtime, ...(options.keepOwners ? { owner: { uid: member.uid, gid: member.gid } } : {}),
+      });
+      return;
+    }
+    case 'symlink':
+      dir.symlink(member.linkname, base);
+      break;
+    case 'link': {
+      // The target is a member name too: resolved inside the root, and not followed if it is a link.
+      const target = await root.resolveEntry(member.linkname);
       try {
-        // Chunk by chunk: the parser's body is a streamx stream, which stream.pipeline does not see end.
-        for await (const chunk of body as AsyncIterable<Uint8Array>) await handle.write(chunk);
+        dir.hardlinkFrom(target.dirFd, target.name, base);
       } finally {
-        await handle.close();
+        await target.release();
       }
       break;
     }
-    case 'symlink':
-      await root.symlink(member.linkname, name);
-      break;
-    case 'link':
-      // The target is a member name too: resolved inside the root, and not followed if it is a link.
-      await root.hardlink(member.linkname, name);
-      break;
     case 'fifo':
       await root.mknod(name, 'fifo', member.mode);
       break;
@@ -82,13 +108,14 @@ export async function unpackMember(root: RootDir, member: TarMember, body: Reada
   }
   // A hard link shares its target's inode: mode, owner and times are the target's already.
   if (member.type !== 'link') {
-    await setOwnerAndMode(root, member, options);
-    await root.utimes(name, member.mtime, member.mtime);
+    setOwnerAndMode(dir, base, member, options);
+    dir.utimes(base, member.mtime, member.mtime);
   }
 }
 
 /** Sets the directories' times, deepest first, after everything inside them is written. */
 export async function finishDirectories(root: RootDir, options: UnpackOptions): Promise<void> {
+  await dropParentDir(options);
   for (const { name, mtime } of [...options.directories].reverse()) {
     await root.utimes(name, mtime, mtime).catch(() => undefined); // removed by a later member: nothing to date
   }
@@ -100,7 +127,7 @@ function isKnownType(type: string | null): boolean {
 }
 
 /** chown before chmod: chown clears set-uid/set-gid bits, which the mode must keep. */
-async function setOwnerAndMode(root: RootDir, member: TarMember, options: UnpackOptions): Promise<void> {
-  if (options.keepOwners) await root.chown(member.name, member.uid, member.gid);
-  if (member.type !== 'symlink') await root.chmod(member.name, member.mode & 0o7777);
+function setOwnerAndMode(dir: DirAt, base: string, member: TarMember, options: UnpackOptions): void {
+  if (options.keepOwners) dir.chown(base, member.uid, member.gid);
+  if (member.type !== 'symlink') dir.chmod(base, member.mode & 0o7777);
 }
