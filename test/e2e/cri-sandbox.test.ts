@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { watch } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, readlink, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -22,6 +22,8 @@ let daemon: DaemonProcess | undefined;
 let client: CriClient | undefined;
 let skipReason: string | undefined;
 let subnetPrefix = '';
+/** Cgroup parents the tests asked for; runc leaves the parent dirs, so after() removes them. */
+const cgroupParents: string[] = [];
 const HOST_PORT = 20_000 + (process.pid % 20_000);
 
 async function missingTool(): Promise<string | undefined> {
@@ -48,6 +50,10 @@ before(async () => {
 after(async () => {
   client?.close();
   await daemon?.stop();
+  for (const parent of cgroupParents) {
+    for (const controller of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) await rmdir(join('/sys/fs/cgroup', controller, parent)).catch(() => undefined);
+    await rmdir(join('/sys/fs/cgroup', parent)).catch(() => undefined);
+  }
   await work?.remove();
 });
 
@@ -121,6 +127,35 @@ test('a pod runs with catatonit as its infra, an IP on the CNI network, its host
   await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
   await assert.rejects(client!.runtime.PodSandboxStatus!({ pod_sandbox_id: id }), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND && /PodSandboxStatus: pod sandbox/.test(error.details));
   assert.deepEqual(await leftoversOf(id), NOTHING);
+});
+
+test('namespace options, sysctls and the cgroup parent: a POD pod has its own IPC and network, a NODE pod the host\'s', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const ns = async (pid: number | string, type: string): Promise<string> => readlink(`/proc/${pid}/ns/${type}`);
+  const parent = `/hookd-e2e-${process.pid}`;
+  cgroupParents.push(parent);
+  const { pod_sandbox_id: pod } = await client!.runtime.RunPodSandbox!({
+    config: podConfig('ns-pod', { linux: { cgroup_parent: parent, sysctls: { 'kernel.shm_rmid_forced': '1', 'net.ipv4.ip_unprivileged_port_start': '81' }, security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } } }),
+  });
+  const podPid = (await daemon!.docker().getContainer(pod).inspect()).State.Pid;
+  for (const type of ['net', 'ipc', 'uts', 'pid']) assert.notEqual(await ns(podPid, type), await ns('self', type), `a POD pod has its own ${type} namespace`);
+  const sysctl = async (path: string, type: string): Promise<string> => String((await execa('nsenter', ['-t', String(podPid), `-${type}`, 'cat', `/proc/sys/${path}`])).stdout).trim();
+  assert.equal(await sysctl('net/ipv4/ip_unprivileged_port_start', 'n'), '81');
+  assert.equal(await sysctl('kernel/shm_rmid_forced', 'i'), '1');
+  assert.match(await readFile(`/proc/${podPid}/cgroup`, 'utf8'), new RegExp(`:${parent}/${pod}$`, 'm'));
+
+  const { pod_sandbox_id: host } = await client!.runtime.RunPodSandbox!({
+    config: podConfig('ns-host', { hostname: '', security_context: undefined, linux: { security_context: { namespace_options: { network: 'NODE', pid: 'NODE', ipc: 'NODE' } } } }),
+  });
+  const hostPid = (await daemon!.docker().getContainer(host).inspect()).State.Pid;
+  for (const type of ['net', 'ipc', 'uts', 'pid']) assert.equal(await ns(hostPid, type), await ns('self', type), `a NODE pod has the host's ${type} namespace`);
+  const status = await client!.runtime.PodSandboxStatus!({ pod_sandbox_id: host });
+  assert.equal(status.status.state, 'SANDBOX_READY');
+  assert.equal(status.status.network.ip, '');
+  for (const id of [pod, host]) {
+    await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
+    assert.deepEqual(await leftoversOf(id), NOTHING);
+  }
 });
 
 test('ListPodSandbox filters by id (or prefix), state and label selector', async (t) => {

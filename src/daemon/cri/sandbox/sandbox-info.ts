@@ -27,10 +27,16 @@ export interface SandboxInfo {
   ipPrefixLen: number | undefined;
   gateway: string | undefined;
   hostNetwork: boolean;
-  /** HostConfig values that put a container into the pod (NetworkMode, IpcMode, PidMode, UTSMode). */
-  namespaceModes: { NetworkMode: string; IpcMode: string; PidMode: string | undefined; UTSMode: string | undefined };
+  /**
+   * The HostConfig modes that put a container into the pod: NetworkMode, IpcMode, UTSMode and
+   * PidMode ("container:<infra id>" or "host"); pid is undefined when the containers keep their own
+   * PID namespace (NamespaceOption.pid CONTAINER).
+   */
+  namespaces: { network: string; ipc: string; uts: string; pid: string | undefined };
   /** The pod's cgroup parent ("" = hookd's default). */
   cgroupParent: string;
+  /** The pod's hostname (PodSandboxConfig.hostname; "" on the host network, whose name is the host's). */
+  hostname: string;
 }
 
 /** NOT_FOUND for an unknown sandbox (a unique id prefix works too). */
@@ -51,13 +57,14 @@ export function sandboxInfo(deps: CriDeps, sandboxId: string): SandboxInfo {
     ipPrefixLen: running && !ns.hostNetwork ? infra.NetworkSettings.IPPrefixLen : undefined,
     gateway: running && !ns.hostNetwork ? infra.NetworkSettings.Gateway || undefined : undefined,
     hostNetwork: ns.hostNetwork,
-    namespaceModes: {
-      NetworkMode: ns.hostNetwork ? 'host' : join,
-      IpcMode: ns.hostIpc ? 'host' : join,
-      PidMode: ns.hostPid ? 'host' : ns.sharedPid ? join : undefined,
-      UTSMode: ns.hostNetwork ? 'host' : join,
+    namespaces: {
+      network: ns.hostNetwork ? 'host' : join,
+      ipc: ns.hostIpc ? 'host' : join,
+      uts: ns.hostNetwork ? 'host' : join,
+      pid: ns.hostPid ? 'host' : ns.sharedPid ? join : undefined,
     },
     cgroupParent: sandbox.config.linux?.cgroup_parent ?? '',
+    hostname: ns.hostNetwork ? '' : sandbox.config.hostname,
   };
 }
 
