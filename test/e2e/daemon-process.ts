@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import Docker from 'dockerode';
 import { mountPoints, unmount } from '../../src/daemon/images/snapshots/mount-table.ts';
+import { sweepStrayMonitors } from './stray-monitors.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const FIXTURES = join(REPO, 'test/e2e/fixtures/plugins');
@@ -42,6 +43,7 @@ export async function makeWorkDir(): Promise<{ dir: string; remove: () => Promis
   return {
     dir,
     remove: async () => {
+      await sweepStrayMonitors(dir); // a failed test's containers still run under their conmon
       const below = [...await mountPoints()].filter((point) => point.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
       for (const point of below) await unmount(point);
       await rm(dir, { recursive: true, force: true });

@@ -88,7 +88,7 @@ export class ContainerManager {
     return [...this.#records.values()]
       .filter((record) => options.all || record.State.Running || record.State.Restarting)
       .filter((record) => matchesListFilters(record, options.filters))
-      .sort((a, b) => b.Created.localeCompare(a.Created));
+      .sort((a, b) => compareNewestFirst(a.Created, b.Created));
   }
 
   /** Ids of containers whose mounts use the volume. */
@@ -520,4 +520,13 @@ export class ContainerManager {
 
 function notFoundEndpoint(record: ContainerRecord, network: NetworkRecord): Error {
   return conflict(`container ${record.Id} is not connected to network ${network.Name}`);
+}
+
+/**
+ * Created is an ISO-8601 UTC timestamp, so code-unit order is time order. Not localeCompare: its
+ * first call loads ICU's collator (13 ms here, more under load), which the first `docker ps` and
+ * every daemon start paid.
+ */
+function compareNewestFirst(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }

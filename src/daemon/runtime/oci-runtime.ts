@@ -124,9 +124,11 @@ export class OciRuntime implements ContainerRuntime {
    */
   async reconcile(id: string, stateDir: string): Promise<ReconciledState> {
     const paths = monitorPaths(stateDir);
+    // The record is written before conmon is started, so without it there is no exit file either:
+    // a container created and never started costs one failed open here.
+    if (!(await readMonitorRecord(stateDir))) return { status: 'none' };
     const exit = await readMonitorExit(stateDir);
     if (exit) return { status: 'exited', exit };
-    if (!(await readMonitorRecord(stateDir))) return { status: 'none' };
     const [conmonPid, startedPid] = await Promise.all([readPidFile(paths.conmonPid), readPidFile(paths.started)]);
     if (conmonPid !== undefined && isProcessAlive(conmonPid)) {
       if (startedPid !== undefined) return { status: 'running', pid: startedPid };
