@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ConfigError, ConfigFields } from './config-fields.ts';
 import { parseRegistryConfig, type RegistryConfig } from './registry/registry-config.ts';
 import { parseSubnet } from './network/subnets.ts';
+import { DEFAULT_STREAMING_ADDRESS, parseAddress } from './cri/streaming/address.ts';
 
 /** "auto" (runc, else crun, else process), "runc", "crun", "process", or a name under "runtimes". */
 export type RuntimeChoice = string;
@@ -71,6 +72,8 @@ export interface CriConfig {
   enabled: boolean | 'auto';
   /** The CRI unix socket (default <dataRoot>/cri.sock) and its mode (default 0660). */
   socket: { path: string; mode: string };
+  /** host:port of the Exec/Attach/PortForward streaming server (default 127.0.0.1:0, a free port). */
+  streamingAddress: string;
 }
 
 export interface NetworkConfig {
@@ -177,7 +180,7 @@ function parseRuntimes(fields: ConfigFields, value: unknown): NonNullable<Effect
 }
 
 function parseCri(fields: ConfigFields, value: unknown, dataRoot: string): CriConfig {
-  const cri = value === undefined ? {} : fields.object('cri', value, ['enabled', 'socket', 'socketMode']);
+  const cri = value === undefined ? {} : fields.object('cri', value, ['enabled', 'socket', 'socketMode', 'streamingAddress']);
   if (cri.enabled !== undefined && cri.enabled !== 'auto' && typeof cri.enabled !== 'boolean') throw fields.invalid('cri.enabled', 'must be true, false or "auto"');
   const enabled = (cri.enabled ?? 'auto') as boolean | 'auto';
   const path = cri.socket === undefined ? join(dataRoot, DEFAULT_CRI_SOCKET_NAME) : fields.path('cri.socket', cri.socket);
@@ -185,7 +188,13 @@ function parseCri(fields: ConfigFields, value: unknown, dataRoot: string): CriCo
     throw fields.invalid(cri.socket === undefined ? 'dataRoot' : 'cri.socket', `gives the CRI socket path ${path}, which is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a unix socket path may have; choose a shorter path`);
   }
   const mode = cri.socketMode === undefined ? DEFAULT_SOCKET_MODE : fields.fileMode('cri.socketMode', cri.socketMode);
-  return { enabled, socket: { path, mode: `0${mode.toString(8)}` } };
+  const streamingAddress = cri.streamingAddress === undefined ? DEFAULT_STREAMING_ADDRESS : fields.string('cri.streamingAddress', cri.streamingAddress);
+  try {
+    parseAddress(streamingAddress);
+  } catch (error) {
+    throw fields.invalid('cri.streamingAddress', (error as Error).message.replace(/^cri\.streamingAddress \S+: /, ''));
+  }
+  return { enabled, socket: { path, mode: `0${mode.toString(8)}` }, streamingAddress };
 }
 
 function parseListen(fields: ConfigFields, value: unknown, dataRoot: string): EffectiveConfig['listen'] {

@@ -17,6 +17,9 @@ import { createApiServer, type ApiServer, type ListenConfig } from './api/server
 import { ContainerManager } from './containers/container-manager.ts';
 import { createCriServer, type CriServer } from './cri/server.ts';
 import { SandboxStore } from './cri/sandbox/sandbox-store.ts';
+import { DEFAULT_STREAMING_ADDRESS } from './cri/streaming/address.ts';
+import { containerStreamingBackend } from './cri/streaming/container-backend.ts';
+import { StreamingServer } from './cri/streaming/streaming-server.ts';
 import type { ContainerRecord } from './containers/container-record.ts';
 import { ExecSessions } from './containers/exec-sessions.ts';
 import { HealthMonitor } from './containers/health-monitor.ts';
@@ -48,7 +51,7 @@ export interface DaemonConfig {
   /** Container networking (docs/networking.md); defaults fill what is missing. Only the runc runtime uses CNI. */
   network?: Partial<NetworkSettings>;
   /** The Kubernetes CRI server (docs/cri.md); absent: not served. "auto" serves it when the runtime isolates. */
-  cri?: { enabled: boolean | 'auto'; socketPath: string; socketMode?: number };
+  cri?: { enabled: boolean | 'auto'; socketPath: string; socketMode?: number; streamingAddress?: string };
 }
 
 export interface DaemonOptions {
@@ -132,6 +135,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let routes: RouteSpec[] = [...defaultRoutes(deps), ...(options.routes ?? [])];
   let server: ApiServer | undefined;
   let cri: CriServer | undefined;
+  let streaming: StreamingServer | undefined;
 
   /** The CRI server on the same managers, or undefined when it is off (cri.enabled, the runtime). */
   function buildCriServer(): CriServer | undefined {
@@ -143,8 +147,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
       logger.info({ reason }, 'CRI server not started');
       return undefined;
     }
+    streaming = new StreamingServer({
+      address: wanted.streamingAddress ?? DEFAULT_STREAMING_ADDRESS,
+      backend: containerStreamingBackend({ containers, execs: deps.execs, runtime, logger: logger.child({ part: 'cri-streaming' }) }),
+      logger: logger.child({ part: 'cri-streaming' }),
+    });
     return createCriServer({
-      containers, volumes, networks, images, events, runtime, invoker,
+      containers, volumes, networks, images, events, runtime, invoker, streaming,
       execs: deps.execs,
       ...(attacher ? { attacher } : {}),
       ...(deps.puller ? { puller: deps.puller } : {}),
@@ -183,6 +192,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
       logger.info({ ...address, runtime: runtime.name, isolated: runtime.isolated }, 'API listening');
       cri = buildCriServer();
       if (cri) {
+        const streamingUrl = await streaming?.listen();
+        logger.info({ url: streamingUrl }, 'CRI streaming listening');
         address.criSocketPath = (await cri.listen()).socketPath;
         logger.info({ socketPath: address.criSocketPath }, 'CRI listening');
       }
@@ -190,6 +201,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     async close() {
       await cri?.close();
+      await streaming?.close();
       await server?.close();
       health.close();
       containers.close();

@@ -147,7 +147,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
       id: await daemonId(config.dataRoot),
       bodyLimitBytes: config.bodyLimitBytes,
       ...(config.network ? { network: config.network } : {}),
-      cri: { enabled: config.cri.enabled, socketPath: config.cri.socket.path, socketMode: Number.parseInt(config.cri.socket.mode, 8) },
+      cri: { enabled: config.cri.enabled, socketPath: config.cri.socket.path, socketMode: Number.parseInt(config.cri.socket.mode, 8), streamingAddress: config.cri.streamingAddress },
       listen: {
         ...(socket ? { socketPath: socket.path, socketMode: Number.parseInt(socket.mode, 8) } : {}),
         ...(tcp ? { tcp: { host: tcp.host, port: tcp.port, insecure: tcp.insecure, ...(tcp.tls ? { tls: tcp.tls } : {}) } } : {}),

@@ -14,6 +14,7 @@ import type { NetworkManager } from '../network/network-manager.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import type { SandboxStore } from './sandbox/sandbox-store.ts';
+import type { StreamingServer } from './streaming/streaming-server.ts';
 
 export interface CriSettings {
   /** The daemon's data root; CRI state lives in <dataRoot>/cri/. */
@@ -47,4 +48,6 @@ export interface CriDeps {
   /** Shared by UpdateRuntimeConfig (writes) and Status/sandboxes (read). */
   runtimeConfig: CriRuntimeConfigState;
   logger: Logger;
+  /** The Exec/Attach/PortForward streaming server (streaming/); absent: those RPCs answer FAILED_PRECONDITION. */
+  streaming?: Pick<StreamingServer, 'urlFor'>;
 }

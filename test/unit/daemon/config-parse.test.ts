@@ -22,7 +22,7 @@ test('fills every default and resolves relative paths against the config file\'s
     bodyLimitBytes: 1024 * 1024,
     registries: { mirrors: {}, insecure: [], maxConcurrentDownloads: 3 },
     snapshotter: 'auto',
-    cri: { enabled: 'auto', socket: { path: '/etc/var/hookd/cri.sock', mode: '0660' } },
+    cri: { enabled: 'auto', socket: { path: '/etc/var/hookd/cri.sock', mode: '0660' }, streamingAddress: '127.0.0.1:0' },
   });
   assert.equal(JSON.parse(formatEffectiveConfig(config)).dataRoot, '/etc/var/hookd');
 });
@@ -42,8 +42,8 @@ test('takes every field it knows', () => {
 });
 
 test('takes the CRI server\'s fields: enabled (true, false, "auto"), socket and its mode', () => {
-  assert.deepEqual(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: true, socket: 'run/cri.sock', socketMode: '0600' } }, FILE).cri,
-    { enabled: true, socket: { path: '/etc/hookd/run/cri.sock', mode: '0600' } });
+  assert.deepEqual(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: true, socket: 'run/cri.sock', socketMode: '0600', streamingAddress: '127.0.0.1:10010' } }, FILE).cri,
+    { enabled: true, socket: { path: '/etc/hookd/run/cri.sock', mode: '0600' }, streamingAddress: '127.0.0.1:10010' });
   assert.equal(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: false } }, FILE).cri.enabled, false);
   assert.equal(parseDaemonConfig({ dataRoot: '/d', pluginsDir: '/p', cri: { enabled: 'auto' } }, FILE).cri.enabled, 'auto');
 });
@@ -64,6 +64,7 @@ const REFUSALS: Array<[string, unknown, RegExp]> = [
   ['nowhere to listen', { dataRoot: '/d', pluginsDir: '/p', listen: { socket: false } }, /field "listen" must listen somewhere/],
   ['a socket path too long for a unix socket', { dataRoot: `/${'d'.repeat(120)}`, pluginsDir: '/p' }, /field "dataRoot" gives the socket path .* longer than the 107 bytes/],
   ['a CRI switch that is neither boolean nor "auto"', { dataRoot: '/d', pluginsDir: '/p', cri: { enabled: 'yes' } }, /field "cri\.enabled" must be true, false or "auto"/],
+  ['a streaming address without a port', { dataRoot: '/d', pluginsDir: '/p', cri: { streamingAddress: '127.0.0.1' } }, /field "cri\.streamingAddress" .*want host:port/],
   ['an unknown CRI field', { dataRoot: '/d', pluginsDir: '/p', cri: { sock: '/x' } }, /field "cri\.sock" is not a known field/],
   ['a CRI socket path too long for a unix socket', { dataRoot: '/d', pluginsDir: '/p', cri: { socket: `/${'c'.repeat(120)}` } }, /field "cri\.socket" gives the CRI socket path .* longer than the 107 bytes/],
   ['an array', [], /hookd\.json: must be an object, got \[\]$/],

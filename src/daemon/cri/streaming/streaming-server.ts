@@ -15,6 +15,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
+import { DomainError } from '../../errors.ts';
+import { parseAddress } from './address.ts';
 import type { StreamingBackend } from './backend.ts';
 import {
   negotiateProtocol, PORT_FORWARD_PROTOCOL, SPDY_REMOTE_COMMAND_PROTOCOLS, STREAM_PROTOCOL_HEADER, WEBSOCKET_REMOTE_COMMAND_PROTOCOLS,
@@ -50,7 +52,11 @@ export class StreamingServer {
   readonly #sockets = new Set<Duplex>();
   #baseUrl = '';
 
-  private constructor(options: StreamingServerOptions) {
+  readonly #address: { host: string; port: number };
+
+  /** Validates the address (throws naming cri.streamingAddress); listen() binds it. */
+  constructor(options: StreamingServerOptions) {
+    this.#address = parseAddress(options.address);
     this.#backend = options.backend;
     this.#logger = options.logger;
     this.#cache = new RequestCache({ ttlMs: options.tokenTtlMs });
@@ -62,19 +68,25 @@ export class StreamingServer {
     });
   }
 
+  /** Constructs and listens. */
   static async start(options: StreamingServerOptions): Promise<StreamingServer> {
-    const { host, port } = parseAddress(options.address);
     const server = new StreamingServer(options);
+    await server.listen();
+    return server;
+  }
+
+  async listen(): Promise<string> {
+    const { host, port } = this.#address;
     await new Promise<void>((resolve, reject) => {
-      server.#server.once('error', reject);
-      server.#server.listen(port, host, () => {
-        server.#server.off('error', reject);
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
         resolve();
       });
     });
-    const bound = server.#server.address() as AddressInfo;
-    server.#baseUrl = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
-    return server;
+    const bound = this.#server.address() as AddressInfo;
+    this.#baseUrl = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+    return this.#baseUrl;
   }
 
   /** http://host:port the server answers on. */
@@ -84,6 +96,7 @@ export class StreamingServer {
 
   /** Stores the request under a fresh token and returns the URL the client connects to. */
   urlFor(request: StreamingRequest): string {
+    if (!this.#baseUrl) throw new DomainError('system', 'the CRI streaming server is not listening (the daemon is starting or stopping)');
     return `${this.#baseUrl}/${request.kind}/${this.#cache.insert(request)}`;
   }
 
@@ -91,7 +104,8 @@ export class StreamingServer {
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     this.#webSockets.close();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    if (this.#server.listening) await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#baseUrl = '';
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -156,14 +170,4 @@ export class StreamingServer {
 function refuseRequest(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(PATH.test(new URL(req.url ?? '/', 'http://streaming').pathname) ? 400 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end('hookd CRI streaming: connect with a SPDY/3.1 or WebSocket upgrade to the URL Exec, Attach or PortForward returned\n');
-}
-
-/** "127.0.0.1:0", "[::1]:10010", ":0" (all interfaces). */
-export function parseAddress(address: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address.trim());
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || !Number.isInteger(port) || port > 65535) {
-    throw new Error(`cri.streamingAddress ${JSON.stringify(address)}: want host:port, e.g. 127.0.0.1:0 (port 0 picks a free one)`);
-  }
-  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MAX_PENDING_REQUESTS, RequestCache, type StreamingRequest } from '../../../../src/daemon/cri/streaming/request-cache.ts';
 import { exitCodeStatus, encodeStatus, internalErrorStatus, successStatus } from '../../../../src/daemon/cri/streaming/exit-status.ts';
 import { negotiateProtocol } from '../../../../src/daemon/cri/streaming/protocols.ts';
-import { parseAddress } from '../../../../src/daemon/cri/streaming/streaming-server.ts';
+import { parseAddress } from '../../../../src/daemon/cri/streaming/address.ts';
 
 const EXEC: StreamingRequest = { kind: 'exec', containerId: 'c', cmd: ['true'], tty: false, stdin: false, stdout: true, stderr: true };
 
