@@ -18,8 +18,11 @@
 # the table): busybox (sh, top, sleep, id, ...) with upstream's /etc/passwd and /etc/group
 # (www-data 33, nobody); users 1002, www-data, 1003:1004, www-data:1004 as the image's User;
 # predefined-group: user 1000 in group 50000 in /etc/group, User 1000; nginx: a process named
-# nginx that writes /var/run/nginx.pid and answers HTTP on :80 (hostnet-nginx: on :12003);
-# nonewprivs: a setuid-root program printing "Effective uid: N"; test-image-1/2/3 differ,
+# nginx whose /proc/PID/cmdline says "master process", writes /var/run/nginx.pid and answers
+# HTTP on :80 (hostnet-nginx: on :12003); pgrep and ipcs (`pgrep sleep`, `ipcs -m`), which
+# Debian's busybox-static lacks;
+# nonewprivs: a setuid-root program printing "Effective uid: N"; httpd: HTTP on :80 and "httpd"
+# in its log; test-image-1/2/3 differ,
 # test-image-tags:1/2/3 are one image; registry.k8s.io/pause:3.9 and k8s.gcr.io/pause:3.9 are one
 # image. The "public image with digest" spec pins a digest of upstream's bytes: no stand-in can
 # have it, so that spec is skipped (docs/cri.md).
@@ -34,6 +37,7 @@ IMAGES="
 $E2E/busybox:1.29-2 busybox
 docker.io/library/busybox:latest busybox
 $E2E/nginx:1.14-2 nginx
+$E2E/httpd:2.4.39-4 httpd
 $GCR/hostnet-nginx-amd64:latest hostnet-nginx
 $E2E/nonewprivs:1.3 nonewprivs
 registry.k8s.io/pause:3.9 pause
@@ -58,17 +62,21 @@ need() { command -v "$1" >/dev/null || { echo "cri-images: $1 is not installed (
 
 # The cache key: this script, the Go sources and the busybox binary; any change rebuilds.
 cache_key() {
-  cat "$0" "$here"/cri-images/*/main.go /bin/busybox /usr/bin/catatonit | sha256sum | cut -c1-16
+  cat "$0" "$here"/cri-images/*/main.go "$here"/cri-images/bin/* /bin/busybox /usr/bin/catatonit | sha256sum | cut -c1-16
 }
 
 write_base_rootfs() {
   local root=$1
   mkdir -p "$root"/{bin,sbin,etc,tmp,proc,sys,dev,root,home,var/run,var/www,var/spool/mail,usr/bin,usr/sbin}
   cp /bin/busybox "$root/bin/busybox"
+  # Hard links, as upstream's busybox image has: a masked path (MaskedPaths: /bin/ls) is a bind
+  # mount over that one name, where a symlink would mask the busybox binary itself.
   local applet
   for applet in $(/bin/busybox --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+    [ "$applet" = busybox ] || ln -f "$root/bin/busybox" "$root/bin/$applet"
   done
+  # Applets Debian's busybox-static lacks and critest's specs run (pgrep, ipcs): small scripts.
+  install -m 0755 "$here/cri-images/bin/pgrep" "$here/cri-images/bin/ipcs" "$root/bin/"
   chmod 1777 "$root/tmp"
   # upstream busybox image's accounts (critest's user images name www-data)
   cat > "$root/etc/passwd" <<'EOF'
@@ -108,11 +116,24 @@ nogroup:x:65534:
 EOF
 }
 
+# add_layer FROM TO DIR: image TO is FROM plus one layer holding DIR's contents (DIR is the root).
+# GNU tar writes the layer (paths relative, no "/" or "./" entry, numeric owners, padded to the
+# end-of-archive blocks): umoci insert's tars end a single file without padding and name the
+# root "/", which strict layer readers such as hookd's refuse.
+add_layer() {
+  local from=$1 to=$2 dir=$3 tarball
+  tarball=$(mktemp --suffix=.tar)
+  (cd "$dir" && tar --numeric-owner --sort=name -cf "$tarball" $(ls -A))
+  umoci raw add-layer --image "$oci:$from" --tag "$to" "$tarball"
+  rm -f "$tarball"
+}
+
 build_layout() {
   need umoci umoci
   need go golang
   [ -x /usr/bin/catatonit ] || { echo "cri-images: /usr/bin/catatonit is missing (apt-get install catatonit)" >&2; exit 1; }
   local key dir work
+  local oci
   key=$(cache_key)
   dir="$cache_root/$key"
   if [ -f "$dir/done" ]; then echo "$dir/oci"; return; fi
@@ -120,20 +141,21 @@ build_layout() {
   work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   rm -rf "$dir" && mkdir -p "$dir"
-  local oci="$dir/oci"
+  oci="$dir/oci" # add_layer writes here
   umoci init --layout "$oci"
   umoci new --image "$oci:empty"
 
   mkdir -p "$work/base"
   write_base_rootfs "$work/base"
-  umoci insert --image "$oci:empty" --tag base "$work/base" /
-  umoci config --image "$oci:base" --tag busybox --config.cmd sh
+  add_layer empty base "$work/base"
+  umoci config --image "$oci:base" --tag busybox --config.cmd sh \
+    --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
   # test-image-*: busybox plus one file named after the image (upstream's image-test Dockerfile)
   local name
   for name in test-image-latest test-image-tag test-image-1 test-image-2 test-image-3 test-image-tags; do
-    echo "$name" > "$work/$name"
-    umoci insert --image "$oci:busybox" --tag "$name" "$work/$name" "/$name"
+    mkdir -p "$work/$name.d" && echo "$name" > "$work/$name.d/$name"
+    add_layer busybox "$name" "$work/$name.d"
   done
 
   # user images (upstream's image-user Dockerfile with USER set)
@@ -147,33 +169,42 @@ build_layout() {
   { cat "$work/base/etc/passwd"; echo 'default-user:x:1000:1000:Linux User,,,:/home/default-user:/bin/sh'; } > "$work/pg/etc/passwd"
   { cat "$work/base/etc/group"; echo 'default-user:x:1000:'; echo 'group-defined-in-image:x:50000:default-user'; } > "$work/pg/etc/group"
   chown 1000:1000 "$work/pg/home/default-user"
-  umoci insert --image "$oci:busybox" --tag pg-files "$work/pg/etc/passwd" /etc/passwd
-  umoci insert --image "$oci:pg-files" "$work/pg/etc/group" /etc/group
-  umoci insert --image "$oci:pg-files" "$work/pg/home" /home
+  add_layer busybox pg-files "$work/pg"
   umoci config --image "$oci:pg-files" --tag predefined-group --config.user 1000
 
   # nginx and hostnet-nginx: the Go stand-in as /usr/sbin/nginx
-  (cd "$here/cri-images/nginx" && CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags=-s -o "$work/nginx" ./main.go)
-  umoci insert --image "$oci:busybox" --tag nginx-files "$work/nginx" /usr/sbin/nginx
+  mkdir -p "$work/nginx/usr/sbin" "$work/nginx/var/run"
+  (cd "$here/cri-images/nginx" && CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags=-s -o "$work/nginx/usr/sbin/nginx" ./main.go)
+  add_layer busybox nginx-files "$work/nginx"
   umoci config --image "$oci:nginx-files" --tag nginx --config.cmd nginx --config.cmd -g --config.cmd 'daemon off;' \
     --config.exposedports 80/tcp --config.stopsignal SIGTERM
   umoci config --image "$oci:nginx-files" --tag hostnet-nginx --config.cmd nginx --config.cmd -listen --config.cmd :12003 \
     --config.exposedports 12003/tcp --config.stopsignal SIGTERM
 
+  # httpd (multi-container specs): busybox httpd on :80 serving "It works!", saying "httpd" on
+  # stderr as Apache does at start (the specs look for "httpd" in its log)
+  mkdir -p "$work/httpd/usr/local/apache2/htdocs" "$work/httpd/usr/local/bin"
+  echo '<html><body><h1>It works!</h1></body></html>' > "$work/httpd/usr/local/apache2/htdocs/index.html"
+  printf '#!/bin/sh\necho "httpd-foreground: httpd (busybox stand-in) serving /usr/local/apache2/htdocs on :80" >&2\nexec httpd -f -p 80 -h /usr/local/apache2/htdocs\n' > "$work/httpd/usr/local/bin/httpd-foreground"
+  chmod 755 "$work/httpd/usr/local/bin/httpd-foreground"
+  add_layer busybox httpd-files "$work/httpd"
+  umoci config --image "$oci:httpd-files" --tag httpd --config.cmd httpd-foreground --config.exposedports 80/tcp \
+    --config.env PATH=/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
   # nonewprivs: setuid-root /usr/local/bin/nnp
-  mkdir -p "$work/nnp"
-  (cd "$here/cri-images/nnp" && CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags=-s -o "$work/nnp/nnp" ./main.go)
-  chown 0:0 "$work/nnp/nnp" && chmod 4755 "$work/nnp/nnp"
-  umoci insert --image "$oci:busybox" --tag nnp-files "$work/nnp/nnp" /usr/local/bin/nnp
+  mkdir -p "$work/nnp/usr/local/bin"
+  (cd "$here/cri-images/nnp" && CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags=-s -o "$work/nnp/usr/local/bin/nnp" ./main.go)
+  chown 0:0 "$work/nnp/usr/local/bin/nnp" && chmod 4755 "$work/nnp/usr/local/bin/nnp"
+  add_layer busybox nnp-files "$work/nnp"
   umoci config --image "$oci:nnp-files" --tag nonewprivs --clear config.cmd --config.entrypoint /usr/local/bin/nnp
 
   # pause: catatonit in pause mode (what hookd runs as the infra process too)
   mkdir -p "$work/pause"
   cp /usr/bin/catatonit "$work/pause/pause"
-  umoci insert --image "$oci:empty" --tag pause-files "$work/pause/pause" /pause
+  add_layer empty pause-files "$work/pause"
   umoci config --image "$oci:pause-files" --tag pause --clear config.cmd --config.entrypoint /pause --config.entrypoint -P
 
-  for name in empty base pg-files nginx-files nnp-files pause-files; do umoci rm --image "$oci:$name"; done
+  for name in empty base pg-files nginx-files httpd-files nnp-files pause-files; do umoci rm --image "$oci:$name"; done
   umoci gc --layout "$oci"
   touch "$dir/done"
   # older builds (another key) are stale

@@ -3,7 +3,7 @@
 //
 //   npm run test:unit          test/unit, the Node SDK's and the examples' own tests: seconds, no daemon
 //   npm run test:integration   test/integration, test/sdk (Go/Python SDK suites), test/packaging
-//   npm run test:e2e           test/e2e and test/compose: the real daemon, containers, docker CLI
+//   npm run test:e2e           test/e2e, test/compose and test/cri: the real daemon, containers, docker CLI, crictl/critest
 //   npm run test:security      test/security: issue 13's attacks on the container/host boundary
 //
 // Each file runs in its own process via node:test, with TypeScript loaded by tsx. Before any test
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 const LANES = {
   unit: () => ['test/unit', 'plugin-sdk/node/test', ...listExampleTestDirs()],
   integration: () => ['test/integration', 'test/sdk', 'test/packaging', 'test/lint'],
-  e2e: () => ['test/e2e', 'test/compose'],
+  e2e: () => ['test/e2e', 'test/compose', 'test/cri'],
   security: () => ['test/security'],
 };
 

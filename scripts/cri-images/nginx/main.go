@@ -1,6 +1,7 @@
 // Stand-in for registry.k8s.io/e2e-test-images/nginx and gcr.io/k8s-staging-cri-tools/hostnet-nginx
 // in critest: what the specs observe of nginx is an HTTP 200 on the listen port, a process named
-// "nginx" (pidof nginx) and its pid in /var/run/nginx.pid. No internet here, so no real nginx.
+// "nginx" (pidof nginx) whose command line says "master process" (/proc/1/cmdline in the
+// ContainerPID spec), and its pid in /var/run/nginx.pid. No internet here, so no real nginx.
 package main
 
 import (
@@ -12,9 +13,21 @@ import (
 	"syscall"
 )
 
+// nginx's master rewrites its argv to this title; the stand-in re-executes itself with it as argv[0]
+// (same pid, comm stays "nginx" because the file is /usr/sbin/nginx).
+const masterTitle = "nginx: master process nginx -g daemon off;"
+
 const page = "<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1><p>hookd's critest stand-in.</p></body></html>\n"
 
 func main() {
+	if os.Args[0] != masterTitle {
+		exe, err := os.Executable()
+		if err == nil {
+			err = syscall.Exec(exe, append([]string{masterTitle}, os.Args[1:]...), os.Environ())
+		}
+		fmt.Fprintln(os.Stderr, "nginx stand-in: re-executing as the master process:", err)
+		os.Exit(1)
+	}
 	listen := flag.String("listen", ":80", "address to serve on")
 	flag.String("g", "", "ignored: nginx's global directives (\"daemon off;\")")
 	flag.Parse()
