@@ -16,7 +16,7 @@ import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
 import { streamClient } from '../fixtures/go-stream-client.ts';
 import { criClient, criSocketOf, type CriClient } from './cri-client.ts';
 import { runcMissingReason } from './daemon-per-runtime.ts';
-import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
+import { DaemonProcess, dockerCliMissingReason, makeWorkDir, REPO } from './daemon-process.ts';
 
 const IMAGE = 'busybox:cri-streaming';
 let work: { dir: string; remove: () => Promise<void> } | undefined;
@@ -24,6 +24,9 @@ let daemon: DaemonProcess | undefined;
 let cri: CriClient | undefined;
 let clientPath: string | undefined;
 let skipReason: string | undefined;
+/** crictl v1.37.0 (scripts/cri-tools.sh builds it once into a cache), or why it is missing. */
+let crictl: { path?: string; skip?: string } = {};
+let imageApiMissing: string | undefined;
 const ids: Record<string, string> = {};
 
 before(async () => {
@@ -51,6 +54,12 @@ before(async () => {
   // critest's attach container: a shell reading its stdin, StdinOnce, no tty.
   await run('shell', { Cmd: ['sh'], OpenStdin: true, StdinOnce: true, Tty: false });
   cri = criClient(criSocketOf(daemon.dataRoot));
+  const tools = await execa('bash', [join(REPO, 'scripts/cri-tools.sh')], { reject: false });
+  const crictlPath = /^crictl=(.+)$/m.exec(tools.stdout)?.[1];
+  crictl = crictlPath ? { path: crictlPath } : { skip: `crictl could not be built (scripts/cri-tools.sh): ${tools.stderr.trim().split('\n').pop()}` };
+  // crictl exec (not attach or port-forward) first checks the image API with ImageFsInfo.
+  imageApiMissing = await cri.image.ImageFsInfo!({}).then(() => undefined, (error: grpc.ServiceError) =>
+    (error.code === grpc.status.UNIMPLEMENTED ? `crictl exec checks the image API first, and this daemon does not serve ImageFsInfo yet (${error.details})` : undefined));
   // A real pod sandbox (catatonit infra, its own netns on the CNI network) and a web server in
   // its network namespace, joined the way CRI containers join it (NetworkMode container:<pod>).
   const pod = await cri.runtime.RunPodSandbox!({ config: { metadata: { name: 'web', namespace: 'e2e', uid: 'uid-web', attempt: 1 } } });
@@ -185,4 +194,87 @@ describe('PortForward', () => {
       return true;
     });
   });
+});
+
+/** crictl against this daemon's CRI socket; `script` gives it a terminal when `tty`. */
+function runCrictl(args: string[], options: { input?: string; tty?: boolean } = {}): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
+  const argv = ['--runtime-endpoint', `unix://${criSocketOf(daemon!.dataRoot)}`, ...args];
+  if (options.tty) {
+    const line = [crictl.path!, ...argv].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+    return execa('script', ['-q', '-e', '-c', line, '/dev/null'], { input: options.input ?? '', reject: false, timeout: 60_000 });
+  }
+  return execa(crictl.path!, argv, { input: options.input ?? '', reject: false, timeout: 60_000 });
+}
+
+describe('crictl v1.37.0 (SPDY, its default transport, and --transport websocket)', () => {
+  const skip = (t: { skip: (reason?: string) => void }, needsImageApi = false): boolean => {
+    const reason = skipReason ?? crictl.skip ?? (needsImageApi ? imageApiMissing : undefined);
+    if (reason) t.skip(reason);
+    return reason !== undefined;
+  };
+
+  test('crictl exec: output, and a non-zero exit reported as one', async (t) => {
+    if (skip(t, true)) return;
+    const ok = await runCrictl(['exec', ids.worker!, 'sh', '-c', 'echo out; echo err >&2']);
+    assert.equal(ok.exitCode, 0, ok.stderr);
+    assert.equal(ok.stdout, 'out');
+    assert.match(ok.stderr, /^err$/m);
+    const failed = await runCrictl(['exec', ids.worker!, 'sh', '-c', 'exit 3']);
+    assert.notEqual(failed.exitCode, 0);
+    assert.match(failed.stderr, /command terminated with exit code 3/);
+  });
+
+  test('crictl exec -i: stdin reaches the command', async (t) => {
+    if (skip(t, true)) return;
+    const result = await runCrictl(['exec', '-i', ids.worker!, 'sh', '-c', 'read a; read b; echo "$b $a"'], { input: 'one\ntwo\n' });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, 'two one');
+  });
+
+  test('crictl exec -it: the command runs on a terminal', async (t) => {
+    if (skip(t, true)) return;
+    const result = await runCrictl(['exec', '-it', ids.worker!, 'sh', '-c', '[ -t 0 ] && [ -t 1 ] && echo on-a-tty'], { tty: true });
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /on-a-tty/);
+  });
+
+  for (const transport of ['spdy', 'websocket']) {
+    test(`crictl attach -i --transport ${transport}: a command typed into the attached shell runs`, async (t) => {
+      if (skip(t)) return;
+      const docker = daemon!.docker();
+      const shell = await docker.createContainer({ name: `crictl-shell-${transport}`, Image: IMAGE, Cmd: ['sh'], OpenStdin: true, StdinOnce: true });
+      await shell.start();
+      const result = await runCrictl(['attach', '-i', '--transport', transport, shell.id], { input: 'echo attached\n' });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout, 'attached');
+    });
+  }
+
+  for (const transport of ['spdy', 'websocket']) {
+    test(`crictl port-forward --transport ${transport}: an HTTP request reaches the server in the pod`, async (t) => {
+      if (skip(t)) return;
+      const argv = ['--runtime-endpoint', `unix://${criSocketOf(daemon!.dataRoot)}`, 'port-forward', '--transport', transport, ids.pod!, ':8080'];
+      const forwarder = execa(crictl.path!, argv, { reject: false, buffer: false, stdin: 'ignore' });
+      let log = '';
+      const localPort = await new Promise<number>((resolve, reject) => {
+        forwarder.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+          log += chunk;
+          const match = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(log);
+          if (match) resolve(Number(match[1]));
+        });
+        void forwarder.then((result) => reject(new Error(`crictl port-forward exited ${result.exitCode}: ${log}`)));
+      });
+      try {
+        const socket = connect({ host: '127.0.0.1', port: localPort });
+        await once(socket, 'connect');
+        socket.write('GET /index.html HTTP/1.0\r\n\r\n');
+        const chunks: Buffer[] = [];
+        for await (const chunk of socket) chunks.push(chunk as Buffer);
+        assert.match(Buffer.concat(chunks).toString(), /\r\n\r\npong\n$/);
+      } finally {
+        forwarder.kill('SIGINT'); // crictl stops forwarding on an interrupt
+        await forwarder;
+      }
+    });
+  }
 });
