@@ -9,8 +9,9 @@
 // the host's files; the relay connects, says "connected" on stderr, and copies stdin → socket and
 // socket → stdout with half-close both ways (stdin's end shuts down the socket's write side; the
 // socket's end closes stdout). Not socat: it is not installed by default, and nothing here needs
-// more than these lines. The relay dies with its connection: the daemon destroys it when the
-// client resets the stream, and an ended stdin plus a closed socket end it on their own.
+// more than these lines. The relay dies with its connection: the daemon kills it when the client
+// resets the stream, an ended stdin plus a closed socket end it on their own, and it dies with
+// the daemon (parent-death signal).
 
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
@@ -46,7 +47,9 @@ up.join()
 
 /** Connects to `port` on the pod's loopback; rejects with the relay's reason (connection refused...). */
 export async function dialInNetns(netnsPath: string, port: number, signal: AbortSignal): Promise<Duplex> {
-  const relay = spawn('nsenter', [`--net=${netnsPath}`, '--', 'python3', '-c', RELAY, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // setpriv (util-linux, like nsenter) gives the relay SIGKILL as its parent-death signal, so a
+  // daemon killed mid-forward leaves no relay behind (src/host/parent-death.ts says why setpriv).
+  const relay = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'nsenter', `--net=${netnsPath}`, '--', 'python3', '-c', RELAY, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const killRelay = (): void => { relay.kill('SIGKILL'); };
   signal.addEventListener('abort', killRelay, { once: true });
   relay.once('close', () => signal.removeEventListener('abort', killRelay));
@@ -58,7 +61,7 @@ export async function dialInNetns(netnsPath: string, port: number, signal: Abort
       if (text.includes('connected\n')) resolve(undefined);
     });
     relay.once('close', (code) => resolve(text.trim() || `the netns relay exited with ${code}`));
-    relay.once('error', (error) => resolve(`cannot run nsenter: ${error.message}`));
+    relay.once('error', (error) => resolve(`cannot run setpriv/nsenter (util-linux) for the netns relay: ${error.message}`));
   });
   if (failure !== undefined) {
     killRelay();
