@@ -105,6 +105,27 @@ test('a multi-platform index pulls the manifest of this machine\'s platform', as
   assert.equal(inspect.Config.Labels['org.hookd.test'], HOST_ARCH);
 });
 
+test('docker pull --platform picks that platform from an index, and names the platform when it is absent', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const image = `${registry!.host}/multi:v1`;
+  const pulled = await daemon!.cli(['pull', '--platform', `linux/${OTHER_ARCH}`, image]);
+  assert.equal(pulled.exitCode, 0, pulled.stderr);
+  const inspect = JSON.parse((await daemon!.cli(['image', 'inspect', image])).stdout)[0];
+  assert.equal(inspect.Architecture, OTHER_ARCH);
+  assert.equal(inspect.Config.Labels['org.hookd.test'], OTHER_ARCH);
+  const absent = await daemon!.cli(['pull', '--platform', 'linux/s390x', image]);
+  assert.notEqual(absent.exitCode, 0);
+  assert.match(absent.stderr, /no manifest for linux\/s390x \(it offers linux\/\w+, linux\/\w+\)/);
+  const single = await daemon!.cli(['pull', '--platform', `linux/${OTHER_ARCH}`, `${registry!.host}/app:oci`]);
+  assert.notEqual(single.exitCode, 0);
+  assert.match(single.stderr, new RegExp(`is for linux/${HOST_ARCH}, not the requested platform linux/${OTHER_ARCH}`));
+  const bad = await daemon!.cli(['pull', '--platform', 'linux/arm64/v8/extra', image]);
+  assert.notEqual(bad.exitCode, 0);
+  // The host platform again: the tag moves back to this machine's image.
+  assert.equal((await daemon!.cli(['pull', image])).exitCode, 0);
+  assert.equal(JSON.parse((await daemon!.cli(['image', 'inspect', image])).stdout)[0].Architecture, HOST_ARCH);
+});
+
 test('docker pull name@sha256:... pulls exactly that manifest and records the digest', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const tagged = `${registry!.host}/app:oci`;

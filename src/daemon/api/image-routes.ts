@@ -6,6 +6,7 @@ import type { ImageRecord } from '../images/image-store.ts';
 import { toImageInspect } from '../images/image-inspect.ts';
 import { JsonProgressStream } from '../images/pull/pull-progress.ts';
 import { decodeRegistryAuth } from '../registry/registry-auth.ts';
+import { parsePlatform } from '../registry/manifest.ts';
 import { badRequest, notFound } from './errors.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
@@ -109,7 +110,8 @@ async function pullImage(deps: RouteDeps, ctx: RouteContext, fromImage: string):
   const tag = ctx.query.get('tag');
   const reference = !tag || fromImage.includes('@') ? fromImage : tag.startsWith('sha256:') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
   const credentials = decodeRegistryAuth(ctx.headers['x-registry-auth'] as string | undefined);
-  const resolved = await puller.resolve({ reference, ...(credentials ? { credentials } : {}), signal: ctx.signal });
+  const platform = ctx.query.get('platform') ? parsePlatform(ctx.query.get('platform')!) : undefined;
+  const resolved = await puller.resolve({ reference, ...(credentials ? { credentials } : {}), ...(platform ? { platform } : {}), signal: ctx.signal });
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   const progress = new JsonProgressStream(ctx.res);
   try {

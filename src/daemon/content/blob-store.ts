@@ -21,9 +21,18 @@ interface InFlight {
   listeners: Set<ProgressListener>;
 }
 
+/** Blobs a pull is using before any image record names them; garbage collection leaves them. */
+export interface BlobLease {
+  add(digest: string): void;
+  /** Idempotent. */
+  release(): void;
+}
+
 export class BlobStore {
   readonly #root: string;
   readonly #inFlight = new Map<string, InFlight>();
+  /** digest → number of leases holding it. */
+  readonly #leased = new Map<string, number>();
 
   private constructor(root: string) {
     this.#root = root;
@@ -60,6 +69,42 @@ export class BlobStore {
 
   async remove(digest: string): Promise<void> {
     await rm(this.path(digest), { force: true });
+  }
+
+  /**
+   * A lease for one pull: from add(digest) until release(), the blob is kept by garbage collection
+   * (a pull stores blobs well before the image record that references them).
+   */
+  lease(): BlobLease {
+    const held = new Set<string>();
+    let released = false;
+    return {
+      add: (digest) => {
+        if (released || held.has(digest)) return;
+        held.add(digest);
+        this.#leased.set(digest, (this.#leased.get(digest) ?? 0) + 1);
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const digest of held) {
+          const count = (this.#leased.get(digest) ?? 1) - 1;
+          if (count === 0) this.#leased.delete(digest);
+          else this.#leased.set(digest, count);
+        }
+      },
+    };
+  }
+
+  isLeased(digest: string): boolean {
+    return this.#leased.has(digest);
+  }
+
+  /** Bytes of all stored blobs (what `docker system df` adds to the layers' size). */
+  async totalSize(): Promise<number> {
+    let total = 0;
+    for (const digest of await this.list()) total += await this.size(digest).catch(() => 0); // removed meanwhile: 0
+    return total;
   }
 
   /** Stores bytes already in memory (a manifest or config) under their digest, verified. */

@@ -95,8 +95,9 @@ export async function* readTarStream(stages: Readable[], label: string): AsyncGe
   if (count === 0) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label} is not a readable tar archive: it has no members`);
 }
 
-/** "./a//b/" → "a/b"; "." and "" → undefined (the archive root); absolute and ".." names refused. */
+/** "./a//b/" → "a/b"; ".", "/" and "" → undefined (the archive root); other absolute and ".." names refused. */
 export function memberName(raw: string, label: string): string | undefined {
+  if (/^\/+$/.test(raw)) return undefined; // "/" names the archive root (umoci writes it), as "./" does
   if (raw.startsWith('/') || raw.split('/').includes('..')) {
     throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${label}: member "${raw}" points outside the archive root (path traversal); refusing it`);
   }

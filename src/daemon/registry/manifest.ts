@@ -58,6 +58,25 @@ export function hostPlatform(): Platform {
   return { os: 'linux', architecture, ...(architecture === 'arm64' ? { variant: 'v8' } : {}) };
 }
 
+/**
+ * The `platform` parameter of a pull ("linux", "linux/arm64", "linux/arm64/v8"; the architecture
+ * defaults to this machine's). Docker's aliases: x86_64 → amd64, aarch64 → arm64.
+ */
+export function parsePlatform(text: string): Platform {
+  const parts = text.trim().toLowerCase().split('/');
+  const [os = '', architecture, variant] = parts;
+  if (parts.length > 3 || !/^[a-z0-9]+$/.test(os) || (architecture !== undefined && !/^[a-z0-9_]+$/.test(architecture)) || (variant !== undefined && !/^[a-z0-9]+$/.test(variant))) {
+    throw new RegistryError('ERR_REGISTRY_BAD_PLATFORM', `invalid platform "${text}": expected os[/architecture[/variant]], e.g. linux/arm64/v8`);
+  }
+  const aliases: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64' };
+  const arch = architecture === undefined ? hostPlatform().architecture : aliases[architecture] ?? architecture;
+  return { os, architecture: arch, ...(variant ? { variant } : {}) };
+}
+
+export function formatPlatform(platform: Platform): string {
+  return `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ''}`;
+}
+
 /** The media type a manifest says it is (its own field wins over the Content-Type header). */
 export function manifestKind(bytes: Buffer, contentType: string, where: string): 'index' | 'manifest' {
   const json = parseJson(bytes, where);
@@ -83,7 +102,7 @@ export function selectPlatform(bytes: Buffer, where: string, platform: Platform 
   });
   const chosen = candidates[0];
   if (!chosen) {
-    throw new RegistryError('ERR_REGISTRY_NO_PLATFORM', `${where} has no manifest for ${platform.os}/${platform.architecture} (it offers ${offered.join(', ') || 'nothing'})`);
+    throw new RegistryError('ERR_REGISTRY_NO_PLATFORM', `${where} has no manifest for ${formatPlatform(platform)} (it offers ${offered.join(', ') || 'nothing'})`);
   }
   return descriptor(chosen, `${where} entry for ${platform.os}/${platform.architecture}`);
 }

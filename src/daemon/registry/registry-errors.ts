@@ -10,7 +10,8 @@ export type RegistryErrorCode =
   | 'ERR_REGISTRY_DIGEST_MISMATCH' // 502: what arrived does not hash to the digest that named it
   | 'ERR_REGISTRY_BAD_MANIFEST' // 502: a manifest or config the client cannot use
   | 'ERR_REGISTRY_UNREACHABLE' // 502: connection refused, TLS failure, or an unexpected HTTP status
-  | 'ERR_REGISTRY_INSECURE'; // 400: plain HTTP to a host that is neither loopback nor listed as insecure
+  | 'ERR_REGISTRY_INSECURE' // 400: plain HTTP to a host that is neither loopback nor listed as insecure
+  | 'ERR_REGISTRY_BAD_PLATFORM'; // 400: the `platform` parameter is not os[/architecture[/variant]]
 
 const STATUS: Record<RegistryErrorCode, number> = {
   ERR_REGISTRY_BAD_AUTH: 400,
@@ -21,6 +22,7 @@ const STATUS: Record<RegistryErrorCode, number> = {
   ERR_REGISTRY_BAD_MANIFEST: 502,
   ERR_REGISTRY_UNREACHABLE: 502,
   ERR_REGISTRY_INSECURE: 400,
+  ERR_REGISTRY_BAD_PLATFORM: 400,
 };
 
 export class RegistryError extends Error {

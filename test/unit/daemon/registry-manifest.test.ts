@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { manifestKind, MEDIA, parseImageManifest, selectPlatform } from '../../../src/daemon/registry/manifest.ts';
+import { manifestKind, MEDIA, parseImageManifest, parsePlatform, selectPlatform } from '../../../src/daemon/registry/manifest.ts';
 
 const d = (c: string): string => `sha256:${c.repeat(64)}`;
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
@@ -39,4 +39,13 @@ test('an image manifest names its config and its layers with their compression; 
   assert.throws(() => parseImageManifest(json({ config: { digest: d('c'), size: 1 }, layers: [{ mediaType: 'application/x-foo', digest: d('a'), size: 1 }] }), 'manifest m'),
     /manifest m layer 1 has the media type "application\/x-foo"/);
   assert.throws(() => parseImageManifest(json({ config: { digest: 'md5:x', size: 1 }, layers: [] }), 'manifest m'), /manifest m config needs a sha256 "digest"/);
+});
+
+test('parses the platform parameter as os[/architecture[/variant]], with Docker\'s aliases, and names a bad one', () => {
+  assert.deepEqual(parsePlatform('linux/arm64/v8'), { os: 'linux', architecture: 'arm64', variant: 'v8' });
+  assert.deepEqual(parsePlatform('Linux/x86_64'), { os: 'linux', architecture: 'amd64' });
+  assert.equal(parsePlatform('linux').os, 'linux');
+  for (const bad of ['', 'linux/arm64/v8/x', 'linux/../etc', '/amd64']) {
+    assert.throws(() => parsePlatform(bad), (error: Error & { code?: string }) => error.code === 'ERR_REGISTRY_BAD_PLATFORM' && error.message.includes(`"${bad}"`));
+  }
 });

@@ -9,6 +9,7 @@ import { DIGEST } from '../../registry/image-name.ts';
 export interface ParsedImageConfig {
   architecture: string;
   os: string;
+  variant?: string;
   created: string;
   comment: string;
   config: ImageConfig;
@@ -32,6 +33,7 @@ export function parseImageConfig(bytes: Buffer, where: string): ParsedImageConfi
   return {
     architecture: text(json.architecture, 'amd64'),
     os: text(json.os, 'linux'),
+    ...(typeof json.variant === 'string' ? { variant: json.variant } : {}),
     created: text(json.created, new Date(0).toISOString()),
     comment: text(json.comment, ''),
     config,

@@ -8,13 +8,13 @@
 // (Pouch's semantics), so a retry downloads nothing.
 
 import { createReadStream } from 'node:fs';
-import type { BlobStore } from '../../content/blob-store.ts';
+import type { BlobLease, BlobStore } from '../../content/blob-store.ts';
 import { credentialsFromFile, type RegistryCredentials } from '../../registry/registry-auth.ts';
 import type { RegistryConfig } from '../../registry/registry-config.ts';
 import { RegistryClient } from '../../registry/registry-client.ts';
 import { RegistryError } from '../../registry/registry-errors.ts';
 import { familiarRepository, familiarTag, manifestReference, parseImageName, type ImageName } from '../../registry/image-name.ts';
-import { manifestKind, parseImageManifest, selectPlatform, type ImageManifest } from '../../registry/manifest.ts';
+import { manifestKind, parseImageManifest, selectPlatform, type ImageManifest, type Platform, formatPlatform } from '../../registry/manifest.ts';
 import type { ImageRecord, ImageStore, LayerRecord, PulledImage, PulledImageStore } from '../image-store.ts';
 import { decompressStages } from '../layer-decompress.ts';
 import { applyLayerStream } from '../layer-apply.ts';
@@ -22,7 +22,7 @@ import { READ_CHUNK_BYTES } from '../tar-archive.ts';
 import { withRootDir } from '../../rootfs/in-root.ts';
 import type { DownloadLimit } from './download-limit.ts';
 import type { ProgressSink } from './pull-progress.ts';
-import { parseImageConfig } from './image-config.ts';
+import { parseImageConfig, type ParsedImageConfig } from './image-config.ts';
 
 export interface PostPullInput {
   /** The reference as stored ("busybox:latest") or, for a digest pull, "name@sha256:...". */
@@ -49,6 +49,8 @@ export interface PullRequest {
   /** From X-Registry-Auth; otherwise the registries.authFile entry for the host, if any. */
   credentials?: RegistryCredentials;
   signal?: AbortSignal;
+  /** The `platform` query parameter ("linux/arm64/v8"): chosen from an index, checked for a single manifest. */
+  platform?: Platform;
 }
 
 export interface ResolvedPull {
@@ -57,23 +59,39 @@ export interface ResolvedPull {
   manifest: ImageManifest;
   manifestDigest: string;
   pulled: PulledImage;
+  /** Holds every blob of this pull until completePull ends (call it, or release the lease). */
+  lease: BlobLease;
 }
 
 export async function resolvePull(deps: PullDeps, request: PullRequest): Promise<ResolvedPull> {
+  const lease = deps.blobs.lease();
+  try {
+    return await resolveLeased(deps, request, lease);
+  } catch (error) {
+    lease.release();
+    throw error;
+  }
+}
+
+/** resolvePull's steps; every blob is leased before it is stored, so garbage collection leaves it. */
+async function resolveLeased(deps: PullDeps, request: PullRequest, lease: BlobLease): Promise<ResolvedPull> {
   const name = parseImageName(request.reference);
   const credentials = request.credentials ?? (deps.registries.authFile ? await credentialsFromFile(deps.registries.authFile, name.domain) : undefined);
   const client = new RegistryClient({ config: deps.registries, domain: name.domain, repository: name.repository, ...(credentials ? { credentials } : {}) });
   let fetched = await client.fetchManifest(manifestReference(name), request.signal);
   if (manifestKind(fetched.bytes, fetched.mediaType, `manifest ${manifestReference(name)} of ${client.where}`) === 'index') {
+    lease.add(fetched.digest);
     await deps.blobs.writeBuffer(fetched.digest, fetched.bytes);
-    const chosen = selectPlatform(fetched.bytes, `index ${fetched.digest} of ${client.where}`);
+    const chosen = selectPlatform(fetched.bytes, `index ${fetched.digest} of ${client.where}`, request.platform);
     fetched = await client.fetchManifest(chosen.digest, request.signal);
   }
   const where = `manifest ${fetched.digest} of ${client.where}`;
   const manifest = parseImageManifest(fetched.bytes, where);
+  for (const digest of [fetched.digest, manifest.config.digest, ...manifest.layers.map((layer) => layer.digest)]) lease.add(digest);
   await deps.blobs.writeBuffer(fetched.digest, fetched.bytes);
   await deps.blobs.ingest(manifest.config.digest, manifest.config.size, async () => (await client.openBlob(manifest.config.digest, request.signal)).stream);
   const config = parseImageConfig(await deps.blobs.read(manifest.config.digest), `config ${manifest.config.digest} of ${client.where}`);
+  if (request.platform) checkPlatform(config, request.platform, `${familiarRepository(name)}@${fetched.digest}`);
   if (config.diffIds.length !== manifest.layers.length) {
     throw new RegistryError('ERR_REGISTRY_BAD_MANIFEST', `${where} lists ${manifest.layers.length} layer(s) but its config lists ${config.diffIds.length} diff_id(s)`);
   }
@@ -85,10 +103,19 @@ export async function resolvePull(deps: PullDeps, request: PullRequest): Promise
     layers,
     fields: { Created: config.created, Architecture: config.architecture, Os: config.os, Comment: config.comment, Config: config.config },
   };
-  return { name, client, manifest, manifestDigest: fetched.digest, pulled };
+  return { name, client, manifest, manifestDigest: fetched.digest, pulled, lease };
 }
 
+/** Downloads, unpacks, runs image.postPull and stores the reference; releases the pull's lease. */
 export async function completePull(deps: PullDeps, resolved: ResolvedPull, progress: ProgressSink, signal?: AbortSignal): Promise<{ image: ImageRecord; downloaded: boolean }> {
+  try {
+    return await completeLeased(deps, resolved, progress, signal);
+  } finally {
+    resolved.lease.release();
+  }
+}
+
+async function completeLeased(deps: PullDeps, resolved: ResolvedPull, progress: ProgressSink, signal?: AbortSignal): Promise<{ image: ImageRecord; downloaded: boolean }> {
   const { name, manifest, pulled } = resolved;
   const tag = familiarTag(name);
   const reference = tag ?? `${familiarRepository(name)}@${name.digest!}`;
@@ -145,6 +172,19 @@ async function downloadAndUnpack(deps: PullDeps, resolved: ResolvedPull, progres
   });
   await Promise.all(downloads);
   return downloadedAny;
+}
+
+/**
+ * A pull with `platform` whose reference names a single manifest (no index): the image must be
+ * for that platform, as dockerd checks ("does not match the specified platform").
+ */
+function checkPlatform(config: ParsedImageConfig, wanted: Platform, reference: string): void {
+  const matches = config.os === wanted.os && config.architecture === wanted.architecture
+    && (wanted.variant === undefined || config.variant === undefined || config.variant === wanted.variant);
+  if (!matches) {
+    const actual = formatPlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) });
+    throw new RegistryError('ERR_REGISTRY_NO_PLATFORM', `image ${reference} is for ${actual}, not the requested platform ${formatPlatform(wanted)}`);
+  }
 }
 
 /** Docker's 12-hex row id for a layer. */

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { applyLayerStream } from '../../../../src/daemon/images/layer-apply.ts';
 import { decompressStages } from '../../../../src/daemon/images/layer-decompress.ts';
+import { memberName } from '../../../../src/daemon/images/tar-archive.ts';
 import { withRootDir } from '../../../../src/daemon/rootfs/in-root.ts';
 import { isImageError } from '../../../../src/daemon/images/image-errors.ts';
 import { tempDirRemovedAtExit } from '../../../fixtures/temp-dir.ts';
@@ -67,4 +68,10 @@ test('a corrupt gzip stream fails with ERR_IMAGE_BAD_ARCHIVE naming the layer', 
   const { stages } = decompressStages('gzip');
   await assert.rejects(withRootDir(root, (rootDir) => applyLayerStream(rootDir, [createReadStream(blob), ...stages], 'layer 1/1 (sha256:abc)')),
     (error) => isImageError(error, 'ERR_IMAGE_BAD_ARCHIVE') && /layer 1\/1 \(sha256:abc\)/.test(error.message));
+});
+
+test('a "/" member is the archive root (umoci writes one), other absolute names are refused', () => {
+  assert.equal(memberName('/', 'l'), undefined);
+  assert.equal(memberName('./', 'l'), undefined);
+  assert.throws(() => memberName('/etc/passwd', 'l'), /path traversal/);
 });
