@@ -179,6 +179,27 @@ test('ListPodSandbox filters by id (or prefix), state and label selector', async
   for (const id of [a, b]) await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
 });
 
+test('PodSandboxStats and ListPodSandboxStats: the pod\'s CPU, memory, processes and eth0 while it runs; attributes only once stopped', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const { pod_sandbox_id: id } = await client!.runtime.RunPodSandbox!({ config: podConfig('stats') });
+  const { stats } = await client!.runtime.PodSandboxStats!({ pod_sandbox_id: id });
+  assert.equal(stats.attributes.id, id);
+  assert.deepEqual(stats.attributes.labels, { app: 'stats', tier: 'test' });
+  const linux = stats.linux;
+  assert.ok(BigInt(linux.cpu.usage_core_nano_seconds.value as string) > 0n, 'catatonit has used some CPU');
+  assert.ok(BigInt(linux.memory.working_set_bytes.value as string) > 0n, 'and some memory');
+  assert.equal(linux.process.process_count.value, '1', 'the pod runs one process: its infra');
+  assert.equal(linux.network.default_interface.name, 'eth0');
+  assert.deepEqual((linux.network.interfaces as Array<{ name: string }>).map((i) => i.name), ['eth0']);
+  const listed = await client!.runtime.ListPodSandboxStats!({ filter: { label_selector: { app: 'stats' } } });
+  assert.deepEqual((listed.stats as Array<{ attributes: { id: string } }>).map((s) => s.attributes.id), [id]);
+  await client!.runtime.StopPodSandbox!({ pod_sandbox_id: id });
+  const stopped = await client!.runtime.PodSandboxStats!({ pod_sandbox_id: id });
+  assert.equal(stopped.stats.linux, null);
+  await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
+  await assert.rejects(client!.runtime.PodSandboxStats!({ pod_sandbox_id: id }), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND);
+});
+
 test('Stop and Remove are idempotent: an unknown id, a second stop and a second remove all succeed', async (t) => {
   if (skipReason) return t.skip(skipReason);
   await client!.runtime.StopPodSandbox!({ pod_sandbox_id: 'f'.repeat(64) });
@@ -202,6 +223,7 @@ test('bad requests are INVALID_ARGUMENT naming the field, a second pod with the 
     [{}, /RunPodSandbox: config is required/],
     [{ config: { ...podConfig('x'), metadata: { name: '', namespace: 'e2e', uid: 'u' } } }, /config\.metadata\.name is required/],
     [{ config: podConfig('x'), runtime_handler: 'kata' }, /runtime_handler "kata" is not a runtime this daemon has/],
+    [{ config: podConfig('x'), runtime_handler: 'process' }, /runtime_handler "process" is not a runtime this daemon has \(it has: runc/],
     [{ config: podConfig('x', { port_mappings: [{ protocol: 'TCP', container_port: 0, host_port: 80 }] }) }, /config\.port_mappings\[0\]\.container_port must be 1-65535/],
     [{ config: podConfig('x', { linux: { cgroup_parent: 'kubepods.slice' } }) }, /config\.linux\.cgroup_parent "kubepods\.slice" must be an absolute cgroupfs path/],
   ];

@@ -44,7 +44,9 @@ test('Status reports the runtime and the CNI network ready, and the runtime hand
   const conditions = Object.fromEntries((status.status.conditions as Array<{ type: string; status: boolean; message: string }>).map((c) => [c.type, c]));
   assert.equal(conditions.RuntimeReady?.status, true, conditions.RuntimeReady?.message);
   assert.equal(conditions.NetworkReady?.status, true, conditions.NetworkReady?.message);
-  assert.ok((status.runtime_handlers as Array<{ name: string }>).some((handler) => handler.name === 'runc'));
+  const handlers = (status.runtime_handlers as Array<{ name: string }>).map((handler) => handler.name);
+  assert.ok(handlers.includes('') && handlers.includes('runc'), `handlers: ${handlers.join(', ')}`);
+  assert.ok(!handlers.includes('process'), 'no pod may run on the process runtime, which isolates nothing');
   assert.equal(JSON.parse(status.info.config as string).runtime, 'runc');
 });
 

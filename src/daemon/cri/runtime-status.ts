@@ -69,8 +69,12 @@ async function networkCondition(deps: CriDeps): Promise<RuntimeCondition> {
   return { type: 'NetworkReady', status: true, reason: '', message: '' };
 }
 
+/** The handlers a pod may name: the daemon's OCI runtimes; "process" isolates nothing, so no pod runs on it. */
+export function podRuntimeHandlers(deps: Pick<CriDeps, 'runtime'>): string[] {
+  return (deps.runtime.names?.() ?? [deps.runtime.name]).filter((name) => name !== 'process');
+}
+
 function runtimeHandlers(deps: CriDeps): Array<{ name: string; features: { recursive_read_only_mounts: boolean; user_namespaces: boolean } }> {
-  const names = deps.runtime.names?.() ?? [deps.runtime.name];
   // "" is the default handler (RuntimeHandler unset in the pod spec).
-  return ['', ...names].map((name) => ({ name, features: { recursive_read_only_mounts: false, user_namespaces: false } }));
+  return ['', ...podRuntimeHandlers(deps)].map((name) => ({ name, features: { recursive_read_only_mounts: false, user_namespaces: false } }));
 }

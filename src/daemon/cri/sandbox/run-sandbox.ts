@@ -8,6 +8,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { CriDeps } from '../deps.ts';
+import { podRuntimeHandlers } from '../runtime-status.ts';
 import type { RunPodSandboxRequest__Output } from '../generated/types/runtime/v1/RunPodSandboxRequest.ts';
 import type { RunPodSandboxResponse } from '../generated/types/runtime/v1/RunPodSandboxResponse.ts';
 import { alreadyExists } from '../status.ts';
@@ -17,7 +18,7 @@ import { infraCreateConfig, infraNameOf, validateRunRequest } from './sandbox-co
 import type { SandboxRecord } from './sandbox-store.ts';
 
 export async function runPodSandbox(deps: CriDeps, request: RunPodSandboxRequest__Output): Promise<RunPodSandboxResponse> {
-  const config = validateRunRequest(request, deps.runtime.names?.() ?? [deps.runtime.name]);
+  const config = validateRunRequest(request, podRuntimeHandlers(deps));
   await checkCatatonit();
   const name = infraNameOf(config);
   const existing = deps.sandboxes.list().find((record) => infraNameOf(record.config) === name);
