@@ -44,6 +44,8 @@ function gistOf(message: string | undefined): string | undefined {
   if (!message) return undefined;
   const lines = message.split('\n').map((line) => line.trim())
     .filter((line) => line !== '' && !/^<\*?[\w.]+ \| 0x[0-9a-f]+>:?/.test(line) && !/^[{}[\](),]*$/.test(line) && !/^\w+: [{[]$/.test(line));
+  const rpc = lines.find((line) => line.startsWith('rpc error:'));
+  if (rpc && lines[0] !== rpc) return `${lines[0]} ${rpc}`;
   return lines.slice(0, 2).join(' ') || undefined;
 }
 
