@@ -5,7 +5,7 @@
 
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { HookInvoker } from '../../host/index.ts';
+import type { HookInvoker, ProvenanceEntry } from '../../host/index.ts';
 import { badRequest, conflict, notModified } from '../errors.ts';
 import { outsideRequest } from '../request-context.ts';
 import type { EventBus } from '../events.ts';
@@ -33,7 +33,7 @@ import { ContainerLifecycle } from './lifecycle-events.ts';
 import { RESTART_BACKOFF, RestartScheduler, shouldRestart } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
 import { startContainer } from './start-container.ts';
-import { updateContainer } from './update-container.ts';
+import { updateContainer, updateResources } from './update-container.ts';
 
 export interface ContainerManagerOptions {
   store: RecordStore<ContainerRecord>;
@@ -47,6 +47,14 @@ export interface ContainerManagerOptions {
   restartBackoff?: typeof RESTART_BACKOFF;
   /** CNI networking (runc runtime only); without it containers get no network setup. */
   network?: { manager: NetworkManager; attacher: NetworkAttacher };
+}
+
+/** What a caller other than the Docker API (the CRI) decides about a new container. */
+export interface CreateOptions {
+  /** Where conmon writes the container's log (CRI: <log_directory>/<log_path>); default in the container's dir. */
+  logPath?: string;
+  /** The provenance of cri.preCreateContainer, kept beside container.preCreate's. */
+  criProvenance?: ProvenanceEntry[];
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -100,8 +108,11 @@ export class ContainerManager {
     return [...this.#records.values()].some((record) => record.Image === imageId);
   }
 
-  /** `rootfs`: the caller's own root filesystem instead of an image's (create-container.ts RootfsSource). */
-  async create(body: Record<string, unknown>, name: string, rootfs?: RootfsSource): Promise<ContainerRecord> {
+  /**
+   * `rootfs`: the caller's own root filesystem instead of an image's (create-container.ts RootfsSource);
+   * `options`: what a caller other than the Docker API decides (the CRI's log path and provenance).
+   */
+  async create(body: Record<string, unknown>, name: string, rootfs?: RootfsSource, options: CreateOptions = {}): Promise<ContainerRecord> {
     const runtime = this.#runtimeNameFor(body);
     const claimed: string[] = [];
     try {
@@ -115,6 +126,8 @@ export class ContainerManager {
         },
       }, body, name, rootfs);
       record.HostConfig.Runtime = runtime;
+      if (options.logPath) record.LogPath = options.logPath;
+      if (options.criProvenance) record.HookdCriProvenance = options.criProvenance;
       try {
         validateNetworkConfig(this.#networking, record);
         validateNamespaceTargets(record, (reference) => this.#find(reference));
@@ -244,6 +257,33 @@ export class ContainerManager {
       }
       this.#publish(record, 'update');
     });
+  }
+
+  /**
+   * Resource fields (Docker's names and units) applied without container.preUpdate, as Pouch's CRI
+   * UpdateContainerResources does: live for a running container, and kept for its next start.
+   */
+  async updateResources(reference: string, resources: Record<string, unknown>): Promise<void> {
+    const record = this.get(reference);
+    await this.#withLock(record.Id, async () => {
+      const { restore } = await updateResources({ runtime: this.#o.runtime }, record, resources);
+      try {
+        await this.#persist(record);
+      } catch (error) {
+        await restore();
+        throw error;
+      }
+      this.#publish(record, 'update');
+    });
+  }
+
+  /** conmon reopens the container's log (CRI ReopenContainerLog); the container must run. */
+  async reopenLog(reference: string): Promise<void> {
+    const record = this.get(reference);
+    if (!record.State.Running) throw conflict(`container ${record.Id} is not running`);
+    const reopened = await this.#o.runtime.reopenLog?.(record.Id, record.hookd.stateDir);
+    if (reopened === undefined) throw badRequest(`the ${this.#o.runtime.name} runtime cannot reopen a container's log`);
+    if (!reopened) throw conflict(`container ${record.Id} has no running monitor to reopen its log`);
   }
 
   /**

@@ -139,6 +139,8 @@ export interface ContainerRecord {
   Mounts: MountPoint[];
   /** Which plugin changed which path of the create config (container.preCreate). */
   HookdProvenance: ProvenanceEntry[];
+  /** CRI containers: which plugin changed which path in cri.preCreateContainer (which ran first). */
+  HookdCriProvenance?: ProvenanceEntry[];
   hookd: {
     /** Host path of the container's root filesystem (the runtime's `rootfs`, Pouch's BaseFS). */
     rootfs: string;

@@ -49,6 +49,25 @@ export async function updateContainer(deps: UpdateDeps, record: ContainerRecord,
 }
 
 /**
+ * Resource fields alone, without container.preUpdate (CRI UpdateContainerResources, as Pouch):
+ * applied to the record, and to the running container; a refusal restores the record.
+ */
+export async function updateResources(deps: Pick<UpdateDeps, 'runtime'>, record: ContainerRecord, resources: Record<string, unknown>): Promise<{ restore(): Promise<void> }> {
+  const before = structuredClone(record.HostConfig);
+  const restore = async (): Promise<void> => {
+    record.HostConfig = before;
+  };
+  Object.assign(record.HostConfig, resources);
+  try {
+    if (record.State.Running && Object.keys(resources).length > 0) await applyResources(deps.runtime, record);
+  } catch (error) {
+    await restore();
+    throw error;
+  }
+  return { restore };
+}
+
+/**
  * Live limits for a running container; a refusal becomes a 400 that names the container and the
  * runtime's reason: the record is unchanged, and what the runtime refuses is the values the client
  * asked for (a memory limit below current usage, CPUs the machine lacks), like dockerd's 400s.

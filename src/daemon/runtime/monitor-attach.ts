@@ -11,7 +11,8 @@
 // relay the attach's stdin to the socket, one process per attached stdin.
 //
 // Control fifo: bundle/ctl takes lines "<type> <height> <width>\n"; type 1 resizes the container's
-// pty (conmon sets the size on the pty master; the kernel sends SIGWINCH to its foreground group).
+// pty (conmon sets the size on the pty master; the kernel sends SIGWINCH to its foreground group);
+// type 2 has conmon close and reopen the container's log file (after the kubelet rotated it).
 
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { findOnPath } from './executable-lookup.ts';
 import { monitorPaths } from './monitor-files.ts';
 
 const WIN_RESIZE_EVENT = 1;
+const REOPEN_LOGS_EVENT = 2;
 
 /**
  * argv: socket path, "eof" or "". Prints "connected" once connected; copies stdin to the socket in
@@ -85,6 +87,15 @@ export async function openAttachStdin(socketDir: string, id: string, options: { 
 
 /** Writes a resize to conmon's ctl fifo (callers send it for Tty containers only); false when no conmon reads it. */
 export function resizeThroughMonitor(stateDir: string, size: { rows: number; cols: number }): boolean {
+  return writeControl(stateDir, `${WIN_RESIZE_EVENT} ${size.rows} ${size.cols}\n`);
+}
+
+/** conmon's ctl event 2: close and reopen the log file (the kubelet renamed it to rotate it). */
+export function reopenLogThroughMonitor(stateDir: string): boolean {
+  return writeControl(stateDir, `${REOPEN_LOGS_EVENT} 0 0\n`);
+}
+
+function writeControl(stateDir: string, line: string): boolean {
   let fd: number;
   try {
     fd = openSync(monitorPaths(stateDir).ctl, constants.O_WRONLY | constants.O_NONBLOCK);
@@ -92,7 +103,7 @@ export function resizeThroughMonitor(stateDir: string, size: { rows: number; col
     return false; // ENOENT (state removed) or ENXIO (conmon exited: nobody reads the fifo)
   }
   try {
-    writeSync(fd, `${WIN_RESIZE_EVENT} ${size.rows} ${size.cols}\n`);
+    writeSync(fd, line);
     return true;
   } catch {
     return false;

@@ -14,7 +14,7 @@ import { RuntimeError } from './errors.ts';
 import { isProcessAlive, readPidFile } from './shim-files.ts';
 import { launchConmon, runtimeFailure } from './conmon-launch.ts';
 import { spawnOciExec } from './exec-process.ts';
-import { attachSocketPath, openAttachStdin, resizeThroughMonitor } from './monitor-attach.ts';
+import { attachSocketPath, openAttachStdin, reopenLogThroughMonitor, resizeThroughMonitor } from './monitor-attach.ts';
 import { waitForMonitorExit } from './monitor-exit.ts';
 import { monitorPaths, readMonitorExit, readMonitorRecord, removeMonitorState, resetMonitorState, type MonitorRecord } from './monitor-files.ts';
 import { buildOciSpec } from './oci-spec.ts';
@@ -176,5 +176,9 @@ export class OciRuntime implements ContainerRuntime {
 
   async resize(_id: string, stateDir: string, size: { rows: number; cols: number }): Promise<boolean> {
     return resizeThroughMonitor(stateDir, size);
+  }
+
+  async reopenLog(_id: string, stateDir: string): Promise<boolean> {
+    return reopenLogThroughMonitor(stateDir);
   }
 }

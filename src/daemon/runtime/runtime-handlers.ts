@@ -90,6 +90,11 @@ export class RuntimeHandlers implements ContainerRuntime {
     return handler.resize ? handler.resize(id, stateDir, size) : false;
   }
 
+  async reopenLog(id: string, stateDir: string): Promise<boolean> {
+    const handler = await this.#handlerOf(id, stateDir);
+    return handler.reopenLog ? handler.reopenLog(id, stateDir) : false;
+  }
+
   /** The handler's own reconcile, or its state() and exit file for handlers without one. */
   async reconcile(id: string, stateDir: string): Promise<ReconciledState> {
     const handler = await this.#handlerOf(id, stateDir);

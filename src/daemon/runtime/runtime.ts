@@ -146,6 +146,11 @@ export interface ContainerRuntime {
    */
   resize?(id: string, stateDir: string, size: { rows: number; cols: number }): Promise<boolean>;
   /**
+   * Has the monitor close and reopen the container's log file (CRI ReopenContainerLog, after the
+   * kubelet rotated it). Resolves false when no monitor runs. Absent: the runtime cannot.
+   */
+  reopenLog?(id: string, stateDir: string): Promise<boolean>;
+  /**
    * Reconcile after a daemon restart from the monitor's files, asking the runtime binary only when
    * the files cannot tell (the monitor died without an exit file). Absent: the caller uses state().
    */

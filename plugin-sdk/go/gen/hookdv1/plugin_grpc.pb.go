@@ -78,8 +78,8 @@ type PluginClient interface {
 	Shutdown(ctx context.Context, in *ShutdownRequest, opts ...grpc.CallOption) (*ShutdownResponse, error)
 	// container PreCreate. Fires on POST /containers/create, after the body is decoded and validated
 	// and before the daemon applies its defaults (image resolution, name checks), so what you change
-	// is what is stored and used. (CRI create will call it too, after CriPreCreateContainer, once
-	// hookd has a CRI server; it has none yet.)
+	// is what is stored and used. CRI CreateContainer calls it too, right after
+	// CriPreCreateContainer, with the config that hook returned.
 	// You receive the ContainerCreateConfig as JSON and may return it changed.
 	// Combined by merge. Default failure policy: fail (the create is aborted with your message).
 	ContainerPreCreate(ctx context.Context, in *ContainerPreCreateRequest, opts ...grpc.CallOption) (*ContainerPreCreateResponse, error)
@@ -112,11 +112,13 @@ type PluginClient interface {
 	// defaults the name and driver. You receive the VolumeCreateConfig (Name, Driver, DriverOpts,
 	// Labels) as JSON and may return it changed. Combined by merge. Default failure policy: fail.
 	VolumePreCreate(ctx context.Context, in *VolumePreCreateRequest, opts ...grpc.CallOption) (*VolumePreCreateResponse, error)
-	// cri PreCreateContainer. NOT CALLED YET: hookd has no CRI server, so nothing fires this hook
-	// today; a plugin may subscribe to it and will be called once the CRI server exists. It is to
-	// fire on CRI CreateContainer, before ContainerPreCreate. You receive the create config and the
-	// sandbox metadata (read-only) and may return the config changed. Combined by merge. Default
-	// failure policy: fail.
+	// cri PreCreateContainer. Fires on CRI CreateContainer, once the whole create config is built
+	// from the CRI ContainerConfig and its sandbox (labels, env, mounts, devices, resources, security
+	// context, namespaces joining the sandbox) and before anything is created; ContainerPreCreate
+	// follows with the config you return. You receive the create config and the sandbox metadata
+	// (read-only: {"ID", "Config" (the PodSandboxConfig), "Runtime", "NetNS", "LxcfsEnabled"}) and
+	// may return the config changed. Combined by merge. Default failure policy: fail (the
+	// CreateContainer call fails with your message and no container is left).
 	CriPreCreateContainer(ctx context.Context, in *CriPreCreateContainerRequest, opts ...grpc.CallOption) (*CriPreCreateContainerResponse, error)
 	// api UpdateHandler. Fires once when the daemon's API server starts. You receive the daemon's
 	// route table and may add routes (served by you through HandleHttp), remove routes, or wrap
@@ -314,8 +316,8 @@ type PluginServer interface {
 	Shutdown(context.Context, *ShutdownRequest) (*ShutdownResponse, error)
 	// container PreCreate. Fires on POST /containers/create, after the body is decoded and validated
 	// and before the daemon applies its defaults (image resolution, name checks), so what you change
-	// is what is stored and used. (CRI create will call it too, after CriPreCreateContainer, once
-	// hookd has a CRI server; it has none yet.)
+	// is what is stored and used. CRI CreateContainer calls it too, right after
+	// CriPreCreateContainer, with the config that hook returned.
 	// You receive the ContainerCreateConfig as JSON and may return it changed.
 	// Combined by merge. Default failure policy: fail (the create is aborted with your message).
 	ContainerPreCreate(context.Context, *ContainerPreCreateRequest) (*ContainerPreCreateResponse, error)
@@ -348,11 +350,13 @@ type PluginServer interface {
 	// defaults the name and driver. You receive the VolumeCreateConfig (Name, Driver, DriverOpts,
 	// Labels) as JSON and may return it changed. Combined by merge. Default failure policy: fail.
 	VolumePreCreate(context.Context, *VolumePreCreateRequest) (*VolumePreCreateResponse, error)
-	// cri PreCreateContainer. NOT CALLED YET: hookd has no CRI server, so nothing fires this hook
-	// today; a plugin may subscribe to it and will be called once the CRI server exists. It is to
-	// fire on CRI CreateContainer, before ContainerPreCreate. You receive the create config and the
-	// sandbox metadata (read-only) and may return the config changed. Combined by merge. Default
-	// failure policy: fail.
+	// cri PreCreateContainer. Fires on CRI CreateContainer, once the whole create config is built
+	// from the CRI ContainerConfig and its sandbox (labels, env, mounts, devices, resources, security
+	// context, namespaces joining the sandbox) and before anything is created; ContainerPreCreate
+	// follows with the config you return. You receive the create config and the sandbox metadata
+	// (read-only: {"ID", "Config" (the PodSandboxConfig), "Runtime", "NetNS", "LxcfsEnabled"}) and
+	// may return the config changed. Combined by merge. Default failure policy: fail (the
+	// CreateContainer call fails with your message and no container is left).
 	CriPreCreateContainer(context.Context, *CriPreCreateContainerRequest) (*CriPreCreateContainerResponse, error)
 	// api UpdateHandler. Fires once when the daemon's API server starts. You receive the daemon's
 	// route table and may add routes (served by you through HandleHttp), remove routes, or wrap

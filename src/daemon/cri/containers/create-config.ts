@@ -29,10 +29,10 @@ import { isReservedLabel, labelsFor } from './labels.ts';
 export interface SandboxForContainer {
   id: string;
   config: PodSandboxConfig__Output;
-  /** Undefined for a host-network pod. */
-  netnsPath: string | undefined;
-  /** The modes that join the sandbox's namespaces: `container:<id>`, or "host". */
-  namespaces: { network: string; ipc: string; uts: string; pid: string | undefined };
+  /** The pod uses the host's network (and UTS) namespace. */
+  hostNetwork: boolean;
+  /** The modes that join the sandbox's namespaces: `container:<id>`, or "host"; pid undefined: the pod shares none. */
+  namespaces: { network: string; ipc: string; uts: string | undefined; pid: string | undefined };
   cgroupParent: string;
   hostname: string;
 }
@@ -139,7 +139,7 @@ function userOf(security: LinuxContainerSecurityContext__Output | undefined): { 
 function namespacesOf(security: LinuxContainerSecurityContext__Output | undefined, sandbox: SandboxForContainer): Record<string, string> {
   const options = security?.namespace_options;
   const join = `container:${sandbox.id}`;
-  const network = options?.network === 'NODE' || sandbox.netnsPath === undefined ? 'host' : sandbox.namespaces.network || join;
+  const network = options?.network === 'NODE' || sandbox.hostNetwork ? 'host' : sandbox.namespaces.network || join;
   let pid: string;
   switch (options?.pid ?? 'CONTAINER') {
     case 'POD': pid = sandbox.namespaces.pid ?? join; break;
@@ -169,7 +169,8 @@ function mountsOf(config: ContainerConfig__Output): MountSpec[] {
   });
 }
 
-function resourcesOf(resources: LinuxContainerResources__Output | undefined, options: CriCreateOptions): Record<string, unknown> {
+/** LinuxContainerResources in Docker's fields (also UpdateContainerResources); zero means unset. */
+export function resourcesOf(resources: LinuxContainerResources__Output | undefined, options: CriCreateOptions): Record<string, unknown> {
   if (!resources) return {};
   const out: Record<string, unknown> = {};
   const number = (field: keyof LinuxContainerResources__Output, target: string): void => {

@@ -17,7 +17,7 @@ function sandbox(overrides: Partial<SandboxForContainer> = {}): SandboxForContai
       metadata: { name: 'web', uid: 'u1', namespace: 'default', attempt: 0 }, hostname: 'web-host', log_directory: '/var/log/pods/u1',
       dns_config: null, port_mappings: [], labels: {}, annotations: {}, linux: null, windows: null,
     },
-    netnsPath: '/run/netns/x',
+    hostNetwork: false,
     namespaces: { network: `container:${SANDBOX_ID}`, ipc: `container:${SANDBOX_ID}`, uts: `container:${SANDBOX_ID}`, pid: undefined },
     cgroupParent: '/kubepods/podu1',
     hostname: 'web-host',
@@ -198,7 +198,7 @@ test('namespaces join the sandbox: network, IPC and UTS always, PID per its mode
   assert.deepEqual(modes({ pid: 'POD' }), [join, join, join, join]);
   assert.deepEqual(modes({ pid: 'NODE', ipc: 'NODE' }), [join, 'host', join, 'host']);
   assert.deepEqual(modes({ pid: 'TARGET', target_id: 'b'.repeat(64) }), [join, join, join, `container:${'b'.repeat(64)}`]);
-  assert.deepEqual(modes({ network: 'NODE' }, sandbox({ netnsPath: undefined })), ['host', join, 'host', undefined]);
+  assert.deepEqual(modes({ network: 'NODE' }, sandbox({ hostNetwork: true })), ['host', join, 'host', undefined]);
   assertInvalid(() => modes({ pid: 'TARGET' }), 'config.linux.security_context.namespace_options.target_id');
 });
 

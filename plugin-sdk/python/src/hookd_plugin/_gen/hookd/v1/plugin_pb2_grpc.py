@@ -149,8 +149,8 @@ class PluginServicer:
     def ContainerPreCreate(self, request, context):
         """container PreCreate. Fires on POST /containers/create, after the body is decoded and validated
         and before the daemon applies its defaults (image resolution, name checks), so what you change
-        is what is stored and used. (CRI create will call it too, after CriPreCreateContainer, once
-        hookd has a CRI server; it has none yet.)
+        is what is stored and used. CRI CreateContainer calls it too, right after
+        CriPreCreateContainer, with the config that hook returned.
         You receive the ContainerCreateConfig as JSON and may return it changed.
         Combined by merge. Default failure policy: fail (the create is aborted with your message).
         """
@@ -223,11 +223,13 @@ class PluginServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CriPreCreateContainer(self, request, context):
-        """cri PreCreateContainer. NOT CALLED YET: hookd has no CRI server, so nothing fires this hook
-        today; a plugin may subscribe to it and will be called once the CRI server exists. It is to
-        fire on CRI CreateContainer, before ContainerPreCreate. You receive the create config and the
-        sandbox metadata (read-only) and may return the config changed. Combined by merge. Default
-        failure policy: fail.
+        """cri PreCreateContainer. Fires on CRI CreateContainer, once the whole create config is built
+        from the CRI ContainerConfig and its sandbox (labels, env, mounts, devices, resources, security
+        context, namespaces joining the sandbox) and before anything is created; ContainerPreCreate
+        follows with the config you return. You receive the create config and the sandbox metadata
+        (read-only: {"ID", "Config" (the PodSandboxConfig), "Runtime", "NetNS", "LxcfsEnabled"}) and
+        may return the config changed. Combined by merge. Default failure policy: fail (the
+        CreateContainer call fails with your message and no container is left).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
