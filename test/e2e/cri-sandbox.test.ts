@@ -256,6 +256,31 @@ test('a pod whose infra fails to start (a prestart hook fails) leaves no contain
   assert.deepEqual(await readdir(join(daemon!.dataRoot, 'cri', 'sandboxes')), []);
 });
 
+test('pods survive a daemon restart and a daemon SIGKILL: still READY with the same IP and infra process, then stop and remove as usual', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const { pod_sandbox_id: ready } = await client!.runtime.RunPodSandbox!({ config: podConfig('survives') });
+  const { pod_sandbox_id: stopped } = await client!.runtime.RunPodSandbox!({ config: podConfig('survives-stopped') });
+  await client!.runtime.StopPodSandbox!({ pod_sandbox_id: stopped });
+  const before = (await client!.runtime.PodSandboxStatus!({ pod_sandbox_id: ready })).status;
+  const pid = (await daemon!.docker().getContainer(ready).inspect()).State.Pid;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    client!.close();
+    await daemon!.stop(signal);
+    await daemon!.spawn();
+    await daemon!.listening();
+    client = criClient(criSocketOf(daemon!.dataRoot));
+    const after = (await client.runtime.PodSandboxStatus!({ pod_sandbox_id: ready })).status;
+    assert.deepEqual({ ...after }, { ...before }, `the status after ${signal} and a restart is the one before`);
+    assert.equal((await daemon!.docker().getContainer(ready).inspect()).State.Pid, pid, 'the same infra process');
+    assert.equal((await client.runtime.PodSandboxStatus!({ pod_sandbox_id: stopped })).status.state, 'SANDBOX_NOTREADY');
+  }
+  await client!.runtime.StopPodSandbox!({ pod_sandbox_id: ready });
+  for (const id of [ready, stopped]) {
+    await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
+    assert.deepEqual(await leftoversOf(id), NOTHING);
+  }
+});
+
 test('a daemon killed while RunPodSandbox is starting the infra leaves no infra, netns or record after its restart', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const marker = join(work!.dir, 'hook-pid');
