@@ -16,9 +16,9 @@ import type { Check, CheckResult, ReportedResult, Session } from './types.ts';
 /** Statuses a handler returns on purpose to refuse (docs/protocol.md §8). */
 const DELIBERATE_REFUSALS = new Set(['INVALID_ARGUMENT', 'FAILED_PRECONDITION', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'OUT_OF_RANGE', 'ALREADY_EXISTS', 'NOT_FOUND']);
 
-type CallOutcome = { ok: true; reply: unknown; ms: number } | { ok: false; error: unknown; ms: number };
+export type CallOutcome = { ok: true; reply: unknown; ms: number } | { ok: false; error: unknown; ms: number };
 
-async function call(session: Session, rpc: string, hook: string, request: object): Promise<CallOutcome> {
+export async function call(session: Session, rpc: string, hook: string, request: object): Promise<CallOutcome> {
   const startedAt = Date.now();
   try {
     const reply = await callUnary<unknown>(session.clients!.plugin, rpc, request, {
@@ -46,7 +46,7 @@ function comparable(value: unknown): unknown {
 }
 
 /** What a failed hook call means for a plugin that subscribed to the hook. */
-function judgeCallError(session: Session, hook: string, error: unknown): CheckResult {
+export function judgeCallError(session: Session, hook: string, error: unknown): CheckResult {
   const code = grpcCodeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'UNIMPLEMENTED') {

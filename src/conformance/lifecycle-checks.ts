@@ -13,7 +13,7 @@ import type { Check, CheckResult, Session } from './types.ts';
 
 const SILENT = pino({ level: 'silent' });
 
-function describeExit(exit: ExitStatus): string {
+export function describeExit(exit: ExitStatus): string {
   return exit.signal ? `on signal ${exit.signal}` : `with code ${exit.code}`;
 }
 
@@ -26,7 +26,7 @@ function stderrTail(process: ObservedProcess): string {
 }
 
 /** Launches the target with the HOOKD_* variables and waits for its first Describe. */
-async function launchAndDescribe(session: Session, record: (process: ObservedProcess) => void): Promise<{ process: ObservedProcess; ms: number; error?: unknown }> {
+export async function launchAndDescribe(session: Session, record: (process: ObservedProcess) => void): Promise<{ process: ObservedProcess; ms: number; error?: unknown }> {
   const { target } = session.options;
   if (target.mode !== 'launch') throw new TypeError('launchAndDescribe needs launch mode');
   const process = await startObservedProcess(target, session.runtimeDir, true);

@@ -44,6 +44,8 @@ export interface ObservedProcess {
   closeStdin(): void;
   /** Resolves with the exit status, or undefined if it did not exit within `ms`. */
   waitForExit(ms: number): Promise<ExitStatus | undefined>;
+  /** Sends `signal` to the process group, as the host does when it stops a plugin. */
+  signalGroup(signal: NodeJS.Signals): void;
   /** SIGKILLs the process group and removes the socket file. Safe to call more than once. */
   kill(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function startObservedProcess(target: LaunchTarget, runtimeDir: str
     output,
     closeStdin: () => child.stdin!.end(),
     waitForExit,
+    signalGroup: (signal) => signalGroup(child.pid!, signal),
     async kill() {
       killGroup(child.pid!);
       await exited;
@@ -138,8 +141,12 @@ function observeOutput(child: ChildProcess): ObservedOutput {
 }
 
 function killGroup(pid: number): void {
+  signalGroup(pid, 'SIGKILL');
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-pid, signal);
   } catch (error) {
     // ESRCH: the group is gone already, which is what we wanted.
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;

@@ -65,7 +65,7 @@ describe('every example passes hookd plugin test in launch mode', () => {
       t.diagnostic(run.report.split('\n').at(-1) ?? '');
       assert.equal(run.exitCode, 0, run.report);
       assert.ok(![...run.marks.values()].includes('✖'), run.report);
-      for (const id of ['run-by-hand', 'start', 'describe', 'health', 'configure', 'shutdown', 'stdout', 'stdin-close']) {
+      for (const id of ['run-by-hand', 'start', 'describe', 'health', 'configure', 'shutdown', 'stdout', 'stdin-close', 'sigterm']) {
         assert.equal(run.marks.get(id), '✔', `check ${id}:\n${run.report}`);
       }
     });

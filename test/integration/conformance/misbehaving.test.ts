@@ -110,6 +110,26 @@ const ROWS: Row[] = [
     title: 'fails a hook during which the plugin crashes',
     fixture: 'test/fixtures/plugins/crashes-after-ready.ts', expect: { 'hook image.postPull': '✖' }, exitCode: 1,
   },
+  {
+    title: 'fails minimal-inputs for a plugin that crashes on a create config without Env, though the realistic one passes',
+    fixture: 'test/fixtures/conformance/crashes-without-env.ts',
+    expect: { 'hook container.preCreate': '✔', 'minimal container.preCreate': '✖', 'unknown-fields container.preCreate': '✔' }, exitCode: 1,
+  },
+  {
+    title: 'fails unknown-fields for a plugin that returns only the fields it knows',
+    fixture: 'test/fixtures/conformance/drops-unknown-fields.ts',
+    expect: { 'hook container.preCreate': '✔', 'minimal container.preCreate': '✔', 'unknown-fields container.preCreate': '✖' }, exitCode: 1,
+  },
+  {
+    title: 'fails sigterm for a plugin that ignores SIGTERM, though it exits on Shutdown and stdin close',
+    fixture: 'test/fixtures/conformance/ignores-sigterm.ts', args: SHORT_GRACE,
+    expect: { shutdown: '✔', 'stdin-close': '✔', sigterm: '✖' }, exitCode: 1,
+  },
+  {
+    title: 'passes minimal-inputs, unknown-fields and sigterm for a plugin that follows the rules',
+    fixture: 'test/fixtures/plugins/well-behaved.ts',
+    expect: { 'minimal container.preCreate': '✔', 'unknown-fields container.preCreate': '✔', sigterm: '✔' }, exitCode: 0,
+  },
 ];
 
 describe('hookd plugin test fails misbehaving plugins, naming the check', () => {
