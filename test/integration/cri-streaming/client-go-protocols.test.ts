@@ -63,6 +63,22 @@ for (const transport of ['spdy', 'websocket']) {
   });
 }
 
+describe('a client that goes away', { skip }, () => {
+  for (const transport of ['spdy', 'websocket']) {
+    test(`over ${transport}: its command is killed`, async () => {
+      const containerId = `leaver-${transport}`;
+      const started = once(backend, 'started', { signal: AbortSignal.timeout(60_000) });
+      const leaver = execa(client.path!, ['exec', '-transport', transport, execUrl(['sleep', '1000'], { containerId })], { reject: false });
+      assert.deepEqual(await started, [containerId]);
+      const killed = new Promise<void>((resolve) => backend.on('killed', (id) => { if (id === containerId) resolve(); }));
+      leaver.kill('SIGKILL');
+      await killed;
+      await leaver;
+      assert.ok(backend.killed.includes(containerId));
+    });
+  }
+});
+
 describe('exec with a tty', { skip }, () => {
   test('the resize channel delivers the client terminal size and stderr joins stdout', async () => {
     const before = backend.resizes.length;

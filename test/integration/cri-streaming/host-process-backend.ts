@@ -4,11 +4,12 @@
 // host's loopback. It records what it saw (resizes, attaches) for the tests to assert on.
 
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RemoteCommandIo, StreamingBackend, TerminalSize } from '../../../src/daemon/cri/streaming/backend.ts';
 
-export class HostProcessBackend implements StreamingBackend {
+export class HostProcessBackend extends EventEmitter<{ started: [string]; killed: [string] }> implements StreamingBackend {
   readonly resizes: TerminalSize[] = [];
   readonly killed: string[] = [];
 
@@ -16,7 +17,12 @@ export class HostProcessBackend implements StreamingBackend {
     if (containerId === 'missing') throw new Error(`no such container ${containerId}`);
     io.resizes.on('resize', (size) => this.resizes.push(size));
     const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-    const onAbort = (): void => { this.killed.push(containerId); child.kill('SIGKILL'); };
+    child.once('spawn', () => this.emit('started', containerId));
+    const onAbort = (): void => {
+      this.killed.push(containerId);
+      child.kill('SIGKILL');
+      this.emit('killed', containerId);
+    };
     io.signal.addEventListener('abort', onAbort, { once: true });
     if (io.stdin) io.stdin.pipe(child.stdin); else child.stdin.end();
     child.stdin.on('error', () => undefined); // the command may exit before reading stdin
