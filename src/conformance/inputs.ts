@@ -176,7 +176,7 @@ export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'POST', path: '/networks/{id}/disconnect' }, { method: 'POST', path: '/images/create' },
   { method: 'POST', path: '/images/load' }, { method: 'GET', path: '/images/json' },
   { method: 'GET', path: '/images/{name}/json' }, { method: 'POST', path: '/images/{name}/tag' },
-  { method: 'DELETE', path: '/images/{name}' }, { method: 'POST', path: '/auth' },
+  { method: 'POST', path: '/images/prune' }, { method: 'DELETE', path: '/images/{name}' }, { method: 'POST', path: '/auth' },
   // Appended by `hookd daemon` (src/daemon/plugin-routes.ts) before API plugins see the table.
   { method: 'GET', path: '/hookd/plugins' }, { method: 'POST', path: '/hookd/plugins/{name}/restart' },
 ];

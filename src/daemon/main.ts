@@ -134,7 +134,9 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
   });
   const { snapshotter, reason } = await selectSnapshotter(config.snapshotter, join(config.dataRoot, 'images'));
   logger.info({ snapshotter: snapshotter.name, reason }, 'container rootfs snapshotter');
-  const images = await LocalImageStore.open({ root: join(config.dataRoot, 'images'), logger: logger.child({ part: 'images' }), snapshotter });
+  // The content store first: the image store collects its unreferenced blobs when it opens.
+  const blobs = await BlobStore.open(join(config.dataRoot, 'content'));
+  const images = await LocalImageStore.open({ root: join(config.dataRoot, 'images'), logger: logger.child({ part: 'images' }), snapshotter, blobs });
   const stores = {
     containers: new JsonStore<ContainerRecord>(join(config.dataRoot, 'records', 'containers')),
     volumes: new JsonStore<VolumeRecord>(join(config.dataRoot, 'records', 'volumes')),
@@ -156,7 +158,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     invoker: parts.invoker,
     runtime, images, stores,
     pull: {
-      images, blobs: await BlobStore.open(join(config.dataRoot, 'content')), registries: config.registries,
+      images, blobs, registries: config.registries,
       snapshotter: snapshotter.name,
       // Both snapshotters use the image's unpacked tree as their committed snapshot, so preparing
       // one is checking that this daemon can use it here.

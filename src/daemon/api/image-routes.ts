@@ -1,4 +1,4 @@
-// Image routes: pull (POST /images/create?fromImage=), import (?fromSrc=-), load, list, inspect, tag, remove.
+// Image routes: pull (POST /images/create?fromImage=), import (?fromSrc=-), load, list, inspect, tag, remove, prune.
 // Import and load read the tarball from the request as a stream (no body limit) and answer with
 // Docker's JSON progress stream.
 
@@ -7,6 +7,7 @@ import { toImageInspect } from '../images/image-inspect.ts';
 import { JsonProgressStream } from '../images/pull/pull-progress.ts';
 import { decodeRegistryAuth } from '../registry/registry-auth.ts';
 import { parsePlatform } from '../registry/manifest.ts';
+import { parseFilters } from '../containers/inspect-view.ts';
 import { badRequest, notFound } from './errors.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
 import { emptyResponse, jsonResponse, type RouteContext, type RouteSpec } from './route-table.ts';
@@ -53,6 +54,24 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
         await images.tag(image.Id, repoTag);
         events.publish('image', 'tag', image.Id, { name: repoTag });
         return emptyResponse(201);
+      },
+    },
+    {
+      // docker image prune [-a] [--filter ...]: answers Docker's {ImagesDeleted, SpaceReclaimed}.
+      method: 'POST', path: '/images/prune', handler: async (ctx) => {
+        if (!images.prune) throw badRequest('this daemon\'s image store cannot prune');
+        const result = await images.prune({ filters: parseFilters(ctx.query.get('filters')), isInUse: (imageId) => deps.containers.isImageInUse(imageId) });
+        const deleted: Array<{ Untagged: string } | { Deleted: string }> = [];
+        for (const image of result.deleted) {
+          for (const tag of image.RepoTags) {
+            deleted.push({ Untagged: tag });
+            events.publish('image', 'untag', tag, { name: tag });
+          }
+          deleted.push({ Deleted: image.Id });
+          events.publish('image', 'delete', image.Id, { name: image.Id });
+        }
+        events.publish('image', 'prune', '', { reclaimed: String(result.spaceReclaimed) });
+        return jsonResponse(200, { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: result.spaceReclaimed });
       },
     },
     {

@@ -1,6 +1,6 @@
 // GET /system/df (`docker system df`): images with the containers using each, containers, and
 // volumes with their reference counts. LayersSize is the unpacked image trees (what containers'
-// snapshots share); container SizeRw and volume sizes are not measured (reported as 0 / -1, which
+// snapshots share) plus the content store's compressed blobs (which garbage collection frees); container SizeRw and volume sizes are not measured (reported as 0 / -1, which
 // the CLI shows as such) because walking every upper dir would make the call as slow as du.
 
 import { toListEntry } from '../containers/inspect-view.ts';
@@ -21,7 +21,7 @@ export function systemDfRoutes(deps: RouteDeps): RouteSpec[] {
         ...toVolumeJson(volume), UsageData: { Size: -1, RefCount: deps.containers.usersOfVolume(volume.Name).length },
       }));
       return jsonResponse(200, {
-        LayersSize: images.reduce((sum, image) => sum + image.Size, 0),
+        LayersSize: images.reduce((sum, image) => sum + image.Size, 0) + (await deps.images.contentSize?.() ?? 0),
         Images: images,
         Containers: containers.map((record) => ({ ...toListEntry(record), SizeRw: 0, SizeRootFs: 0 })),
         Volumes: volumes,

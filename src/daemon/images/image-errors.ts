@@ -9,7 +9,8 @@ export type ImageErrorCode =
   | 'ERR_IMAGE_IN_USE' // 409: remove refused: a container uses it, or an id has several tags (force overrides)
   | 'ERR_IMAGE_BAD_REFERENCE' // 400: "name:tag" is not a valid reference
   | 'ERR_IMAGE_BAD_CHANGE' // 400: an import --change instruction is unknown or malformed
-  | 'ERR_IMAGE_BAD_ARCHIVE'; // 400: not a tar (or gzip tar), path traversal, or a docker-save tarball without a usable manifest
+  | 'ERR_IMAGE_BAD_ARCHIVE' // 400: not a tar (or gzip tar), path traversal, or a docker-save tarball without a usable manifest
+  | 'ERR_IMAGE_BAD_FILTER'; // 400: an image prune filter that is unknown or malformed
 
 const KIND: Record<ImageErrorCode, DomainErrorKind> = {
   ERR_IMAGE_NOT_FOUND: 'not-found',
@@ -17,6 +18,7 @@ const KIND: Record<ImageErrorCode, DomainErrorKind> = {
   ERR_IMAGE_BAD_REFERENCE: 'invalid-parameter',
   ERR_IMAGE_BAD_CHANGE: 'invalid-parameter',
   ERR_IMAGE_BAD_ARCHIVE: 'invalid-parameter',
+  ERR_IMAGE_BAD_FILTER: 'invalid-parameter',
 };
 
 export class ImageError extends DomainError {

@@ -77,6 +77,13 @@ export interface ImageStore {
   tag(reference: string, repoTag: string): Promise<void>;
   /** Removes a tag, or the image when no tag is left; refuses (409) when a container uses it unless forced. */
   remove(reference: string, options: { force: boolean; isInUse: (imageId: string) => boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
+  /**
+   * `docker image prune`: removes the images the filters select (image-prune.ts) that no container
+   * uses, then collects unreferenced blobs and staged trees. Bad filters throw before anything goes.
+   */
+  prune?(options: { filters: Record<string, string[]>; isInUse: (imageId: string) => boolean }): Promise<PruneResult>;
+  /** Bytes held by the content store (compressed blobs), for `docker system df`. */
+  contentSize?(): Promise<number>;
   /** Makes `targetDir` (created) a container rootfs over the image: a snapshot (overlayfs) or a copy. */
   prepareRootfs(image: ImageRecord, targetDir: string): Promise<void>;
   /** Unmounts what prepareRootfs mounted (idempotent); call before removing the container dir. */
@@ -85,6 +92,13 @@ export interface ImageStore {
   ensureRootfs?(imageId: string, targetDir: string): Promise<void>;
   /** The snapshotter containers get ("overlayfs" or "copy"), shown as the container's Driver. */
   readonly snapshotterName?: string;
+}
+
+export interface PruneResult {
+  /** The removed images, with the tags they had. */
+  deleted: ImageRecord[];
+  /** Unpacked trees' sizes plus the bytes of the blobs collected. */
+  spaceReclaimed: number;
 }
 
 /** What a registry pull needs besides the ImageStore basics (LocalImageStore has both). */

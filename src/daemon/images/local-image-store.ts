@@ -4,7 +4,8 @@
 //   <root>/records/<hex>.json  its ImageRecord (json-store: atomic, survives crashes)
 //   <root>/tmp-*            work dirs of imports and unpacks in progress (removed at open after a crash)
 //   <root>/staged-<hex>     a pulled image unpacked completely whose reference is not stored yet
-//                           (image.postPull failed or runs now); kept so a retry does not unpack again
+//                           (image.postPull failed or runs now); kept so a retry does not unpack
+//                           again, until the next garbage collection (image-gc.ts)
 //
 // Unpacking happens in a work dir; the image appears by one rename of its rootfs, then its record
 // is written. A crash between the two leaves a dir without a record, removed at the next open.
@@ -15,7 +16,10 @@ import { mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import type { ImageConfig, ImageRecord, ImageStore, ImportOptions, PulledImage, PulledImageStore } from './image-store.ts';
+import type { ImageConfig, ImageRecord, ImageStore, ImportOptions, PruneResult, PulledImage, PulledImageStore } from './image-store.ts';
+import type { BlobStore } from '../content/blob-store.ts';
+import { collectGarbage, type GarbageCollected } from './image-gc.ts';
+import { selectPrunable } from './image-prune.ts';
 import { JsonStore } from '../store/json-store.ts';
 import { CopySnapshotter } from './snapshots/copy-snapshotter.ts';
 import type { Snapshotter } from './snapshots/snapshotter.ts';
@@ -30,6 +34,7 @@ import { saveStream } from './tar-archive.ts';
 
 export interface ImageStoreLogger {
   warn(obj: object, msg?: string): void;
+  info?(obj: object, msg?: string): void;
 }
 
 export interface LocalImageStoreOptions {
@@ -38,6 +43,11 @@ export interface LocalImageStoreOptions {
   /** How containers get their rootfs from an image; copy when not given. */
   snapshotter?: Snapshotter;
   logger?: ImageStoreLogger;
+  /**
+   * The content store pulls fill: given, its unreferenced blobs (and staged trees) are collected at
+   * open, after an image is deleted, and by prune (image-gc.ts).
+   */
+  blobs?: BlobStore;
 }
 
 const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
@@ -53,9 +63,13 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
   readonly #staged = new Set<string>();
   /** Unpacks in progress, by image hex: a second pull of the same image waits for the first. */
   readonly #unpacking = new Map<string, Promise<void>>();
+  readonly #blobs: BlobStore | undefined;
+  readonly #logger: ImageStoreLogger | undefined;
 
   private constructor(options: LocalImageStoreOptions) {
     this.#root = options.root;
+    this.#blobs = options.blobs;
+    this.#logger = options.logger;
     this.#snapshotter = options.snapshotter ?? new CopySnapshotter();
     this.#records = new JsonStore<ImageRecord>(join(options.root, 'records'));
   }
@@ -77,6 +91,7 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
       const orphan = entry.startsWith('tmp-') || (/^[0-9a-f]{64}$/.test(entry) && !records.has(entry));
       if (orphan) await rm(join(options.root, entry), { recursive: true, force: true });
     }
+    await store.#collect('start'); // what a crash left: blobs of a pull that never got its record, or of a deleted image
     return store;
   }
 
@@ -255,12 +270,45 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
         await this.#save({ ...image, RepoTags: [] });
         return { untagged: [...image.RepoTags], deleted: [] };
       }
-      const hex = hexOf(image);
-      await this.#records.delete(hex); // the point of no return: without a record the dir is an orphan
-      this.#images.delete(hex);
-      await rm(join(this.#root, hex), { recursive: true, force: true });
+      await this.#delete(image);
+      await this.#collect('rmi');
       return { untagged: [...image.RepoTags], deleted: [image.Id] };
     });
+  }
+
+  prune(options: { filters: Record<string, string[]>; isInUse: (imageId: string) => boolean }): Promise<PruneResult> {
+    return this.#serial(async () => {
+      const chosen = selectPrunable(this.list(), options.filters, options.isInUse);
+      let spaceReclaimed = 0;
+      for (const image of chosen) {
+        await this.#delete(image);
+        spaceReclaimed += image.Size;
+      }
+      spaceReclaimed += (await this.#collect('prune')).bytes;
+      return { deleted: chosen, spaceReclaimed };
+    });
+  }
+
+  async contentSize(): Promise<number> {
+    return this.#blobs ? this.#blobs.totalSize() : 0;
+  }
+
+  /** Record first (the point of no return: without a record the dir is an orphan), then the tree. */
+  async #delete(image: ImageRecord): Promise<void> {
+    const hex = hexOf(image);
+    await this.#records.delete(hex);
+    this.#images.delete(hex);
+    await rm(join(this.#root, hex), { recursive: true, force: true });
+  }
+
+  /** Unreferenced blobs and unleased staged trees; a no-op without a content store. */
+  async #collect(why: 'start' | 'rmi' | 'prune'): Promise<GarbageCollected> {
+    if (!this.#blobs) return { blobs: [], staged: [], bytes: 0 };
+    const collected = await collectGarbage({ blobs: this.#blobs, records: this.#images.values(), staged: this.#staged, root: this.#root });
+    if (collected.blobs.length + collected.staged.length > 0) {
+      this.#logger?.info?.({ why, blobs: collected.blobs.length, bytes: collected.bytes, staged: collected.staged.length }, 'image garbage collected');
+    }
+    return collected;
   }
 
   get snapshotterName(): string {
