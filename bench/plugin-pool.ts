@@ -95,6 +95,9 @@ export async function attachHost(pool: PluginPool, plugins: readonly AttachedPlu
     order,
     config,
     health: QUIET_HEALTH,
+    // HOOKD_BENCH_MAX_IN_FLIGHT: the manifests' maxInFlight (default: the host's default, 32), to
+    // measure what the in-flight cap costs the concurrency row.
+    ...(process.env.HOOKD_BENCH_MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.HOOKD_BENCH_MAX_IN_FLIGHT) } : {}),
   }, '<inline>'));
   const host = new PluginHost({ logger, ...HOST_IDENTITY });
   try {

@@ -38,6 +38,8 @@ const SERVING: readonly PluginState[] = ['ready', 'degraded'];
 const LIVE: readonly PluginState[] = ['starting', 'ready', 'degraded', 'restarting'];
 
 export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> implements PluginHandle {
+  /** call() ends at the deadline (ready wait, slot wait, gRPC deadline) and on the signal. */
+  readonly enforcesDeadline = true;
   readonly name: string;
   readonly manifest: PluginManifest;
   readonly #options: SupervisorOptions;

@@ -129,6 +129,12 @@ export interface PluginHandle {
    */
   call(rpc: string, request: object, options: CallOptions): Promise<unknown>;
   status(): PluginStatus;
+  /**
+   * True when call() always settles by options.deadline and when options.signal aborts, on its
+   * own (the supervisor does). Dispatch then skips its own guard timer; a handle that does not
+   * say so is guarded.
+   */
+  readonly enforcesDeadline?: boolean;
 }
 
 export interface CallOptions {

@@ -144,9 +144,15 @@ for (const handler of HANDLERS) describe(`${handler} under conmon`, () => {
     const runtime = makeRuntime(handler);
     const none = await runToExit(runtime, await specFor(handler, { args: ['/bin/ls', '/sys/class/net'], networkMode: 'none' }));
     assert.equal(none.stdout.trim(), 'lo');
-    const hostInterfaces = (await execa('ls', ['/sys/class/net'])).stdout.split('\n').sort().join(' ');
+    // Other work on the machine adds and removes interfaces meanwhile: the container must see every
+    // one present before and after its run, and none that was present at neither time.
+    const hostInterfaces = async (): Promise<Set<string>> => new Set((await execa('ls', ['/sys/class/net'])).stdout.split('\n'));
+    const before = await hostInterfaces();
     const host = await runToExit(runtime, await specFor(handler, { args: ['/bin/ls', '/sys/class/net'], networkMode: 'host' }));
-    assert.equal(host.stdout.trim().split(/\s+/).sort().join(' '), hostInterfaces);
+    const afterRun = await hostInterfaces();
+    const seen = new Set(host.stdout.trim().split(/\s+/));
+    assert.deepEqual([...before].filter((name) => afterRun.has(name) && !seen.has(name)), [], 'host interfaces the container did not see');
+    assert.deepEqual([...seen].filter((name) => !before.has(name) && !afterRun.has(name)), [], 'interfaces the host does not have');
   });
 
   test('a memory limit lands in config.json and in the container cgroup', async (t) => {
