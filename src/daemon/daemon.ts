@@ -17,6 +17,7 @@ import { createApiServer, type ApiServer, type ListenConfig } from './api/server
 import { ContainerManager } from './containers/container-manager.ts';
 import { createCriServer, type CriServer } from './cri/server.ts';
 import { SandboxStore } from './cri/sandbox/sandbox-store.ts';
+import type { CriMetrics } from './cri/cri-metrics.ts';
 import { DEFAULT_STREAMING_ADDRESS } from './cri/streaming/address.ts';
 import { containerStreamingBackend } from './cri/streaming/container-backend.ts';
 import { StreamingServer } from './cri/streaming/streaming-server.ts';
@@ -69,6 +70,8 @@ export interface DaemonOptions {
   metrics?: () => Promise<MetricsBody>;
   /** Plugin counts for /info. */
   plugins?: () => { total: number; ready: number };
+  /** The CRI server's per-RPC metrics (main renders them in GET /metrics). */
+  criMetrics?: CriMetrics;
   /** Routes of the embedder (main's GET /hookd/plugins), appended to the defaults before API plugins see the table. */
   routes?: readonly RouteSpec[];
 }
@@ -161,6 +164,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       sandboxes: new SandboxStore(config.dataRoot),
       runtimeConfig: {},
       logger: logger.child({ part: 'cri' }),
+      ...(options.criMetrics ? { metrics: options.criMetrics } : {}),
     }, { socketPath: wanted.socketPath, ...(wanted.socketMode !== undefined ? { socketMode: wanted.socketMode } : {}) });
   }
 

@@ -16,6 +16,7 @@ import { LocalImageStore } from './images/local-image-store.ts';
 import { BlobStore } from './content/blob-store.ts';
 import { selectSnapshotter } from './images/snapshots/select-snapshotter.ts';
 import { DaemonMetrics } from './metrics.ts';
+import { CriMetrics } from './cri/cri-metrics.ts';
 import { lockDataRoot, type DataRootLock } from './data-root-lock.ts';
 import { preparePluginRuntimeDir, type PluginRuntimeDir } from './plugin-runtime-dir.ts';
 import { createForwardHttp } from './plugin-http.ts';
@@ -125,6 +126,8 @@ interface Parts {
 
 async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemon> {
   const { logger, host, metrics, reloader } = parts;
+  const criMetrics = new CriMetrics();
+  metrics.addSource(() => criMetrics.families());
   const runtime = selectRuntime({
     logger: logger.child({ part: 'runtime' }),
     ...(config.runtime === 'auto' ? {} : { preferred: config.runtime }),
@@ -170,6 +173,7 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     logger: logger.child({ part: 'daemon' }),
     forwardHttp: createForwardHttp({ handleHttp: (plugin, call, options) => host.handleHttp(plugin, call, options), onCall: (plugin, seconds, code) => metrics.recordCall(plugin, 'api.handleHttp', seconds, code) }),
     metrics: async () => ({ contentType: metrics.contentType, body: metrics.render() }),
+    criMetrics,
     plugins: () => {
       const statuses = host.status();
       return { total: statuses.length, ready: statuses.filter((status) => status.state === 'ready').length };

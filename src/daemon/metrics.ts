@@ -40,6 +40,13 @@ export class DaemonMetrics {
   readonly #invocations = new Map<string, { total: number; failed: number }>();
   readonly #transitions = new Map<string, { plugin: string; to: PluginState; count: number }>();
   #statusOf: () => PluginStatus[] = () => [];
+  /** Families other parts of the daemon keep (the CRI server's), rendered after the plugin metrics. */
+  readonly #sources: Array<() => Family[]> = [];
+
+  /** Adds a part's own metric families to GET /metrics. */
+  addSource(families: () => Family[]): void {
+    this.#sources.push(families);
+  }
 
   /** Reads states and restarts from `host` and counts its state changes. */
   observe(host: PluginStateSource): void {
@@ -128,6 +135,7 @@ export class DaemonMetrics {
       { name: 'hookd_plugin_state_changes_total', help: 'State changes of a plugin, by the state it entered.', type: 'counter',
         samples: [...this.#transitions.values()].sort((a, b) => compare(a.plugin, b.plugin) || compare(a.to, b.to))
           .map((entry) => ({ labels: { plugin: entry.plugin, state: entry.to }, value: entry.count })) },
+      ...this.#sources.flatMap((source) => source()),
     ];
   }
 }

@@ -71,6 +71,22 @@ test('an RPC nobody implements answers UNIMPLEMENTED naming the method, on both 
   });
 });
 
+test('GET /metrics counts CRI calls by method and status code, with their latency', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const count = async (method: string, code: string): Promise<number> => {
+    const body = (await daemon!.http('GET', '/metrics')).body;
+    const line = body.split('\n').find((l) => l.startsWith(`hookd_cri_requests_total{method="${method}",code="${code}"} `));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
+  const versions = await count('Version', 'OK');
+  await client!.runtime.Version!({});
+  await client!.runtime.Version!({});
+  await assert.rejects(client!.runtime.CheckpointPod!({}));
+  assert.equal(await count('Version', 'OK'), versions + 2);
+  assert.ok(await count('CheckpointPod', 'UNIMPLEMENTED') >= 1);
+  assert.match((await daemon!.http('GET', '/metrics')).body, /^hookd_cri_request_duration_seconds_count\{method="Version"\} \d+$/m);
+});
+
 test('the socket is mode 0660; SIGKILL leaves it behind and the next daemon takes it over; SIGTERM removes it', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const socket = criSocketOf(daemon!.dataRoot);

@@ -13,6 +13,7 @@ import type { NetworkAttacher } from '../network/network-attacher.ts';
 import type { NetworkManager } from '../network/network-manager.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
+import type { CriMetrics } from './cri-metrics.ts';
 import type { SandboxStore } from './sandbox/sandbox-store.ts';
 import type { StreamingServer } from './streaming/streaming-server.ts';
 
@@ -50,4 +51,6 @@ export interface CriDeps {
   logger: Logger;
   /** The Exec/Attach/PortForward streaming server (streaming/); absent: those RPCs answer FAILED_PRECONDITION. */
   streaming?: Pick<StreamingServer, 'urlFor'>;
+  /** Per-RPC counts and latencies for GET /metrics; absent in daemons built without metrics. */
+  metrics?: CriMetrics;
 }

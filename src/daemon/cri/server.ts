@@ -68,7 +68,6 @@ export function composeHandlers(deps: CriDeps, modules = CRI_HANDLER_MODULES): {
 
 export function createCriServer(deps: CriDeps, config: CriServerConfig): CriServer {
   const { handlers } = composeHandlers(deps);
-  const logger = deps.logger;
   const definition = protoLoader.fromJSON(criDescriptor, LOADER_OPTIONS);
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   for (const name of SERVICES) {
@@ -79,7 +78,7 @@ export function createCriServer(deps: CriDeps, config: CriServerConfig): CriServ
       if (spec.responseStream) {
         implementation[method] = handler ? handler as grpc.handleServerStreamingCall<unknown, unknown> : unimplementedStream(name, method);
       } else {
-        implementation[method] = serveUnary(method as CriMethod, handler as UnaryHandler<CriMethod> | undefined, name, logger);
+        implementation[method] = serveUnary(method as CriMethod, handler as UnaryHandler<CriMethod> | undefined, name, deps);
       }
     }
     server.addService(service, implementation);
@@ -112,9 +111,11 @@ export function createCriServer(deps: CriDeps, config: CriServerConfig): CriServ
   };
 }
 
-function serveUnary(method: CriMethod, handler: UnaryHandler<CriMethod> | undefined, service: string, logger: CriDeps['logger']): grpc.handleUnaryCall<unknown, unknown> {
+function serveUnary(method: CriMethod, handler: UnaryHandler<CriMethod> | undefined, service: string, deps: CriDeps): grpc.handleUnaryCall<unknown, unknown> {
+  const { logger, metrics } = deps;
   return (call, callback) => {
     if (!handler) {
+      metrics?.record(method, grpc.status.UNIMPLEMENTED, 0);
       callback(toServiceError(new CriError(grpc.status.UNIMPLEMENTED, `hookd does not implement ${service}/${method}`), method));
       return;
     }
@@ -124,11 +125,14 @@ function serveUnary(method: CriMethod, handler: UnaryHandler<CriMethod> | undefi
     const started = process.hrtime.bigint();
     handler(call.request as never, context).then(
       (response) => {
-        logger.debug({ method, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'CRI call');
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics?.record(method, grpc.status.OK, seconds);
+        logger.debug({ method, ms: seconds * 1000 }, 'CRI call');
         callback(null, response);
       },
       (error: unknown) => {
         const status = toServiceError(error, method);
+        metrics?.record(method, status.code, Number(process.hrtime.bigint() - started) / 1e9);
         logger.info({ method, code: grpc.status[status.code], err: status.details }, 'CRI call failed');
         callback(status);
       },
