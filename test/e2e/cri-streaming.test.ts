@@ -250,6 +250,18 @@ describe('crictl v1.37.0 (SPDY, its default transport, and --transport websocket
     });
   }
 
+  test('crictl attach -it to a tty container: typed input runs in its shell, and ^D (script types it at the end of input) ends the shell and the attach', async (t) => {
+    if (skip(t)) return;
+    const docker = daemon!.docker();
+    const shell = await docker.createContainer({ name: 'crictl-tty-shell', Image: IMAGE, Cmd: ['sh'], OpenStdin: true, Tty: true });
+    await shell.start();
+    const result = await runCrictl(['attach', '-it', shell.id], { tty: true, input: 'echo "tty-$((6*7))"\n' });
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /tty-42/);
+    assert.equal((await shell.wait()).StatusCode, 0);
+    await shell.remove({ force: true });
+  });
+
   for (const transport of ['spdy', 'websocket']) {
     test(`crictl port-forward --transport ${transport}: an HTTP request reaches the server in the pod`, async (t) => {
       if (skip(t)) return;
