@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { execa } from 'execa';
-import { runcMissingReason } from './daemon-per-runtime.ts';
+import { ociRuntimeMissingReason, runcMissingReason } from './daemon-per-runtime.ts';
 import { DaemonProcess, fixtureManifest, makeWorkDir } from './daemon-process.ts';
 import { criClient, criSocketOf, type CriClient } from './cri-client.ts';
 
@@ -156,6 +156,21 @@ test('namespace options, sysctls and the cgroup parent: a POD pod has its own IP
     await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
     assert.deepEqual(await leftoversOf(id), NOTHING);
   }
+});
+
+test('runtime_handler picks the OCI runtime of the infra (crun), and the status names it', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const crunMissing = await ociRuntimeMissingReason('crun');
+  if (crunMissing) return t.skip(crunMissing);
+  const { pod_sandbox_id: id } = await client!.runtime.RunPodSandbox!({ config: podConfig('on-crun'), runtime_handler: 'crun' });
+  const { status } = await client!.runtime.PodSandboxStatus!({ pod_sandbox_id: id });
+  assert.equal(status.state, 'SANDBOX_READY');
+  assert.equal(status.runtime_handler, 'crun');
+  assert.equal((await daemon!.docker().getContainer(id).inspect()).HostConfig.Runtime, 'crun');
+  const listed = (await client!.runtime.ListPodSandbox!({ filter: { id } })).items as Array<{ runtime_handler: string }>;
+  assert.equal(listed[0]?.runtime_handler, 'crun');
+  await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
+  assert.deepEqual(await leftoversOf(id), NOTHING);
 });
 
 test('ListPodSandbox filters by id (or prefix), state and label selector', async (t) => {
