@@ -3,10 +3,10 @@
 // Why not conmon's exec mode (`conmon --exec --exec-attach`, as Podman does): an exec's streams
 // belong to the client connection that started it, and Docker ends them with that connection
 // too; a monitor per exec would cost a conmon and an attach socket round trip for every exec and
-// bring nothing a daemon restart could use (the client is gone by then). With a tty, runc runs
-// behind script(1) (terminal.ts): in the foreground it wants a terminal of its own and refuses a
-// --console-socket. crun takes one in the foreground, and gets it: its own terminal copying loses
-// the end of the output (console-relay.ts says how), so a relay receives the pty master instead.
+// bring nothing a daemon restart could use (the client is gone by then). With a tty, a relay
+// receives the pty master from the runtime's --console-socket (console-relay.ts says why, and how
+// runc, which takes one only detached, still reports the exit code); without python3 on the
+// daemon's PATH, the runtime runs behind script(1) (terminal.ts) instead.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -57,13 +57,18 @@ function execArgs(runtime: OciCliOptions, id: string, processFile: string, extra
   return [...globalArgs(runtime), 'exec', ...extra, '--process', processFile, id];
 }
 
-/** How an `exec -t` gets its terminal: the console relay for crun, script(1) otherwise (see the top). */
+/** How an `exec -t` gets its terminal: the console relay (crun in the foreground, runc detached), script(1) without python3 (see the top). */
 function terminalLaunch(runtime: OciCliOptions, socketDir: string, token: string, id: string, processFile: string, logger?: Pick<RuntimeLogger, 'warn'>): ExecLaunch {
-  const python = takesForegroundConsoleSocket(runtime.name) ? findRelayPython() : undefined;
+  const python = findRelayPython();
   if (python !== undefined) {
     const socketPath = join(socketDir, `exec-${token}.sock`);
-    const argv = [runtime.binary, ...execArgs(runtime, id, processFile, ['--console-socket', socketPath])];
-    return { ...underConsoleRelay(python, socketPath, argv), tty: true, cleanup: [socketPath] };
+    if (takesForegroundConsoleSocket(runtime.name)) {
+      const argv = [runtime.binary, ...execArgs(runtime, id, processFile, ['--console-socket', socketPath])];
+      return { ...underConsoleRelay(python, socketPath, argv), tty: true, cleanup: [socketPath] };
+    }
+    const pidFile = `${processFile}.pid`;
+    const argv = [runtime.binary, ...execArgs(runtime, id, processFile, ['--detach', '--pid-file', pidFile, '--console-socket', socketPath])];
+    return { ...underConsoleRelay(python, socketPath, argv, pidFile), tty: true, cleanup: [socketPath, pidFile] };
   }
   const script = findScript(id, logger);
   const argv = [runtime.binary, ...execArgs(runtime, id, processFile)];
