@@ -6,6 +6,7 @@ import type { ContainerManager, WaitCondition } from '../containers/container-ma
 import type { ContainerRecord } from '../containers/container-record.ts';
 import { readLogFrom, tailLog, type LogEntry } from '../containers/log-reader.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
+import { attachStallTimeoutMs, guardAttach } from './attach-guard.ts';
 import { badRequest } from './errors.ts';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from './hijack.ts';
 import { parseBooleanQuery, type RouteDeps } from './route-deps.ts';
@@ -131,19 +132,32 @@ async function attachRoute(deps: RouteDeps, ctx: RouteContext): Promise<undefine
   const tty = record.Config.Tty === true;
   const ended = untilExit(deps.containers, record, !record.State.Running);
   const streams = hijack(ctx, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
-  const { entries, offset } = await readLogFrom(record.LogPath, 0);
-  if (wants('logs')) for (const entry of entries) if (selects(entry, query)) writeEntry(streams.output, entry, query, tty);
-  if (wants('stdin') && record.Config.OpenStdin) {
-    void pipeStdin(deps.containers, deps.runtime, record, streams.input, ctx.signal)
-      .catch((error: unknown) => ctx.logger.warn({ err: error, container: record.Id }, 'attach stdin failed'));
-  }
-  if (wants('stream')) {
-    for await (const entry of tailLog(record.LogPath, { fromOffset: offset, until: ended.signal, signal: ctx.signal })) {
-      if (selects(entry, query)) writeEntry(streams.output, entry, query, tty);
+  const hasStdin = wants('stdin') && record.Config.OpenStdin === true;
+  // A client gone or not reading must not hold the connection until the container exits.
+  const guard = guardAttach(streams, {
+    isMultiplexed: !tty, hasStdin, stallTimeoutMs: attachStallTimeoutMs(),
+    onDropped: (reason) => ctx.logger.info({ container: record.Id, reason }, 'attach dropped'),
+  });
+  const signal = AbortSignal.any([ctx.signal, guard.signal]);
+  const send = (entry: LogEntry): Promise<void> => guard.write(encodeChunk(entry.stream, Buffer.from(entry.log), tty));
+  try {
+    const { entries, offset } = await readLogFrom(record.LogPath, 0);
+    if (wants('logs')) for (const entry of entries) if (selects(entry, query)) await send(entry);
+    if (hasStdin) {
+      void pipeStdin(deps.containers, deps.runtime, record, streams.input, signal)
+        .catch((error: unknown) => ctx.logger.warn({ err: error, container: record.Id }, 'attach stdin failed'));
     }
+    if (wants('stream') && !signal.aborted) {
+      for await (const entry of tailLog(record.LogPath, { fromOffset: offset, until: ended.signal, signal })) {
+        if (selects(entry, query)) await send(entry);
+      }
+    }
+  } finally {
+    ended.dispose();
+    guard.dispose();
+    streams.end();
+    ctx.logger.debug({ container: record.Id }, 'attach ended');
   }
-  ended.dispose();
-  streams.end();
   return undefined;
 }
 

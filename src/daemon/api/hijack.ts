@@ -14,6 +14,8 @@ export interface HijackedStreams {
   input: Readable;
   /** Ends the output and closes the connection. Idempotent. */
   end(): void;
+  /** Closes the connection at once, unsent output and all (a client gone or stuck). */
+  destroy(): void;
 }
 
 export function hijack(ctx: RouteContext, contentType: string): HijackedStreams {
@@ -38,6 +40,7 @@ export function hijack(ctx: RouteContext, contentType: string): HijackedStreams 
         ended = true;
         socket.end();
       },
+      destroy: () => socket.destroy(),
     };
   }
   ctx.res.writeHead(200, { 'Content-Type': contentType });
@@ -48,6 +51,7 @@ export function hijack(ctx: RouteContext, contentType: string): HijackedStreams 
     end() {
       if (!ctx.res.writableEnded) ctx.res.end();
     },
+    destroy: () => ctx.res.destroy(),
   };
 }
 
