@@ -5,7 +5,7 @@
 // the namespace, and Node has no setns at all), and the daemon must never itself live in a pod's
 // namespace. So each forwarded connection runs `nsenter --net=<netns> python3 -c <relay>`: nsenter
 // (util-linux, always there with runc) enters only the network namespace, so the relay is the
-// host's python3 (which the attach stdin relay already needs, runtime/monitor-attach.ts) and sees
+// host's python3 (or python3.11, as the attach stdin relay in runtime/monitor-attach.ts finds it) and sees
 // the host's files; the relay connects, says "connected" on stderr, and copies stdin → socket and
 // socket → stdout with half-close both ways (stdin's end shuts down the socket's write side; the
 // socket's end closes stdout). Not socat: it is not installed by default, and nothing here needs
@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { DomainError } from '../../errors.ts';
+import { findOnPath } from '../../runtime/executable-lookup.ts';
 
 const RELAY = `
 import os, socket, sys, threading
@@ -49,7 +50,10 @@ up.join()
 export async function dialInNetns(netnsPath: string, port: number, signal: AbortSignal): Promise<Duplex> {
   // setpriv (util-linux, like nsenter) gives the relay SIGKILL as its parent-death signal, so a
   // daemon killed mid-forward leaves no relay behind (src/host/parent-death.ts says why setpriv).
-  const relay = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'nsenter', `--net=${netnsPath}`, '--', 'python3', '-c', RELAY, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const searchPath = process.env.PATH ?? '';
+  const python = findOnPath('python3', searchPath) ?? findOnPath('python3.11', searchPath);
+  if (!python) throw new DomainError('system', 'port forwarding needs python3 on the daemon\'s PATH (the relay inside the pod\'s network namespace is a few lines of Python)');
+  const relay = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'nsenter', `--net=${netnsPath}`, '--', python, '-c', RELAY, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const killRelay = (): void => { relay.kill('SIGKILL'); };
   signal.addEventListener('abort', killRelay, { once: true });
   relay.once('close', () => signal.removeEventListener('abort', killRelay));
