@@ -98,6 +98,12 @@ test('CapAdd and CapDrop change the effective set; Privileged has every capabili
   const tweaked = capEff(await runIn(['--cap-add', 'SYS_ADMIN', '--cap-drop', 'kill'], 'cat /proc/self/status'));
   assert.equal((tweaked >> CAP_SYS_ADMIN_BIT) & 1n, 1n);
   assert.equal((tweaked >> CAP_KILL_BIT) & 1n, 0n);
+  // An exec has its container's capabilities too (ExecSync and docker exec alike).
+  const holder = await daemon.cli(['run', '-d', '--cap-add', 'SYS_ADMIN', '--cap-drop', 'KILL', IMAGE, 'sleep', '1000']);
+  assert.equal(holder.exitCode, 0, holder.stderr);
+  const inExec = await daemon.cli(['exec', holder.stdout.trim(), 'cat', '/proc/self/status']);
+  assert.equal((capEff(inExec.stdout) >> CAP_SYS_ADMIN_BIT) & 1n, 1n);
+  assert.equal((capEff(inExec.stdout) >> CAP_KILL_BIT) & 1n, 0n);
   const privileged = await runIn(['--privileged'], 'cat /proc/self/status; grep -c " /proc/keys " /proc/self/mountinfo || true');
   assert.equal((capEff(privileged) >> CAP_SYS_ADMIN_BIT) & 1n, 1n);
   assert.equal(privileged.split('\n').at(-1), '0', 'a privileged container has no masked paths');

@@ -3,7 +3,7 @@
 // update-container.ts, endpoints.ts and restart-policy.ts. Lifecycle news (start, exit, destroy)
 // goes to Docker-style events and to the `lifecycle` emitter that wait/attach/logs -f listen on.
 
-import { rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { HookInvoker, ProvenanceEntry } from '../../host/index.ts';
 import { badRequest, conflict, notModified } from '../errors.ts';
@@ -56,6 +56,10 @@ export interface CreateOptions {
   /** The provenance of cri.preCreateContainer, kept beside container.preCreate's. */
   criProvenance?: ProvenanceEntry[];
 }
+
+/** How long reopenLog waits for conmon to create the new log file: 5 s at most. */
+const REOPEN_POLL_MS = 20;
+const REOPEN_POLLS = 250;
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -284,6 +288,11 @@ export class ContainerManager {
     const reopened = await this.#o.runtime.reopenLog?.(record.Id, record.hookd.stateDir);
     if (reopened === undefined) throw badRequest(`the ${this.#o.runtime.name} runtime cannot reopen a container's log`);
     if (!reopened) throw conflict(`container ${record.Id} has no running monitor to reopen its log`);
+    // conmon reopens when it reads its ctl fifo; the caller (the kubelet, critest) looks for the new
+    // file as soon as the call returns. No event says conmon did it, so the file is polled, briefly.
+    for (let tries = 0; tries < REOPEN_POLLS && !(await access(record.LogPath).then(() => true, () => false)); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, REOPEN_POLL_MS));
+    }
   }
 
   /**

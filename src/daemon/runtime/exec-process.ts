@@ -10,13 +10,14 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { ExecSpec, RuntimeLogger } from './runtime.ts';
-import type { MonitorRecord } from './monitor-files.ts';
+import { monitorPaths, type MonitorRecord } from './monitor-files.ts';
 import { globalArgs, type OciCliOptions } from './oci-cli.ts';
-import { buildProcess } from './oci-spec.ts';
+import { inheritContainerPrivileges } from './oci-security.ts';
+import { buildProcess, type OciProcess } from './oci-spec.ts';
 import { findRelayPython, takesForegroundConsoleSocket, underConsoleRelay } from './console-relay.ts';
 import { findScript, underScript } from './terminal.ts';
 import { resolveContainerUser } from './user.ts';
@@ -32,7 +33,8 @@ export async function spawnOciExec(
   const token = randomBytes(6).toString('hex');
   const processFile = join(stateDir, `exec-${token}.json`);
   const launch = spec.tty ? terminalLaunch(runtime, socketDir, token, id, processFile, logger) : { command: runtime.binary, args: execArgs(runtime, id, processFile), cleanup: [] };
-  const oci = buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || record.cwd, resources: {}, tty: launch.tty ?? false }, user);
+  const container = await readFile(monitorPaths(stateDir).config, 'utf8').then((text) => (JSON.parse(text) as { process?: OciProcess }).process, () => undefined);
+  const oci = inheritContainerPrivileges(buildProcess({ args: spec.args, env: spec.env, cwd: spec.cwd || record.cwd, resources: {}, tty: launch.tty ?? false }, user), container);
   await writeFileAtomic(processFile, JSON.stringify(oci));
   const child = spawn(launch.command, launch.args, { env: launch.env ?? process.env, stdio: 'pipe' });
   const cleanup = (): void => {

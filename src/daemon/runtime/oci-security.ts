@@ -61,6 +61,32 @@ export interface LinuxOptions {
   cgroupParent?: string;
 }
 
+/** The part of an OCI process an exec takes from its container (oci-spec.ts OciProcess has it). */
+export interface ProcessPrivileges {
+  user: { uid: number; gid: number; additionalGids?: number[] };
+  capabilities: { bounding: string[]; effective: string[]; permitted: string[] };
+  noNewPrivileges: boolean;
+}
+
+/**
+ * An exec runs with its container's privileges, as under Docker and containerd: the container's
+ * capability sets and no_new_privileges (what CapAdd, CapDrop, Privileged and SecurityOpt gave
+ * it), and its supplementary groups (GroupAdd) when the exec runs as the container's user.
+ */
+export function inheritContainerPrivileges<T extends ProcessPrivileges>(exec: T, container: Partial<ProcessPrivileges> | undefined): T {
+  if (!container) return exec;
+  const sameUser = container.user?.uid === exec.user.uid && container.user?.gid === exec.user.gid;
+  const gids = sameUser ? [...new Set([...(exec.user.additionalGids ?? []), ...(container.user?.additionalGids ?? [])])] : exec.user.additionalGids ?? [];
+  const isRoot = exec.user.uid === 0;
+  const caps = container.capabilities?.bounding;
+  return {
+    ...exec,
+    user: { uid: exec.user.uid, gid: exec.user.gid, ...(gids.length > 0 ? { additionalGids: gids } : {}) },
+    ...(caps ? { capabilities: { bounding: [...caps], effective: isRoot ? [...caps] : [], permitted: isRoot ? [...caps] : [] } } : {}),
+    noNewPrivileges: container.noNewPrivileges === true,
+  };
+}
+
 export class CapabilityError extends Error {
   readonly code = 'ERR_RUNTIME_CAPABILITY';
 }

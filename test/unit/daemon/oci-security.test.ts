@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildOciSpec } from '../../../src/daemon/runtime/oci-spec.ts';
-import { capabilitySet, normalizeCapability } from '../../../src/daemon/runtime/oci-security.ts';
+import { capabilitySet, inheritContainerPrivileges, normalizeCapability } from '../../../src/daemon/runtime/oci-security.ts';
 import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS } from '../../../src/daemon/runtime/oci-defaults.ts';
 import type { RuntimeContainerSpec } from '../../../src/daemon/runtime/runtime.ts';
 
@@ -104,4 +104,17 @@ test('bind propagation reaches the mount options, and a shared or slave bind mak
   const plain = buildOciSpec(specWith({ mounts: [mount()] }), ROOT);
   assert.deepEqual(plain.mounts.at(-1)!.options, ['rbind', 'rprivate', 'rw']);
   assert.equal(plain.linux.rootfsPropagation, undefined);
+});
+
+test('an exec inherits its container\'s capabilities and no_new_privileges, and its GroupAdd gids when it runs as the container\'s user', () => {
+  const containerProcess = buildOciSpec(specWith({ linux: { capAdd: ['NET_ADMIN'], noNewPrivileges: true, groupAdd: [1234] } }), ROOT).process;
+  const asRoot = buildOciSpec(specWith(), ROOT).process;
+  const inherited = inheritContainerPrivileges(asRoot, containerProcess);
+  assert.ok(inherited.capabilities.effective.includes('CAP_NET_ADMIN'));
+  assert.equal(inherited.noNewPrivileges, true);
+  assert.deepEqual(inherited.user, { uid: 0, gid: 0, additionalGids: [1234] });
+  const other = inheritContainerPrivileges(buildOciSpec(specWith(), { uid: 5, gid: 5, additionalGids: [], home: '/' }).process, containerProcess);
+  assert.deepEqual(other.user, { uid: 5, gid: 5 });
+  assert.deepEqual(other.capabilities.effective, [], 'a non-root exec has no effective capabilities');
+  assert.equal(inheritContainerPrivileges(asRoot, undefined), asRoot);
 });
