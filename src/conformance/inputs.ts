@@ -175,6 +175,7 @@ export const DEFAULT_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'DELETE', path: '/networks/{id}' }, { method: 'POST', path: '/networks/{id}/connect' },
   { method: 'POST', path: '/networks/{id}/disconnect' }, { method: 'POST', path: '/images/create' },
   { method: 'POST', path: '/images/load' }, { method: 'GET', path: '/images/json' },
+  { method: 'GET', path: '/images/get' }, { method: 'GET', path: '/images/{name}/get' },
   { method: 'GET', path: '/images/{name}/json' }, { method: 'POST', path: '/images/{name}/tag' },
   { method: 'POST', path: '/images/prune' }, { method: 'DELETE', path: '/images/{name}' }, { method: 'POST', path: '/auth' },
   // Appended by `hookd daemon` (src/daemon/plugin-routes.ts) before API plugins see the table.

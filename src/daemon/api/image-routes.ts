@@ -1,4 +1,4 @@
-// Image routes: pull (POST /images/create?fromImage=), import (?fromSrc=-), load, list, inspect, tag, remove, prune.
+// Image routes: pull (POST /images/create?fromImage=), import (?fromSrc=-), load, save, list, inspect, tag, remove, prune.
 // Import and load read the tarball from the request as a stream (no body limit) and answer with
 // Docker's JSON progress stream.
 
@@ -44,6 +44,8 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
         })));
       },
     },
+    { method: 'GET', path: '/images/get', streaming: true, handler: (ctx) => saveImages(deps, ctx, ctx.query.getAll('names')) },
+    { method: 'GET', path: '/images/{name}/get', slashParams: ['name'], streaming: true, handler: (ctx) => saveImages(deps, ctx, [ctx.params.name as string]) },
     { method: 'GET', path: '/images/{name}/json', slashParams: ['name'], handler: async (ctx) => jsonResponse(200, toImageInspect(resolve(ctx.params.name as string), images.snapshotterName)) },
     {
       method: 'POST', path: '/images/{name}/tag', slashParams: ['name'], handler: async (ctx) => {
@@ -88,6 +90,26 @@ export function imageRoutes(deps: RouteDeps): RouteSpec[] {
       },
     },
   ];
+}
+
+/**
+ * docker save: every name is resolved before the 200 (an unknown one is a 404); a failure while
+ * the tarball streams can only cut the stream short (as dockerd), and is logged.
+ */
+async function saveImages(deps: RouteDeps, ctx: RouteContext, names: string[]): Promise<undefined> {
+  if (!deps.images.save) throw badRequest('this daemon\'s image store cannot save images');
+  if (names.length === 0) throw badRequest('save: name at least one image ("names" query parameter)');
+  for (const name of names) if (!deps.images.resolve(name)) throw notFound(`No such image: ${name}`);
+  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await deps.images.save(names, ctx.res);
+  } catch (error) {
+    ctx.logger.warn({ err: error, names }, 'save failed');
+    ctx.res.destroy(error as Error);
+    return undefined;
+  }
+  ctx.res.end();
+  return undefined;
 }
 
 /** "name" + "tag" → "name:tag"; a repo that already carries a tag keeps it. */

@@ -3,7 +3,7 @@
 // registry pull (pull/pull-image.ts). Each image's root filesystem is kept unpacked once, and a
 // container's rootfs is a snapshot over it (snapshots/), so containers never change their image.
 
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { HealthcheckConfig } from '../containers/health-config.ts';
 
 /** What GET /images/{name}/json shows, in Docker's field names, plus where the rootfs lives. */
@@ -82,6 +82,12 @@ export interface ImageStore {
    * uses, then collects unreferenced blobs and staged trees. Bad filters throw before anything goes.
    */
   prune?(options: { filters: Record<string, string[]>; isInUse: (imageId: string) => boolean }): Promise<PruneResult>;
+  /**
+   * `docker save`: writes a tarball `docker load` reads (image-save.ts) of the images `references`
+   * name to `out` (not ended). Every reference is resolved first: an unknown one throws
+   * ERR_IMAGE_NOT_FOUND before anything is written.
+   */
+  save?(references: string[], out: Writable): Promise<void>;
   /** Bytes held by the content store (compressed blobs), for `docker system df`. */
   contentSize?(): Promise<number>;
   /** Makes `targetDir` (created) a container rootfs over the image: a snapshot (overlayfs) or a copy. */

@@ -14,7 +14,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { writeSaveArchive } from './image-save.ts';
 import { execa } from 'execa';
 import type { ImageConfig, ImageRecord, ImageStore, ImportOptions, PruneResult, PulledImage, PulledImageStore } from './image-store.ts';
 import type { BlobStore } from '../content/blob-store.ts';
@@ -287,6 +288,15 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
       spaceReclaimed += (await this.#collect('prune')).bytes;
       return { deleted: chosen, spaceReclaimed };
     });
+  }
+
+  async save(references: string[], out: Writable): Promise<void> {
+    const requests = references.map((reference) => {
+      const image = this.#require(reference);
+      const tag = normalizeRepoTag(reference);
+      return { image, repoTags: tag !== undefined && image.RepoTags.includes(tag) ? [tag] : [] };
+    });
+    await this.#inWorkDir((work) => writeSaveArchive(requests, this.#blobs, work, out));
   }
 
   async contentSize(): Promise<number> {

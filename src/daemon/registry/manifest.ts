@@ -30,6 +30,11 @@ const LAYER_COMPRESSION: Record<string, LayerCompression> = {
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
+/** How a layer of this media type is compressed; undefined for a type hookd cannot unpack. */
+export function layerCompression(mediaType: string): LayerCompression | undefined {
+  return LAYER_COMPRESSION[mediaType];
+}
+
 export interface Descriptor {
   mediaType: string;
   digest: string;
