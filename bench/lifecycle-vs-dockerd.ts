@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildBusyboxRootfsTarball, scratchDir } from '../test/fixtures/rootfs.ts';
 import { DaemonProcess, fixtureManifest } from '../test/e2e/daemon-process.ts';
-import { EngineClient } from './engines/engine-client.ts';
+import { EngineClient, pingOrExit } from './engines/engine-client.ts';
 import { PrivateDockerd } from './engines/private-dockerd.ts';
 import { pidsWithCmdline, processTree, totalRssKiB } from './engines/process-memory.ts';
 import { formatMs, formatRatio, summarize } from './stats.ts';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         name: 'hookd', client: new EngineClient(hookd.socketPath),
         monitorPids: () => pidsWithCmdline(['conmon', '--socket-dir-path', join(hookd.dir, 'run')]),
         daemonPids: () => processTree(hookd.child!.pid!).then((pids) => pids.filter((pid) => pid !== undefined)),
-        restart: async () => { await hookd.stop(); return timeMs(async () => { await hookd.spawn(); await new EngineClient(hookd.socketPath).untilPing(); }); },
+        restart: async () => { await hookd.stop(); return timeMs(async () => { await hookd.spawn(); await pingOrExit(hookd); }); },
       },
       {
         name: 'dockerd', client: dockerd.client,

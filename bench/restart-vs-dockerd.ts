@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { buildBusyboxRootfsTarball } from '../test/fixtures/rootfs.ts';
 import { DaemonProcess, fixtureManifest, makeWorkDir } from '../test/e2e/daemon-process.ts';
-import { EngineClient } from './engines/engine-client.ts';
+import { EngineClient, pingOrExit } from './engines/engine-client.ts';
 import { PrivateDockerd } from './engines/private-dockerd.ts';
 import { formatMs, formatRatio } from './stats.ts';
 
@@ -69,7 +69,7 @@ async function hookdEngine(name: string, dir: string, tarball: string, manifests
   const client = new EngineClient(daemon.socketPath);
   const restart = async (): Promise<number> => {
     await daemon.stop();
-    return timeMs(async () => { await daemon.spawn(); await new EngineClient(daemon.socketPath).untilPing(); });
+    return timeMs(async () => { await daemon.spawn(); await pingOrExit(daemon); });
   };
   return { engine: { name, client, restart }, daemon };
 }

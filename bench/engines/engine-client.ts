@@ -47,3 +47,19 @@ export class EngineClient {
     }
   }
 }
+
+/**
+ * Resolves once a restarted daemon answers /_ping; rejects if its process exits first (a daemon
+ * that cannot start, e.g. dist/ rebuilt under it, would otherwise keep untilPing polling forever).
+ */
+export async function pingOrExit(daemon: { socketPath: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }): Promise<void> {
+  let isSettled = false; // a later, ordinary stop of the daemon must not reject anything
+  const exited = daemon.exited.then((exit) => {
+    if (!isSettled) throw new Error(`the daemon exited (${exit.signal ?? `code ${exit.code}`}) before /_ping answered`);
+  });
+  try {
+    await Promise.race([new EngineClient(daemon.socketPath).untilPing(), exited]);
+  } finally {
+    isSettled = true;
+  }
+}
