@@ -252,6 +252,13 @@ test('bad requests are INVALID_ARGUMENT naming the field, a second pod with the 
   const { pod_sandbox_id: id } = await client!.runtime.RunPodSandbox!({ config: podConfig('dup') });
   await assert.rejects(client!.runtime.RunPodSandbox!({ config: podConfig('dup') }), (error: grpc.ServiceError) => error.code === grpc.status.ALREADY_EXISTS && error.details.includes(id));
   await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
+  // Two at once: one runs, the other is ALREADY_EXISTS (not a half-made second pod).
+  const both = await Promise.allSettled([client!.runtime.RunPodSandbox!({ config: podConfig('race') }), client!.runtime.RunPodSandbox!({ config: podConfig('race') })]);
+  const won = both.filter((r) => r.status === 'fulfilled') as Array<PromiseFulfilledResult<Record<string, string>>>;
+  const lost = both.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+  assert.equal(won.length, 1);
+  assert.equal((lost[0]?.reason as grpc.ServiceError).code, grpc.status.ALREADY_EXISTS);
+  await client!.runtime.RemovePodSandbox!({ pod_sandbox_id: won[0]!.value.pod_sandbox_id! });
   assert.equal((await daemon!.docker().listContainers({ all: true })).length, before);
 });
 

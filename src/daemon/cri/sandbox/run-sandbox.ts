@@ -24,9 +24,10 @@ export async function runPodSandbox(deps: CriDeps, request: RunPodSandboxRequest
   const existing = deps.sandboxes.list().find((record) => infraNameOf(record.config) === name);
   if (existing) throw alreadyExists(`pod sandbox ${name} (same name, namespace, uid and attempt) already exists with id ${existing.id}; remove it first`);
 
+  // No await between the check above and add(): a concurrent RunPodSandbox of the same pod sees this record.
   const id = randomBytes(32).toString('hex');
   const record: SandboxRecord = { id, phase: 'creating', config, runtimeHandler: request.runtime_handler, createdAtNs: nowNs() };
-  await deps.sandboxes.put(record);
+  await deps.sandboxes.add(record);
   try {
     const body = infraCreateConfig(id, config);
     if (request.runtime_handler !== '') (body.HostConfig as Record<string, unknown>).Runtime = request.runtime_handler;

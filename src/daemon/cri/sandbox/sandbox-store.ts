@@ -60,6 +60,20 @@ export class SandboxStore {
     return record;
   }
 
+  /**
+   * Adds a new record, visible to find() and list() at once (before the write finishes), so that a
+   * concurrent RunPodSandbox checking for the same pod sees it; a failed write takes it back.
+   */
+  async add(record: SandboxRecord): Promise<void> {
+    this.#records.set(record.id, record);
+    try {
+      await this.#store.put(record.id, record);
+    } catch (error) {
+      this.#records.delete(record.id);
+      throw error;
+    }
+  }
+
   async put(record: SandboxRecord): Promise<void> {
     await this.#store.put(record.id, record);
     this.#records.set(record.id, record);
