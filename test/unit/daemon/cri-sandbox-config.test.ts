@@ -74,6 +74,7 @@ const REFUSALS: Array<[string, Partial<RunPodSandboxRequest__Output>, RegExp]> =
   ['a DNS server that is not an address', { config: config({ dns_config: { servers: ['dns.example'], searches: [], options: [] } }) }, /^config\.dns_config\.servers\[0\] "dns\.example" is not an IP address$/],
   ['a systemd slice as cgroup parent', { config: config({ linux: linux({}, { cgroup_parent: 'kubepods.slice' }) }) }, /^config\.linux\.cgroup_parent "kubepods\.slice" must be an absolute cgroupfs path/],
   ['a cgroup parent climbing out', { config: config({ linux: linux({}, { cgroup_parent: '/kubepods/../..' }) }) }, /^config\.linux\.cgroup_parent/],
+  ['a user namespace', { config: config({ linux: linux({ userns_options: { mode: 'POD', uids: [], gids: [] } } as never) }) }, /^config\.linux\.security_context\.namespace_options\.userns_options\.mode POD asks for a user namespace/],
   ['a sysctl name with spaces', { config: config({ linux: linux({}, { sysctls: { 'net ipv4': '1' } }) }) }, /^config\.linux\.sysctls\["net ipv4"\] is not a sysctl name$/],
 ];
 

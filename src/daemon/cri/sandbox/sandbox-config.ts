@@ -50,6 +50,9 @@ export function validateRunRequest(request: RunPodSandboxRequest__Output, runtim
   for (const key of Object.keys(config.linux?.sysctls ?? {})) {
     if (!/^[a-z0-9_][a-z0-9_./-]*$/.test(key)) throw invalidField(`config.linux.sysctls[${JSON.stringify(key)}]`, 'is not a sysctl name');
   }
+  if (config.linux?.security_context?.namespace_options?.userns_options?.mode === 'POD') {
+    throw invalidField('config.linux.security_context.namespace_options.userns_options.mode', 'POD asks for a user namespace, which hookd does not support (Status reports user_namespaces: false); use NODE');
+  }
   const parent = config.linux?.cgroup_parent ?? '';
   if (parent !== '' && (!parent.startsWith('/') || parent.split('/').includes('..'))) {
     throw invalidField('config.linux.cgroup_parent', `${JSON.stringify(parent)} must be an absolute cgroupfs path without "..": hookd's cgroup driver is cgroupfs (RuntimeConfig says so), not systemd slices`);
