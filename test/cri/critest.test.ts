@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { execa } from 'execa';
 import { runcMissingReason } from '../e2e/daemon-per-runtime.ts';
 import { DaemonProcess, makeWorkDir, REPO } from '../e2e/daemon-process.ts';
-import { criSocketOf } from '../e2e/cri-client.ts';
+import { criClient, criSocketOf } from '../e2e/cri-client.ts';
 import { parseSpecList, readCritestReport, type CritestSummary } from './critest-report.ts';
 import { standInsMissingReason, startStandInRegistry, type StandInRegistry } from './stand-in-registry.ts';
 
@@ -52,6 +52,18 @@ before(async () => {
 }, { timeout: CRITEST_TIMEOUT_MS });
 
 after(async () => {
+  // Pods a failed spec left behind go before the daemon does (their containers outlive it by design).
+  if (daemon?.child?.exitCode === null) {
+    const client = criClient(criSocketOf(daemon.dataRoot));
+    try {
+      for (const pod of (await client.runtime.ListPodSandbox!({})).items as Array<{ id: string }>) {
+        await client.runtime.StopPodSandbox!({ pod_sandbox_id: pod.id });
+        await client.runtime.RemovePodSandbox!({ pod_sandbox_id: pod.id });
+      }
+    } finally {
+      client.close();
+    }
+  }
   await daemon?.stop();
   await standIns?.stop();
   await work?.remove();
