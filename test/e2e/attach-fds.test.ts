@@ -110,6 +110,11 @@ test('a client that sends junk and never reads while the container writes is dro
   if (!daemon) return t.skip(skipReason);
   const line = 'x'.repeat(4000);
   const id = await run([IMAGE, 'sh', '-c', `while :; do echo ${line}; sleep 0.01; done`]);
+  // One attach first, as above: what the daemon opens for a running container's output (its log
+  // watch) may still be opening when `docker run -d` returns, and stays open while it runs.
+  const warmup = daemon.logs.length;
+  (await rawAttach(id)).destroy();
+  await waitForEnds(id, warmup, 1);
   const baseline = await openFds();
   const from = daemon.logs.length;
   const socket = await rawAttach(id);
