@@ -15,6 +15,9 @@ export function mergeEnv(base: string[], overrides: string[]): string[] {
   return [...byName.values()];
 }
 
+/** Docker's wording when neither the config nor the image names a command (the CRI rewords it naming its fields). */
+export const NO_COMMAND = 'No command specified';
+
 /** `imageConfig` is {} for a container without an image (create-container.ts RootfsSource). */
 export function applyImageDefaults(config: ContainerConfig, imageConfig: ImageConfig, id: string): ContainerConfig {
   const result: ContainerConfig = { ...config };
@@ -35,7 +38,7 @@ export function applyImageDefaults(config: ContainerConfig, imageConfig: ImageCo
   const healthcheck = inheritHealthcheck(config.Healthcheck, imageConfig.Healthcheck);
   if (healthcheck) result.Healthcheck = healthcheck;
   if ((result.Entrypoint ?? []).length === 0 && result.Cmd.length === 0) {
-    throw badRequest('No command specified');
+    throw badRequest(NO_COMMAND);
   }
   return result;
 }

@@ -50,7 +50,10 @@ export const imageHandlers: CriHandlerModule = (deps) => {
       const puller = deps.puller;
       if (!puller) throw new CriError(grpc.status.FAILED_PRECONDITION, 'this daemon was started without registry pulls (no content store)');
       const credentials = credentialsFromAuthConfig(request.auth);
-      const resolved = await puller.resolve({ reference, ...(credentials ? { credentials } : {}), signal: context.signal });
+      // A reference the parser refuses names the request field, as every INVALID_ARGUMENT does.
+      const resolved = await puller.resolve({ reference, ...(credentials ? { credentials } : {}), signal: context.signal }).catch((error: unknown) => {
+        throw isImageError(error, 'ERR_IMAGE_BAD_REFERENCE') ? invalidField('image.image', (error as Error).message) : error;
+      });
       const { image } = await puller.complete(resolved, SILENT_PROGRESS, context.signal);
       return { image_ref: image.Id };
     },

@@ -12,6 +12,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { isHookdError } from '../../host/index.ts';
 import { DomainError, type DomainErrorKind } from '../errors.ts';
+import { RegistryError, type RegistryErrorCode } from '../registry/registry-errors.ts';
+import { RuntimeError, type RuntimeErrorCode } from '../runtime/errors.ts';
 
 /** A failure that only the CRI has a word for (a sandbox name reserved twice, an RPC hookd leaves out). */
 export class CriError extends Error {
@@ -51,6 +53,31 @@ const HOOK_CODE: Record<string, grpc.status> = {
   ERR_PLUGIN_CRASH_LOOP: grpc.status.UNAVAILABLE,
 };
 
+// Pull failures (PullImage): the registry's answer, never UNKNOWN. The kubelet reports any of them
+// as ErrImagePull and backs off; the code tells an operator whether retrying can help.
+const REGISTRY_CODE: Record<RegistryErrorCode, grpc.status> = {
+  ERR_REGISTRY_BAD_AUTH: grpc.status.INVALID_ARGUMENT,
+  ERR_REGISTRY_AUTH: grpc.status.PERMISSION_DENIED,
+  ERR_REGISTRY_NOT_FOUND: grpc.status.NOT_FOUND,
+  ERR_REGISTRY_NO_PLATFORM: grpc.status.NOT_FOUND,
+  ERR_REGISTRY_DIGEST_MISMATCH: grpc.status.FAILED_PRECONDITION,
+  ERR_REGISTRY_BAD_MANIFEST: grpc.status.FAILED_PRECONDITION,
+  ERR_REGISTRY_UNREACHABLE: grpc.status.UNAVAILABLE,
+  ERR_REGISTRY_INSECURE: grpc.status.FAILED_PRECONDITION,
+  ERR_REGISTRY_BAD_PLATFORM: grpc.status.INVALID_ARGUMENT,
+};
+
+// Runtime failures (StartContainer, ExecSync, UpdateContainerResources): a start runc refuses or a
+// command that cannot run is the container's fault (the kubelet reports RunContainerError and
+// backs off), not the daemon's; a dead shim is worth a retry.
+const RUNTIME_CODE: Record<RuntimeErrorCode, grpc.status> = {
+  ERR_RUNTIME_HOOK_FAILED: grpc.status.FAILED_PRECONDITION,
+  ERR_RUNTIME_START_FAILED: grpc.status.FAILED_PRECONDITION,
+  ERR_RUNTIME_SHIM_FAILED: grpc.status.UNAVAILABLE,
+  ERR_RUNTIME_UNKNOWN_CONTAINER: grpc.status.NOT_FOUND,
+  ERR_RUNTIME_COMMAND_FAILED: grpc.status.FAILED_PRECONDITION,
+};
+
 /** The status a thrown value answers with; the details are never empty and start with the method. */
 export function toServiceError(error: unknown, method: string): Partial<grpc.ServiceError> & { code: grpc.status; details: string } {
   const { code, message } = codeAndMessage(error);
@@ -61,6 +88,8 @@ export function toServiceError(error: unknown, method: string): Partial<grpc.Ser
 function codeAndMessage(error: unknown): { code: grpc.status; message: string } {
   if (error instanceof CriError) return { code: error.grpcCode, message: error.message };
   if (error instanceof DomainError) return { code: DOMAIN_CODE[error.kind], message: error.message };
+  if (error instanceof RuntimeError) return { code: RUNTIME_CODE[error.code] ?? grpc.status.UNKNOWN, message: error.message };
+  if (error instanceof RegistryError) return { code: REGISTRY_CODE[error.code] ?? grpc.status.UNKNOWN, message: error.message };
   if (isHookdError(error)) return { code: HOOK_CODE[error.code] ?? grpc.status.INTERNAL, message: error.message };
   return { code: grpc.status.UNKNOWN, message: error instanceof Error ? error.message : String(error) };
 }

@@ -9,6 +9,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { ProvenanceEntry } from '../../../host/index.ts';
 import type { CreateConfig } from '../../containers/container-record.ts';
 import { validateCreateConfig } from '../../containers/create-config.ts';
+import { NO_COMMAND } from '../../containers/image-defaults.ts';
+import { isDomainError } from '../../errors.ts';
 import type { CriDeps } from '../deps.ts';
 import type { CriRequest, CriResponse } from '../handlers.ts';
 import { CriError, invalidField } from '../status.ts';
@@ -27,6 +29,7 @@ export type SandboxLookup = (sandboxId: string) => SandboxForCreate;
 export async function createCriContainer(deps: CriDeps, lookup: SandboxLookup, request: CriRequest<'CreateContainer'>): Promise<CriResponse<'CreateContainer'>> {
   if (!request.pod_sandbox_id) throw invalidField('pod_sandbox_id', 'is required');
   if (!request.config) throw invalidField('config', 'is required');
+  checkRequestPaths(request.config);
   const sandbox = lookup(request.pod_sandbox_id);
   if (sandbox.state !== 'SANDBOX_READY') {
     throw new CriError(grpc.status.FAILED_PRECONDITION, `sandbox ${sandbox.id} is not ready (${sandbox.state}): containers are created in a running pod only`);
@@ -47,6 +50,11 @@ export async function createCriContainer(deps: CriDeps, lookup: SandboxLookup, r
   const record = await deps.containers.create(config, plan.name, undefined, {
     ...(plan.logPath ? { logPath: plan.logPath } : {}),
     criProvenance: result.provenance,
+  }).catch((error: unknown) => {
+    if (isDomainError(error, 'invalid-parameter') && error.message === NO_COMMAND) {
+      throw invalidField('config.command', 'and config.args are empty and the image has no Entrypoint or Cmd: name the command to run');
+    }
+    throw error;
   });
   return { container_id: record.Id };
 }
@@ -55,6 +63,23 @@ export async function createCriContainer(deps: CriDeps, lookup: SandboxLookup, r
 export async function ownOomScoreAdj(): Promise<number> {
   const text = await readFile('/proc/self/oom_score_adj', 'utf8').catch(() => '0');
   return Number.parseInt(text, 10) || 0;
+}
+
+/**
+ * What runc would refuse only at StartContainer, refused at create naming the CRI field (checked
+ * here, on the request, so the error does not surface later as an invalid create config blamed on
+ * cri.preCreateContainer, or as a failed start): a device's cgroup permissions are letters of
+ * "rwm" (CRI and OCI), and working_dir is absolute (OCI process.cwd).
+ */
+function checkRequestPaths(config: NonNullable<CriRequest<'CreateContainer'>['config']>): void {
+  (config.devices ?? []).forEach((device, i) => {
+    if (device.permissions && !/^[rwm]+$/.test(device.permissions)) {
+      throw invalidField(`config.devices[${i}].permissions`, `must be made of r, w and m, got ${JSON.stringify(device.permissions)}`);
+    }
+  });
+  if (config.working_dir && !config.working_dir.startsWith('/')) {
+    throw invalidField('config.working_dir', `must be an absolute path, got ${JSON.stringify(config.working_dir)}`);
+  }
 }
 
 function blame(provenance: ProvenanceEntry[]): string {

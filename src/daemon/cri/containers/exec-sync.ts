@@ -21,11 +21,15 @@ export interface ExecSyncResult {
   exit_code: number;
 }
 
+const MAX_TIMEOUT_SECONDS = Math.floor(0xffffffff / 1000);
+
 export async function execSync(
   execs: ExecSessions, containerId: string, cmd: string[], timeoutSeconds: number, signal: AbortSignal,
 ): Promise<ExecSyncResult> {
   if (cmd.length === 0) throw invalidField('cmd', 'is required');
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw invalidField('timeout', `must not be negative, got ${timeoutSeconds}`);
+  // Node's timers hold at most 2^32-1 ms (49.7 days); a longer timeout would throw RangeError (UNKNOWN).
+  if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw invalidField('timeout', `must be at most ${MAX_TIMEOUT_SECONDS} seconds (0 = none), got ${timeoutSeconds}`);
   const session = execs.create(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
   let child: ChildProcess;
   try {
