@@ -44,7 +44,7 @@ test('the packed Node SDK, installed outside the repository, runs the README plu
   await writeFile(join(app, 'team-label.mjs'), code);
   const report = await pluginTest(app, ['node', 'team-label.mjs']);
   assert.equal(report.code, 0, report.output);
-  assert.match(report.output, /^PASS: team-label 1\.0\.0: 12 passed, 0 failed/m);
+  assert.match(report.output, /^PASS: team-label 1\.0\.0: \d+ passed, 0 failed/m);
 
   // The same code as TypeScript, checked against the package's declarations (strict, no lib skip
   // for the SDK's own .d.ts files: a broken declaration fails here).
