@@ -1,20 +1,27 @@
 // The HostConfig fields that shape a container's isolation, as Docker names them: IpcMode, PidMode,
 // UTSMode ("", "private", "host", "container:<id>"; IpcMode also "shareable"), CapAdd, CapDrop,
-// Privileged, SecurityOpt ("no-new-privileges"), MaskedPaths, ReadonlyPaths, Devices, GroupAdd,
+// Privileged, SecurityOpt ("no-new-privileges", "seccomp=..."), MaskedPaths, ReadonlyPaths, Devices, GroupAdd,
 // OomScoreAdj, Sysctls, CgroupParent (cgroupfs path). Checked at create (a 400 naming the field) and turned into the runtime's
 // LinuxOptions at each start, when the joined container's pid and each device's numbers are read.
 
 import { stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { badRequest, conflict } from '../errors.ts';
+import { profileFromDockerJson, type SeccompSetting } from '../runtime/oci-seccomp.ts';
 import { ALL_CAPABILITIES, normalizeCapability, type DeviceMapping, type LinuxOptions, type NamespaceJoin } from '../runtime/oci-security.ts';
 import type { ContainerRecord, HostConfig } from './container-record.ts';
 
 const NAMESPACE_FIELDS = { IpcMode: 'ipc', PidMode: 'pid', UTSMode: 'uts' } as const;
 type NamespaceField = keyof typeof NAMESPACE_FIELDS;
 
-/** SecurityOpt values accepted: no-new-privileges, and asking for no profile (none is applied anyway). */
-const ACCEPTED_SECURITY_OPTS = /^(no-new-privileges(?:[:=](?:true|false))?|seccomp[:=]unconfined|apparmor[:=]unconfined|label[:=]disable)$/;
+/**
+ * SecurityOpt values accepted: no-new-privileges; seccomp=unconfined, seccomp=builtin (or
+ * runtime/default: hookd's default profile, also what a container without a seccomp option gets,
+ * as under Docker) and seccomp=<profile JSON> (the docker CLI sends the file's content); and asking
+ * for no AppArmor or SELinux profile (hookd applies none).
+ */
+const ACCEPTED_SECURITY_OPTS = /^(no-new-privileges(?:[:=](?:true|false))?|seccomp[:=](?:unconfined|builtin|runtime\/default|\{[^]*)|apparmor[:=]unconfined|label[:=]disable)$/;
+const SECCOMP_OPT = /^seccomp[:=]/;
 
 interface DeviceRequest {
   PathOnHost?: unknown;
@@ -45,7 +52,17 @@ export function validateLinuxOptions(hostConfig: HostConfig, where = 'invalid cr
   }
   if (hostConfig.Privileged !== undefined && typeof hostConfig.Privileged !== 'boolean') fail('Privileged', `must be a boolean, got ${JSON.stringify(hostConfig.Privileged)}`);
   stringList(hostConfig.SecurityOpt, 'SecurityOpt', fail).forEach((opt, i) => {
-    if (!ACCEPTED_SECURITY_OPTS.test(opt)) fail(`SecurityOpt[${i}]`, `${JSON.stringify(opt)} is not supported: hookd applies no seccomp, AppArmor or SELinux profile; it accepts "no-new-privileges" and the "unconfined"/"disable" forms`);
+    if (!ACCEPTED_SECURITY_OPTS.test(opt)) {
+      fail(`SecurityOpt[${i}]`, `${JSON.stringify(opt.slice(0, 80))} is not supported: hookd accepts "no-new-privileges", "seccomp=unconfined", "seccomp=builtin", "seccomp=<profile JSON>", and the "unconfined"/"disable" forms of apparmor and label (it applies no AppArmor or SELinux profile)`);
+    }
+    const setting = seccompSettingOf([opt]);
+    if (setting.mode === 'profile') {
+      try {
+        profileFromDockerJson(setting.json, ALL_CAPABILITIES);
+      } catch (error) {
+        fail(`SecurityOpt[${i}]`, (error as Error).message);
+      }
+    }
   });
   for (const field of ['MaskedPaths', 'ReadonlyPaths'] as const) {
     stringList(hostConfig[field], field, fail).forEach((path, i) => { if (!path.startsWith('/')) fail(`${field}[${i}]`, `must be an absolute path, got ${JSON.stringify(path)}`); });
@@ -118,7 +135,18 @@ export async function resolveLinuxOptions(record: ContainerRecord, find: (refere
     ...(typeof oomScoreAdj === 'number' && oomScoreAdj !== 0 ? { oomScoreAdj } : {}),
     ...(hostConfig.Sysctls ? { sysctls: hostConfig.Sysctls as Record<string, string> } : {}),
     ...(typeof hostConfig.CgroupParent === 'string' && hostConfig.CgroupParent !== '' ? { cgroupParent: hostConfig.CgroupParent } : {}),
+    seccomp: seccompSettingOf(securityOpts),
   };
+}
+
+/** The last seccomp SecurityOpt wins; none means hookd's default profile (Docker's behaviour). */
+export function seccompSettingOf(securityOpts: readonly string[]): SeccompSetting {
+  const opt = securityOpts.filter((entry) => SECCOMP_OPT.test(entry)).at(-1);
+  if (opt === undefined) return { mode: 'default' };
+  const value = opt.replace(SECCOMP_OPT, '');
+  if (value === 'unconfined') return { mode: 'unconfined' };
+  if (value === 'builtin' || value === 'runtime/default') return { mode: 'default' };
+  return { mode: 'profile', json: value };
 }
 
 function namespaceJoin(field: NamespaceField, type: string, mode: unknown, find: (reference: string) => ContainerRecord | undefined): NamespaceJoin {

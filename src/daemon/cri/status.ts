@@ -28,6 +28,8 @@ export class CriError extends Error {
 
 /** A request field is missing or wrong; `field` is its proto path (`config.metadata.name`). */
 export const invalidField = (field: string, problem: string): CriError => new CriError(grpc.status.INVALID_ARGUMENT, `${field} ${problem}`);
+/** A request field asks for a feature hookd does not have; `field` is its proto path. */
+export const unimplementedField = (field: string, problem: string): CriError => new CriError(grpc.status.UNIMPLEMENTED, `${field}: ${problem}`);
 export const alreadyExists = (message: string): CriError => new CriError(grpc.status.ALREADY_EXISTS, message);
 
 const DOMAIN_CODE: Record<DomainErrorKind, grpc.status> = {

@@ -5,6 +5,7 @@
 // everything impure first (the other container's pid, each device's major/minor, the daemon's own
 // capability bounding set), so these functions read nothing.
 
+import type { SeccompSetting } from './oci-seccomp.ts';
 import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './oci-defaults.ts';
 
 /** Every capability Linux knows (capability.h, up to CAP_CHECKPOINT_RESTORE = 40). */
@@ -59,6 +60,8 @@ export interface LinuxOptions {
   sysctls?: Record<string, string>;
   /** An absolute cgroupfs path: the container's cgroup is <cgroupParent>/<id> (default /hookd). */
   cgroupParent?: string;
+  /** The syscall filter (oci-seccomp.ts); undefined: none. Privileged containers never get one. */
+  seccomp?: SeccompSetting;
 }
 
 /** The part of an OCI process an exec takes from its container (oci-spec.ts OciProcess has it). */

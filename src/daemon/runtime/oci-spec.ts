@@ -6,6 +6,7 @@ import type { RuntimeContainerSpec, RuntimeHook } from './runtime.ts';
 import type { ResolvedUser } from './user.ts';
 import { DEFAULT_NOFILE, defaultDeviceRules, defaultMounts } from './oci-defaults.ts';
 import { capabilitySet, deviceRules, maskedPathsOf, namespaceEntry, ociDevices, readonlyPathsOf, type DeviceMapping, type LinuxOptions } from './oci-security.ts';
+import { seccompFor, type OciSeccomp } from './oci-seccomp.ts';
 import { resourcesFromDocker, rlimitsFromDocker, type OciResources, type OciRlimit } from './oci-resources.ts';
 
 export const OCI_VERSION = '1.0.2';
@@ -54,6 +55,8 @@ export interface OciSpec {
     devices?: Array<Omit<DeviceMapping, 'access'>>;
     maskedPaths: string[];
     readonlyPaths: string[];
+    /** Absent: no syscall filter (unconfined or privileged). */
+    seccomp?: OciSeccomp;
   };
 }
 
@@ -61,6 +64,7 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 
 export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): OciSpec {
   const linux = spec.linux ?? {};
+  const seccomp = seccompFor(linux.seccomp, linux.privileged === true, capabilitySet(linux));
   const ownUts = linux.namespaces?.uts === undefined || linux.namespaces.uts.mode === 'private';
   const result: OciSpec = {
     ociVersion: OCI_VERSION,
@@ -78,6 +82,7 @@ export function buildOciSpec(spec: RuntimeContainerSpec, user: ResolvedUser): Oc
       ...(linux.devices && linux.devices.length > 0 ? { devices: ociDevices(linux.devices) } : {}),
       maskedPaths: maskedPathsOf(linux),
       readonlyPaths: readonlyPathsOf(linux),
+      ...(seccomp ? { seccomp } : {}),
     },
   };
   if (spec.prestartHooks.length > 0) result.hooks = { prestart: spec.prestartHooks.map(ociHook) };

@@ -4,6 +4,7 @@
 // record. The hook runs when everything is built and nothing exists yet, so a plugin that fails
 // aborts the create leaving nothing behind; provenance of both hooks is kept on the record.
 
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { ProvenanceEntry } from '../../../host/index.ts';
@@ -24,6 +25,12 @@ export interface SandboxForCreate extends SandboxForContainer {
   netnsPath: string;
 }
 
+/** A Localhost seccomp profile: the kubelet's own host file; a profile is small, 1 MiB is plenty. */
+function readSeccompProfile(path: string): string {
+  if (statSync(path).size > 1024 * 1024) throw new Error('is larger than 1 MiB');
+  return readFileSync(path, 'utf8');
+}
+
 export type SandboxLookup = (sandboxId: string) => SandboxForCreate;
 
 export async function createCriContainer(deps: CriDeps, lookup: SandboxLookup, request: CriRequest<'CreateContainer'>): Promise<CriResponse<'CreateContainer'>> {
@@ -37,7 +44,7 @@ export async function createCriContainer(deps: CriDeps, lookup: SandboxLookup, r
   // The log directory is the pod's, as RunPodSandbox received it; the request's copy fills in a
   // sandbox record that has none.
   const sandboxConfig = sandbox.config.log_directory || !request.sandbox_config ? sandbox.config : { ...sandbox.config, log_directory: request.sandbox_config.log_directory };
-  const plan = criCreatePlan(request.config, { ...sandbox, config: sandboxConfig }, { minOomScoreAdj: await ownOomScoreAdj() });
+  const plan = criCreatePlan(request.config, { ...sandbox, config: sandboxConfig }, { minOomScoreAdj: await ownOomScoreAdj(), readSeccompProfile });
   if (sandbox.runtimeHandler) plan.config.HostConfig = { ...plan.config.HostConfig, Runtime: sandbox.runtimeHandler };
 
   const result = await deps.invoker.invoke('cri.preCreateContainer', {

@@ -177,10 +177,10 @@ test('the security context: readonly rootfs, privileged (only in a privileged sa
   const host = plan(config({ linux: { resources: null, security_context: ctx } })).config.HostConfig!;
   assert.deepEqual(
     [host.ReadonlyRootfs, host.Privileged, host.CapAdd, host.CapDrop, host.SecurityOpt, host.MaskedPaths, host.ReadonlyPaths, host.GroupAdd],
-    [true, false, ['CAP_NET_ADMIN'], ['CAP_KILL'], ['no-new-privileges'], ['/proc/x'], ['/proc/y'], ['10', '20']],
+    [true, false, ['CAP_NET_ADMIN'], ['CAP_KILL'], ['no-new-privileges', 'seccomp=unconfined'], ['/proc/x'], ['/proc/y'], ['10', '20']],
   );
   const defaults = plan(config({ linux: { resources: null, security_context: security() } })).config.HostConfig!;
-  assert.deepEqual([defaults.MaskedPaths, defaults.ReadonlyPaths, defaults.SecurityOpt], [undefined, undefined, undefined], 'empty lists mean the defaults');
+  assert.deepEqual([defaults.MaskedPaths, defaults.ReadonlyPaths, defaults.SecurityOpt], [undefined, undefined, ['seccomp=unconfined']], 'empty lists mean the defaults');
   assertInvalid(() => plan(config({ linux: { resources: null, security_context: security({ privileged: true }) } })), 'config.linux.security_context.privileged');
   const privilegedPod = sandbox();
   privilegedPod.config = { ...privilegedPod.config, linux: { cgroup_parent: '', sysctls: {}, overhead: null, resources: null, security_context: { ...security(), namespace_options: null, privileged: true } as never } };
@@ -205,4 +205,44 @@ test('namespaces join the sandbox: network, IPC and UTS always, PID per its mode
 test('stop_signal becomes StopSignal unless it is the runtime default', () => {
   assert.equal(plan(config({ stop_signal: 'SIGNAL_SIGINT' } as never)).config.StopSignal, 'SIGINT');
   assert.equal(plan(config()).config.StopSignal, undefined);
+});
+
+test('seccomp: RuntimeDefault is the builtin profile, Unconfined and nothing are unconfined, Localhost sends the file\'s JSON', () => {
+  const profileJson = '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod","fchmodat"],"action":"SCMP_ACT_ERRNO"}]}';
+  const read: string[] = [];
+  const readSeccompProfile = (path: string): string => {
+    read.push(path);
+    if (path === '/profiles/chmod.json') return profileJson;
+    if (path === '/profiles/bad.json') return '{"defaultAction":"SCMP_ACT_MAYBE"}';
+    throw new Error('ENOENT: no such file');
+  };
+  const opts = (ctx: LinuxContainerSecurityContext__Output | null) => criCreatePlan(config({ linux: { resources: null, security_context: ctx } }), sandbox(), { minOomScoreAdj: 0, readSeccompProfile }).config.HostConfig!.SecurityOpt;
+  const profile = (profile_type: 'RuntimeDefault' | 'Unconfined' | 'Localhost', localhost_ref = '') => security({ seccomp: { profile_type, localhost_ref } });
+  assert.deepEqual(opts(null), ['seccomp=unconfined'], 'no security context: unconfined, as containerd');
+  assert.deepEqual(opts(security()), ['seccomp=unconfined'], 'no seccomp field: unconfined');
+  assert.deepEqual(opts(profile('RuntimeDefault')), ['seccomp=builtin']);
+  assert.deepEqual(opts(profile('Unconfined')), ['seccomp=unconfined']);
+  assert.deepEqual(opts(profile('Localhost', '/profiles/chmod.json')), [`seccomp=${profileJson}`]);
+  assert.deepEqual(opts(security({ no_new_privs: true, seccomp: { profile_type: 'RuntimeDefault', localhost_ref: '' } })), ['no-new-privileges', 'seccomp=builtin']);
+  // The deprecated path field, used when seccomp is unset.
+  assert.deepEqual(opts(security({ seccomp_profile_path: 'runtime/default' })), ['seccomp=builtin']);
+  assert.deepEqual(opts(security({ seccomp_profile_path: 'docker/default' })), ['seccomp=builtin']);
+  assert.deepEqual(opts(security({ seccomp_profile_path: 'unconfined' })), ['seccomp=unconfined']);
+  assert.deepEqual(opts(security({ seccomp_profile_path: 'localhost//profiles/chmod.json' })), [`seccomp=${profileJson}`]);
+  assert.deepEqual(read, ['/profiles/chmod.json', '/profiles/chmod.json']);
+  // Refusals name the field (and the file).
+  assertInvalid(() => opts(profile('Localhost', 'relative.json')), 'config.linux.security_context.seccomp.localhost_ref');
+  assertInvalid(() => opts(profile('Localhost', '/profiles/missing.json')), 'config.linux.security_context.seccomp.localhost_ref');
+  assertInvalid(() => opts(profile('Localhost', '/profiles/bad.json')), 'config.linux.security_context.seccomp.localhost_ref');
+  assertInvalid(() => opts(security({ seccomp_profile_path: 'apparmor/x' })), 'config.linux.security_context.seccomp_profile_path');
+});
+
+test('an image volume is UNIMPLEMENTED naming the field, not INVALID_ARGUMENT', () => {
+  const mount = { container_path: '/img', host_path: '', readonly: true, selinux_relabel: false, propagation: 'PROPAGATION_PRIVATE' as const, uidMappings: [], gidMappings: [], recursive_read_only: false, image: { image: 'busybox', annotations: {}, user_specified_image: '', runtime_handler: '', image_ref: '' }, image_sub_path: '', mount_options: [] };
+  assert.throws(() => plan(config({ mounts: [mount] })), (error: unknown) => {
+    assert.ok(error instanceof CriError, String(error));
+    assert.equal(error.grpcCode, grpc.status.UNIMPLEMENTED);
+    assert.match(error.message, /^config\.mounts\[0\]\.image: image volumes/);
+    return true;
+  });
 });
