@@ -168,6 +168,8 @@ function mountsOf(config: ContainerConfig__Output): MountSpec[] {
     if (!mount.container_path.startsWith('/')) throw invalidField(`config.mounts[${i}].container_path`, `must be an absolute path, got ${JSON.stringify(mount.container_path)}`);
     // An image volume is a feature hookd lacks, not a bad request: UNIMPLEMENTED lets the caller
     // tell the two apart (critest skips its image volume specs on it, as for containerd 1.6).
+    // (Read-write is refused first: the CRI says an image volume is always read-only.)
+    if (mount.image?.image && !mount.readonly) throw invalidField(`config.mounts[${i}].readonly`, 'must be true for an image volume (the CRI allows image volumes read-only only)');
     if (mount.image?.image) throw unimplementedField(`config.mounts[${i}].image`, 'image volumes (a mount whose source is an image) are not supported by hookd');
     if (!mount.host_path.startsWith('/')) throw invalidField(`config.mounts[${i}].host_path`, `must be an absolute path, got ${JSON.stringify(mount.host_path)}`);
     return {

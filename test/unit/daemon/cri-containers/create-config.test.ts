@@ -245,4 +245,5 @@ test('an image volume is UNIMPLEMENTED naming the field, not INVALID_ARGUMENT', 
     assert.match(error.message, /^config\.mounts\[0\]\.image: image volumes/);
     return true;
   });
+  assertInvalid(() => plan(config({ mounts: [{ ...mount, readonly: false }] })), 'config.mounts[0].readonly');
 });
