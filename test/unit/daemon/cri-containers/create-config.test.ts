@@ -216,7 +216,10 @@ test('seccomp: RuntimeDefault is the builtin profile, Unconfined and nothing are
     if (path === '/profiles/bad.json') return '{"defaultAction":"SCMP_ACT_MAYBE"}';
     throw new Error('ENOENT: no such file');
   };
-  const opts = (ctx: LinuxContainerSecurityContext__Output | null) => criCreatePlan(config({ linux: { resources: null, security_context: ctx } }), sandbox(), { minOomScoreAdj: 0, readSeccompProfile }).config.HostConfig!.SecurityOpt;
+  const opts = (ctx: LinuxContainerSecurityContext__Output | null) => {
+    const created = criCreatePlan(config({ linux: { resources: null, security_context: ctx } }), sandbox(), { minOomScoreAdj: 0, readSeccompProfile });
+    return created.config.HostConfig!.SecurityOpt;
+  };
   const profile = (profile_type: 'RuntimeDefault' | 'Unconfined' | 'Localhost', localhost_ref = '') => security({ seccomp: { profile_type, localhost_ref } });
   assert.deepEqual(opts(null), ['seccomp=unconfined'], 'no security context: unconfined, as containerd');
   assert.deepEqual(opts(security()), ['seccomp=unconfined'], 'no seccomp field: unconfined');
