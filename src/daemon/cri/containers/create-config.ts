@@ -242,6 +242,7 @@ function seccompOptOf(security: LinuxContainerSecurityContext__Output, options: 
   if (profile) {
     if (profile.profile_type === 'Unconfined') return 'seccomp=unconfined';
     if (profile.profile_type === 'RuntimeDefault') return 'seccomp=builtin';
+    if (profile.profile_type !== 'Localhost') throw invalidField(`${SECCOMP_FIELD}.profile_type`, `must be RuntimeDefault, Unconfined or Localhost, got ${JSON.stringify(profile.profile_type)}`);
     return localhostProfile(profile.localhost_ref, `${SECCOMP_FIELD}.localhost_ref`, options);
   }
   const path = security.seccomp_profile_path;

@@ -27,7 +27,9 @@ export interface SandboxForCreate extends SandboxForContainer {
 
 /** A Localhost seccomp profile: the kubelet's own host file; a profile is small, 1 MiB is plenty. */
 function readSeccompProfile(path: string): string {
-  if (statSync(path).size > 1024 * 1024) throw new Error('is larger than 1 MiB');
+  const info = statSync(path);
+  if (!info.isFile()) throw new Error('is not a regular file');
+  if (info.size > 1024 * 1024) throw new Error('is larger than 1 MiB');
   return readFileSync(path, 'utf8');
 }
 

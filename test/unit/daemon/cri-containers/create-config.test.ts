@@ -238,6 +238,7 @@ test('seccomp: RuntimeDefault is the builtin profile, Unconfined and nothing are
   assertInvalid(() => opts(profile('Localhost', '/profiles/missing.json')), 'config.linux.security_context.seccomp.localhost_ref');
   assertInvalid(() => opts(profile('Localhost', '/profiles/bad.json')), 'config.linux.security_context.seccomp.localhost_ref');
   assertInvalid(() => opts(security({ seccomp_profile_path: 'apparmor/x' })), 'config.linux.security_context.seccomp_profile_path');
+  assertInvalid(() => opts(security({ seccomp: { profile_type: 7 as never, localhost_ref: '' } })), 'config.linux.security_context.seccomp.profile_type');
 });
 
 test('an image volume is UNIMPLEMENTED naming the field, not INVALID_ARGUMENT', () => {
