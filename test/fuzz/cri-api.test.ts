@@ -168,8 +168,10 @@ async function assertOnlyFixtures(what: string): Promise<void> {
 test('RunPodSandbox with malformed and contradictory configs: a kubelet code naming the field, or a pod that is then removed; none half-made', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const before = await treeOf(work!.dir, [join(work!.dir, 'd'), logDir]);
-  // One run in four carries only harmless changes, so real pods are made (and removed) too.
-  const pod = fc.oneof({ weight: 3, arbitrary: podChanges }, { weight: 1, arbitrary: harmlessPodChanges });
+  // One run in five carries only harmless changes, so real pods are made (and removed) too; one in
+  // five asks for the fixture pod's metadata again (a name clash: ALREADY_EXISTS).
+  const clash = fc.constant({ metadata: podConfig('fixture').metadata });
+  const pod = fc.oneof({ weight: 3, arbitrary: podChanges }, { weight: 1, arbitrary: harmlessPodChanges }, { weight: 1, arbitrary: clash });
   const handler = fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('runc', 'nope', '../runc') });
   let n = 0;
   await fc.assert(fc.asyncProperty(pod, handler, async (changes, runtime_handler) => {
@@ -177,6 +179,9 @@ test('RunPodSandbox with malformed and contradictory configs: a kubelet code nam
     const what = `RunPodSandbox ${JSON.stringify({ config, runtime_handler }).slice(0, 600)}`;
     const outcome = await attempt(what, () => client!.runtime.RunPodSandbox!({ config, runtime_handler }, { deadlineMs: DEADLINE_MS }));
     assertNamesField(outcome, what);
+    if (JSON.stringify((changes as { metadata?: unknown }).metadata) === JSON.stringify(podConfig('fixture').metadata)) {
+      assert.ok(outcome.code === grpc.status.ALREADY_EXISTS || outcome.code === grpc.status.INVALID_ARGUMENT, `${what}: the fixture's name again → ${outcome.ok ? 'OK' : outcome.details}`);
+    }
     if (outcome.ok) {
       const id = outcome.reply!.pod_sandbox_id as string;
       await client!.runtime.StopPodSandbox!({ pod_sandbox_id: id });
@@ -191,7 +196,8 @@ test('CreateContainer (and StartContainer when it is accepted) with malformed co
   if (skipReason) return t.skip(skipReason);
   const before = await treeOf(work!.dir, [join(work!.dir, 'd'), logDir]);
   const logsBefore = await treeOf(logDir, []);
-  const container = fc.oneof({ weight: 2, arbitrary: containerChanges(hostDir, IMAGE) }, { weight: 1, arbitrary: harmlessContainerChanges(hostDir) });
+  const clash = fc.constant({ metadata: containerConfig('fixture').metadata });
+  const container = fc.oneof({ weight: 4, arbitrary: containerChanges(hostDir, IMAGE) }, { weight: 2, arbitrary: harmlessContainerChanges(hostDir) }, { weight: 1, arbitrary: clash });
   const target = fc.oneof({ weight: 6, arbitrary: fc.constant('fixture') }, { weight: 1, arbitrary: garbageString });
   let n = 0;
   await fc.assert(fc.asyncProperty(container, target, async (changes, sandbox) => {
@@ -200,6 +206,9 @@ test('CreateContainer (and StartContainer when it is accepted) with malformed co
     const what = `CreateContainer ${JSON.stringify({ pod_sandbox_id, config }).slice(0, 700)}`;
     const outcome = await attempt(what, () => client!.runtime.CreateContainer!({ pod_sandbox_id, config, sandbox_config: podConfig('fixture') }, { deadlineMs: DEADLINE_MS }));
     assertNamesField(outcome, what);
+    if (sandbox === 'fixture' && JSON.stringify((changes as { metadata?: unknown }).metadata) === JSON.stringify(containerConfig('fixture').metadata)) {
+      assert.equal(outcome.code, grpc.status.ALREADY_EXISTS, `${what}: the fixture's name again in its pod → ${outcome.ok ? 'OK' : outcome.details}`);
+    }
     if (!outcome.ok) return;
     const id = outcome.reply!.container_id as string;
     try {

@@ -14,7 +14,7 @@ import { NO_COMMAND } from '../../containers/image-defaults.ts';
 import { isDomainError } from '../../errors.ts';
 import type { CriDeps } from '../deps.ts';
 import type { CriRequest, CriResponse } from '../handlers.ts';
-import { CriError, invalidField } from '../status.ts';
+import { alreadyExists, CriError, invalidField } from '../status.ts';
 import { criCreatePlan, type SandboxForContainer } from './create-config.ts';
 
 /** The sandbox as CreateContainer needs it (cri-server's SandboxInfo). */
@@ -47,6 +47,10 @@ export async function createCriContainer(deps: CriDeps, lookup: SandboxLookup, r
   // sandbox record that has none.
   const sandboxConfig = sandbox.config.log_directory || !request.sandbox_config ? sandbox.config : { ...sandbox.config, log_directory: request.sandbox_config.log_directory };
   const plan = criCreatePlan(request.config, { ...sandbox, config: sandboxConfig }, { minOomScoreAdj: await ownOomScoreAdj(), readSeccompProfile });
+  // The same metadata (name, attempt) in the same pod is a name clash, as for RunPodSandbox: the
+  // kubelet removes the old one and retries on ALREADY_EXISTS (checked before any plugin runs).
+  const holder = deps.containers.list({ all: true, filters: {} }).find((record) => record.Name === `/${plan.name}`);
+  if (holder) throw alreadyExists(`container ${plan.name} (same name and attempt in this pod) already exists with id ${holder.Id}; remove it first`);
   if (sandbox.runtimeHandler) plan.config.HostConfig = { ...plan.config.HostConfig, Runtime: sandbox.runtimeHandler };
 
   const result = await deps.invoker.invoke('cri.preCreateContainer', {
