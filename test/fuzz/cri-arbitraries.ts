@@ -58,6 +58,8 @@ export function containerChanges(hostDir: string, image: string) {
         namespace_options: fc.record({ network: namespaceMode, pid: namespaceMode, ipc: namespaceMode, target_id: garbageString }, { requiredKeys: [] }),
         capabilities: fc.record({ add_capabilities: fc.array(garbageString, { maxLength: 2 }), drop_capabilities: fc.array(garbageString, { maxLength: 2 }) }, { requiredKeys: [] }),
         run_as_user: fc.record({ value: garbageInt }), run_as_username: garbageString, run_as_group: fc.record({ value: garbageInt }),
+        // Localhost profiles that are not profiles: a device read forever, a non-JSON host file, nothing, a relative path.
+        seccomp: fc.record({ profile_type: fc.integer({ min: -1, max: 4 }), localhost_ref: fc.oneof(garbageString, fc.constantFrom('/dev/zero', '/etc/passwd', '/nonexistent.json', '/')) }, { requiredKeys: [] }),
         supplemental_groups: fc.array(garbageInt, { maxLength: 2 }), masked_paths: fc.array(garbageString, { maxLength: 2 }), readonly_paths: fc.array(garbageString, { maxLength: 2 }),
       }, { requiredKeys: [] }),
     }, { requiredKeys: [] }),
