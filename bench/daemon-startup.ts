@@ -4,7 +4,7 @@
 // only. Run `npm run build` first (the compiled daemon and the bundled bench plugin are measured).
 //
 // The dockerd is this bench's own: its own --data-root, --exec-root, unix socket and pidfile,
-// --bridge=none --iptables=false (no network changes), stopped by its pid after each start. The
+// a bridge of its own (test/fixtures/private-dockerd-bridge.ts: --bridge=none would delete docker0), no iptables, stopped by its pid after each start. The
 // machine's shared dockerd is never touched. Readiness is polled: a GET /_ping every 2 ms.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { makePrivateDockerdBridge } from '../test/fixtures/private-dockerd-bridge.ts';
 import { machineLines } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -78,11 +79,12 @@ async function measureHookd(plugins: number): Promise<number> {
 async function measureDockerd(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hookd-dockerd-'));
   const socket = join(dir, 'docker.sock');
+  const bridge = await makePrivateDockerdBridge();
   try {
     const started = process.hrtime.bigint();
     const child = spawn('dockerd', [
       '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'),
-      '--bridge=none', '--iptables=false', '--ip6tables=false',
+      ...bridge.args,
     ], { stdio: 'ignore' });
     try {
       return await timeToPing(child, socket, started, 'dockerd');
@@ -90,6 +92,7 @@ async function measureDockerd(): Promise<number> {
       await stop(child);
     }
   } finally {
+    await bridge.remove();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 // Image benchmarks, one run, printed as ratios against baselines measured in the same run:
 //  1. pull time of a ~100 MB, 5-layer image from a local docker-registry (127.0.0.1): hookd vs a
-//     private Debian dockerd (own data root, exec root, socket and pidfile; --bridge=none
+//     private Debian dockerd (own data root, exec root, socket and pidfile; a bridge of its own,
 //     --iptables=false; stopped at the end, nothing else touched); median of interleaved rounds.
 //  2. container create time for a ~5 MB image vs a ~500 MB one with hookd's snapshotter
 //     (overlayfs: the same within 10% is the goal; copy grows with the image).
@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { DaemonProcess, makeWorkDir } from '../test/e2e/daemon-process.ts';
+import { makePrivateDockerdBridge } from '../test/fixtures/private-dockerd-bridge.ts';
 import { startRegistry } from '../test/e2e/registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from '../test/e2e/registry/oci-layout.ts';
 
@@ -35,8 +36,9 @@ async function randomDir(dir: string, bytes: number, files = 4): Promise<void> {
 
 async function startPrivateDockerd(dir: string, registryHost: string): Promise<{ socket: string; stop: () => Promise<void> }> {
   const socket = join(dir, 'docker.sock');
+  const bridge = await makePrivateDockerdBridge();
   const child = spawn('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'),
-    '--bridge=none', '--iptables=false', '--ip6tables=false', '--insecure-registry', registryHost], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ...bridge.args, '--insecure-registry', registryHost], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -48,8 +50,11 @@ async function startPrivateDockerd(dir: string, registryHost: string): Promise<{
   return {
     socket,
     async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      await bridge.remove();
     },
   };
 }

@@ -1,12 +1,13 @@
 // A private Debian dockerd for side-by-side figures: its own --data-root, --exec-root, socket,
-// pidfile and containerd namespace, no bridge and no iptables, so it touches nothing of a shared
-// dockerd; stop() ends only the process this module started (by its pid).
+// pidfile and containerd namespace, a bridge of its own (test/fixtures/private-dockerd-bridge.ts:
+// --bridge=none would delete docker0) and no iptables, so it touches nothing of a shared dockerd; stop() ends only the process this module started (by its pid).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { makePrivateDockerdBridge, type PrivateDockerdBridge } from '../../test/fixtures/private-dockerd-bridge.ts';
 import { EngineClient } from './engine-client.ts';
 
 export class PrivateDockerd {
@@ -14,6 +15,7 @@ export class PrivateDockerd {
   readonly socketPath: string;
   readonly client: EngineClient;
   #child: ChildProcess | undefined;
+  #bridge: PrivateDockerdBridge | undefined;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -31,10 +33,11 @@ export class PrivateDockerd {
   async start(): Promise<number> {
     await mkdir(this.dir, { recursive: true });
     const log = await open(join(this.dir, 'dockerd.log'), 'a');
+    this.#bridge ??= await makePrivateDockerdBridge();
     const began = performance.now();
     this.#child = spawn('dockerd', [
       '--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '-H', `unix://${this.socketPath}`,
-      '--pidfile', join(this.dir, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false',
+      '--pidfile', join(this.dir, 'docker.pid'), ...this.#bridge.args,
       '--containerd-namespace', 'hookd-bench', '--containerd-plugins-namespace', 'hookd-bench-plugins',
     ], { stdio: ['ignore', log.fd, log.fd] });
     await log.close();
@@ -44,9 +47,12 @@ export class PrivateDockerd {
 
   async stop(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    await this.#bridge?.remove();
+    this.#bridge = undefined;
   }
 
   /** Imports a rootfs tarball as an image (docker import through the CLI, as a user would). */

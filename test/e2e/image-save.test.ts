@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
+import { makePrivateDockerdBridge } from '../fixtures/private-dockerd-bridge.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
 import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
@@ -93,7 +94,8 @@ test('the archive loads into a real dockerd with the same image id and runs ther
   const id = (await inspect((args) => daemon!.cli(args), pulledName)).Id;
   const dir = join(work.dir, 'dockerd');
   const socket = join(dir, 'docker.sock');
-  const child = spawn('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip6tables=false'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const bridge = await makePrivateDockerdBridge();
+  const child = spawn('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'), ...bridge.args], { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     let log = '';
     await new Promise<void>((resolve, reject) => {
@@ -114,8 +116,11 @@ test('the archive loads into a real dockerd with the same image id and runs ther
     assert.equal(copied.exitCode, 0, copied.stderr);
     assert.match(copied.stdout, /saved and loaded/);
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    await bridge.remove();
   }
 });
 
