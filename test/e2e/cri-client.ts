@@ -3,10 +3,23 @@
 // the daemon's generated descriptor, so a test also catches a daemon that drifted from the file.
 // Each RPC is a promise; a failure rejects with the grpc ServiceError (code, details).
 
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { runcMissingReason } from './daemon-per-runtime.ts';
 import { REPO } from './daemon-process.ts';
+
+/** Why a pod cannot run here (runc, catatonit for the infra, the CNI plugins), or undefined. */
+export async function podToolsMissingReason(): Promise<string | undefined> {
+  const runc = await runcMissingReason();
+  if (runc) return runc;
+  if (await access('/usr/bin/catatonit').then(() => false, () => true)) return 'catatonit is not installed (apt-get install catatonit)';
+  const plugins = await readdir('/usr/lib/cni').catch(() => [] as string[]);
+  const missing = ['bridge', 'host-local', 'loopback', 'portmap'].filter((p) => !plugins.includes(p));
+  if (missing.length > 0) return `CNI plugins missing in /usr/lib/cni: ${missing.join(', ')} (apt-get install containernetworking-plugins)`;
+  return undefined;
+}
 
 const definition = protoLoader.loadSync(join(REPO, 'proto/cri/api.proto'), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
 const runtimeV1 = (grpc.loadPackageDefinition(definition).runtime as grpc.GrpcObject).v1 as grpc.GrpcObject;

@@ -9,14 +9,13 @@
 // daemon restart.
 
 import assert from 'node:assert/strict';
-import { access, mkdir, readdir, readFile, readlink, rename } from 'node:fs/promises';
+import { mkdir, readFile, readlink, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
-import { runcMissingReason } from './daemon-per-runtime.ts';
 import { DaemonProcess, dockerCliMissingReason, fixtureManifest, makeWorkDir } from './daemon-process.ts';
-import { criClient, criSocketOf, type CriClient } from './cri-client.ts';
+import { criClient, criSocketOf, podToolsMissingReason, type CriClient } from './cri-client.ts';
 
 const IMAGE = 'busybox:cri';
 const MIB = 1024 * 1024;
@@ -29,13 +28,7 @@ let recordFile = '';
 let logDir = '';
 
 async function missingTool(): Promise<string | undefined> {
-  const reason = (await runcMissingReason()) ?? (await dockerCliMissingReason());
-  if (reason) return reason;
-  if (await access('/usr/bin/catatonit').then(() => false, () => true)) return 'catatonit is not installed (apt-get install catatonit)';
-  const plugins = await readdir('/usr/lib/cni').catch(() => [] as string[]);
-  const missing = ['bridge', 'host-local', 'loopback', 'portmap'].filter((p) => !plugins.includes(p));
-  if (missing.length > 0) return `CNI plugins missing in /usr/lib/cni: ${missing.join(', ')} (apt-get install containernetworking-plugins)`;
-  return undefined;
+  return (await podToolsMissingReason()) ?? (await dockerCliMissingReason());
 }
 
 async function startDaemon(): Promise<void> {

@@ -13,9 +13,9 @@ import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { execa } from 'execa';
-import { ociRuntimeMissingReason, runcMissingReason } from './daemon-per-runtime.ts';
+import { ociRuntimeMissingReason } from './daemon-per-runtime.ts';
 import { DaemonProcess, fixtureManifest, makeWorkDir } from './daemon-process.ts';
-import { criClient, criSocketOf, type CriClient } from './cri-client.ts';
+import { criClient, criSocketOf, podToolsMissingReason, type CriClient } from './cri-client.ts';
 
 let work: { dir: string; remove: () => Promise<void> } | undefined;
 let daemon: DaemonProcess | undefined;
@@ -27,12 +27,8 @@ const cgroupParents: string[] = [];
 const HOST_PORT = 20_000 + (process.pid % 20_000);
 
 async function missingTool(): Promise<string | undefined> {
-  const runc = await runcMissingReason();
-  if (runc) return runc;
-  if (await access('/usr/bin/catatonit').then(() => false, () => true)) return 'catatonit is not installed (apt-get install catatonit)';
-  const plugins = await readdir('/usr/lib/cni').catch(() => [] as string[]);
-  const missing = ['bridge', 'host-local', 'loopback', 'portmap'].filter((p) => !plugins.includes(p));
-  if (missing.length > 0) return `CNI plugins missing in /usr/lib/cni: ${missing.join(', ')} (apt-get install containernetworking-plugins)`;
+  const pods = await podToolsMissingReason();
+  if (pods) return pods;
   if ((await execa('nsenter', ['--version'], { reject: false })).exitCode !== 0) return 'nsenter is not installed (util-linux)';
   return undefined;
 }

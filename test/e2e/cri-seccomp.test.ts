@@ -6,13 +6,12 @@
 // profile (as Docker), seccomp=unconfined none, and seccomp=<JSON> the profile sent.
 
 import assert from 'node:assert/strict';
-import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
-import { runcMissingReason } from './daemon-per-runtime.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
-import { criClient, criSocketOf, type CriClient } from './cri-client.ts';
+import { criClient, criSocketOf, podToolsMissingReason, type CriClient } from './cri-client.ts';
 
 const IMAGE = 'busybox:seccomp';
 const CHMOD_PROFILE = '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod","fchmodat","fchmodat2"],"action":"SCMP_ACT_ERRNO"}]}';
@@ -25,13 +24,7 @@ let logDir = '';
 let podId = '';
 
 async function missingTool(): Promise<string | undefined> {
-  const reason = (await runcMissingReason()) ?? (await dockerCliMissingReason());
-  if (reason) return reason;
-  if (await access('/usr/bin/catatonit').then(() => false, () => true)) return 'catatonit is not installed (apt-get install catatonit)';
-  const plugins = await readdir('/usr/lib/cni').catch(() => [] as string[]);
-  const missing = ['bridge', 'host-local', 'loopback', 'portmap'].filter((p) => !plugins.includes(p));
-  if (missing.length > 0) return `CNI plugins missing in /usr/lib/cni: ${missing.join(', ')} (apt-get install containernetworking-plugins)`;
-  return undefined;
+  return (await podToolsMissingReason()) ?? (await dockerCliMissingReason());
 }
 
 before(async () => {

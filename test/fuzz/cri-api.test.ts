@@ -13,15 +13,14 @@
 // Bounded: HOOKD_FUZZ_CRI_RUNS runs per property (default 12; the longer run in docs/chaos-and-fuzz.md).
 
 import assert from 'node:assert/strict';
-import { access, mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import * as grpc from '@grpc/grpc-js';
 import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
-import { runcMissingReason } from '../e2e/daemon-per-runtime.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from '../e2e/daemon-process.ts';
-import { criClient, criSocketOf, type CriClient } from '../e2e/cri-client.ts';
+import { criClient, criSocketOf, podToolsMissingReason, type CriClient } from '../e2e/cri-client.ts';
 import {
   containerChanges, execRequests, garbageString, harmlessContainerChanges, harmlessPodChanges, harmlessResources, imageReferences, podChanges, resourceChanges,
 } from './cri-arbitraries.ts';
@@ -43,13 +42,7 @@ let logDir = '';
 let hostDir = '';
 
 async function missingTool(): Promise<string | undefined> {
-  const reason = (await runcMissingReason()) ?? (await dockerCliMissingReason());
-  if (reason) return reason;
-  if (await access('/usr/bin/catatonit').then(() => false, () => true)) return 'catatonit is not installed (apt-get install catatonit)';
-  const plugins = await readdir('/usr/lib/cni').catch(() => [] as string[]);
-  const missing = ['bridge', 'host-local', 'loopback', 'portmap'].filter((p) => !plugins.includes(p));
-  if (missing.length > 0) return `CNI plugins missing in /usr/lib/cni: ${missing.join(', ')} (apt-get install containernetworking-plugins)`;
-  return undefined;
+  return (await podToolsMissingReason()) ?? (await dockerCliMissingReason());
 }
 
 function podConfig(name: string): Record<string, unknown> {
