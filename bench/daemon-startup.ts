@@ -4,7 +4,7 @@
 // only. Run `npm run build` first (the compiled daemon and the bundled bench plugin are measured).
 //
 // The dockerd is this bench's own: its own --data-root, --exec-root, unix socket and pidfile,
-// a bridge of its own (test/fixtures/private-dockerd-bridge.ts: --bridge=none would delete docker0), no iptables, stopped by its pid after each start. The
+// a bridge of its own (test/fixtures/private-dockerd.ts: --bridge=none would delete docker0), no iptables, stopped by its pid after each start. The
 // machine's shared dockerd is never touched. Readiness is polled: a GET /_ping every 2 ms.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { makePrivateDockerdBridge } from '../test/fixtures/private-dockerd-bridge.ts';
+import { makePrivateDockerdBridge } from '../test/fixtures/private-dockerd.ts';
 import { machineLines } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

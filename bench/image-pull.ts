@@ -6,15 +6,13 @@
 //     (overlayfs: the same within 10% is the goal; copy grows with the image).
 // Usage: node --import tsx bench/image-pull.ts
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { DaemonProcess, makeWorkDir } from '../test/e2e/daemon-process.ts';
-import { makePrivateDockerdBridge } from '../test/fixtures/private-dockerd-bridge.ts';
+import { startPrivateDockerd } from '../test/fixtures/private-dockerd.ts';
 import { startRegistry } from '../test/e2e/registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from '../test/e2e/registry/oci-layout.ts';
 
@@ -32,31 +30,6 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 async function randomDir(dir: string, bytes: number, files = 4): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (let i = 0; i < files; i++) await writeFile(join(dir, `blob-${i}.bin`), randomBytes(Math.floor(bytes / files)));
-}
-
-async function startPrivateDockerd(dir: string, registryHost: string): Promise<{ socket: string; stop: () => Promise<void> }> {
-  const socket = join(dir, 'docker.sock');
-  const bridge = await makePrivateDockerdBridge();
-  const child = spawn('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'),
-    ...bridge.args, '--insecure-registry', registryHost], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('API listen on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`private dockerd exited (${code}): ${log.slice(-2000)}`)));
-  });
-  return {
-    socket,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-      await bridge.remove();
-    },
-  };
 }
 
 function median(samples: number[]): number {
@@ -83,7 +56,7 @@ try {
   // Pull: SAMPLES rounds, each a pull by a fresh hookd (new data root, so nothing is present) and
   // one by dockerd after `docker rmi` of the image (which deletes its layers); the order alternates
   // per round so that drift and cache warmth hit both alike. Medians are compared.
-  dockerd = await startPrivateDockerd(join(work.dir, 'dockerd'), registry.host);
+  dockerd = await startPrivateDockerd(join(work.dir, 'dockerd'), ['--insecure-registry', registry.host]);
   const pullSamples: { hookd: number[]; dockerd: number[] } = { hookd: [], dockerd: [] };
   const pullWithHookd = async (round: number): Promise<void> => {
     const fresh = await DaemonProcess.start({ dir: join(work.dir, `hookd-pull-${round}`) });

@@ -1,5 +1,5 @@
 // A private Debian dockerd for side-by-side figures: its own --data-root, --exec-root, socket,
-// pidfile and containerd namespace, a bridge of its own (test/fixtures/private-dockerd-bridge.ts:
+// pidfile and containerd namespace, a bridge of its own (test/fixtures/private-dockerd.ts:
 // --bridge=none would delete docker0) and no iptables, so it touches nothing of a shared dockerd; stop() ends only the process this module started (by its pid).
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makePrivateDockerdBridge, type PrivateDockerdBridge } from '../../test/fixtures/private-dockerd-bridge.ts';
+import { makePrivateDockerdBridge, type PrivateDockerdBridge } from '../../test/fixtures/private-dockerd.ts';
 import { EngineClient } from './engine-client.ts';
 
 export class PrivateDockerd {

@@ -4,13 +4,11 @@
 // unknown name is a 404 before anything is written.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
-import { makePrivateDockerdBridge } from '../fixtures/private-dockerd-bridge.ts';
+import { startPrivateDockerd } from '../fixtures/private-dockerd.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
 import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
@@ -83,8 +81,7 @@ test('an unknown name is a 404 and writes nothing', async (t) => {
 
 test('the archive loads into a real dockerd with the same image id and runs there', async (t) => {
   if (skipReason) return t.skip(skipReason);
-  const dockerd = await which('dockerd');
-  if (!dockerd) return t.skip('dockerd is not installed (Debian: apt-get install docker.io)');
+  if (!(await which('dockerd'))) return t.skip('dockerd is not installed (Debian: apt-get install docker.io)');
   const pulledName = `${registry!.host}/saveme:v1`;
   // A fresh pull (the previous test left a loaded copy, which has no layer blobs to save as pulled).
   await daemon!.cli(['rmi', pulledName]);
@@ -92,20 +89,9 @@ test('the archive loads into a real dockerd with the same image id and runs ther
   const archive = join(work.dir, 'for-dockerd.tar');
   assert.equal((await daemon!.cli(['save', '-o', archive, pulledName])).exitCode, 0);
   const id = (await inspect((args) => daemon!.cli(args), pulledName)).Id;
-  const dir = join(work.dir, 'dockerd');
-  const socket = join(dir, 'docker.sock');
-  const bridge = await makePrivateDockerdBridge();
-  const child = spawn('dockerd', ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'), ...bridge.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const dockerd = await startPrivateDockerd(join(work.dir, 'dockerd'));
   try {
-    let log = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes('API listen on')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`private dockerd exited (${code}): ${log.slice(-2000)}`)));
-    });
-    const real = (args: string[]) => execa('docker', ['-H', `unix://${socket}`, ...args], { reject: false });
+    const real = (args: string[]) => execa('docker', ['-H', `unix://${dockerd.socket}`, ...args], { reject: false });
     const loaded = await real(['load', '-i', archive]);
     assert.equal(loaded.exitCode, 0, loaded.stderr);
     assert.equal((await inspect(real, pulledName)).Id, id);
@@ -116,11 +102,7 @@ test('the archive loads into a real dockerd with the same image id and runs ther
     assert.equal(copied.exitCode, 0, copied.stderr);
     assert.match(copied.stdout, /saved and loaded/);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-    await bridge.remove();
+    await dockerd.stop();
   }
 });
 
