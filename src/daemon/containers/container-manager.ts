@@ -250,17 +250,7 @@ export class ContainerManager {
   }
 
   async update(reference: string, rawBody: Buffer): Promise<void> {
-    const record = this.get(reference);
-    await this.#withLock(record.Id, async () => {
-      const { restore } = await updateContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime }, record, rawBody);
-      try {
-        await this.#persist(record);
-      } catch (error) {
-        await restore();
-        throw error;
-      }
-      this.#publish(record, 'update');
-    });
+    await this.#applyUpdate(reference, (record) => updateContainer({ invoker: this.#o.invoker, runtime: this.#o.runtime }, record, rawBody));
   }
 
   /**
@@ -268,9 +258,14 @@ export class ContainerManager {
    * UpdateContainerResources does: live for a running container, and kept for its next start.
    */
   async updateResources(reference: string, resources: Record<string, unknown>): Promise<void> {
+    await this.#applyUpdate(reference, (record) => updateResources({ runtime: this.#o.runtime }, record, resources));
+  }
+
+  /** Under the container's lock: apply, persist (or restore what apply changed), publish "update". */
+  async #applyUpdate(reference: string, apply: (record: ContainerRecord) => Promise<{ restore: () => Promise<void> }>): Promise<void> {
     const record = this.get(reference);
     await this.#withLock(record.Id, async () => {
-      const { restore } = await updateResources({ runtime: this.#o.runtime }, record, resources);
+      const { restore } = await apply(record);
       try {
         await this.#persist(record);
       } catch (error) {
