@@ -165,7 +165,10 @@ test('after a daemon SIGKILL: running containers keep running and stay attachabl
   daemon!.child!.kill('SIGKILL');
   await daemon!.exited;
   // Release the waiting containers while no daemon runs, and wait until conmon recorded their exits.
-  await execa('sh', ['-c', `for i in $(seq ${stateDirs.length}); do echo go > ${fifo}; done`]);
+  // One writer, opened once: its open wakes every reader blocked in theirs, one of them reads the
+  // line, and its close gives the others end of file. (One `echo go > fifo` per container hung
+  // when all of them ended on the first writer: the second open then waited for a reader forever.)
+  await execa('sh', ['-c', `exec 3> ${fifo}; echo go >&3; exec 3>&-`]);
   for (const stateDir of stateDirs) await fileAppears(stateDir, 'exit');
   await daemon!.spawn();
   await daemon!.listening();
