@@ -27,7 +27,7 @@
 //   chmod(path, mode) / chown(path, uid, gid) / utimes(path, atime, mtime)   on the entry, not a link's target
 //   mknod(path, kind, mode, major, minor)  FIFOs and devices (through mknod(1): Node has no mknod)
 //   openDir(path, createMode) -> DirAt      one directory held open for many single-name operations (dir-at.ts)
-//   resolveEntry(path)                     the (directory fd, name) of an entry, for DirAt.hardlinkFrom
+//   resolveEntry(path, op)                 the (directory fd, name) of an entry, for DirAt.hardlinkFrom and xattrs.ts
 //   close()
 //
 // Why this is race-free (no time-of-check/time-of-use gap): nothing is checked and then re-opened
@@ -170,9 +170,12 @@ export class RootDir {
     return new DirAt(this.path, splitPath(path).join('/') || '.', await this.#resolve(path, 'dir', 'mkdir -p', createMode));
   }
 
-  /** For a hard link made through a DirAt: the directory holding `path` (not followed) and its name. */
-  async resolveEntry(path: string): Promise<{ dirFd: number; name: string; release: () => Promise<void> }> {
-    const resolved = await this.#resolve(path, 'entry', 'hard link from');
+  /**
+   * The directory holding `path` (not followed) and its name, for an operation done elsewhere on
+   * /proc/.../fd/<dirFd>/<name> (DirAt.hardlinkFrom, xattrs.ts); `op` names it in errors.
+   */
+  async resolveEntry(path: string, op = 'hard link from'): Promise<{ dirFd: number; name: string; release: () => Promise<void> }> {
+    const resolved = await this.#resolve(path, 'entry', op);
     return { dirFd: resolved.dirFd, name: resolved.name!, release: resolved.release };
   }
 

@@ -9,6 +9,8 @@ export type RootfsErrorCode =
   | 'ERR_ROOTFS_BAD_PATH' // the path names the root itself where an entry is needed, or ends in "." / ".."
   | 'ERR_ROOTFS_TOO_LARGE' // readFile met a file larger than the caller's maxBytes
   | 'ERR_ROOTFS_CLOSED' // the RootDir was closed
+  | 'ERR_ROOTFS_TOOL_MISSING' // an operation Node cannot do itself needs a tool that is not installed (setfattr: package "attr")
+  | 'ERR_ROOTFS_BAD_XATTR' // an xattr name or value Linux cannot hold (empty, no namespace, NUL, too long)
   | 'ERR_ROOTFS_IO'; // any other system error (see errno)
 
 export class RootfsError extends Error {
