@@ -11,27 +11,22 @@
 // is written. A crash between the two leaves a dir without a record, removed at the next open.
 // Tag and record changes are serialised through one queue, so a tag names exactly one image.
 
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { writeSaveArchive } from './image-save.ts';
 import { execa } from 'execa';
-import type { ImageConfig, ImageRecord, ImageStore, ImportOptions, PruneResult, PulledImage, PulledImageStore } from './image-store.ts';
+import type { ImageRecord, ImageStore, ImportOptions, PruneResult, PulledImage, PulledImageStore } from './image-store.ts';
 import type { BlobStore } from '../content/blob-store.ts';
 import { collectGarbage, type GarbageCollected } from './image-gc.ts';
 import { selectPrunable } from './image-prune.ts';
 import { JsonStore } from '../store/json-store.ts';
 import { CopySnapshotter } from './snapshots/copy-snapshotter.ts';
 import type { Snapshotter } from './snapshots/snapshotter.ts';
-import { applyChanges } from './image-changes.ts';
 import { ImageError } from './image-errors.ts';
-import { FULL_ID, ID_PREFIX, normalizeRepoTag, requireRepoTag } from './image-reference.ts';
-import { familiarRepository, parseImageName } from '../registry/image-name.ts';
-import { readDockerArchive } from './docker-archive.ts';
-import { withRootDir } from '../rootfs/in-root.ts';
-import { applyLayer, unpackTar } from './layer-apply.ts';
-import { saveStream } from './tar-archive.ts';
+import { normalizeRepoTag, requireRepoTag } from './image-reference.ts';
+import { lookupImage } from './image-lookup.ts';
+import { importRootfs, loadArchive, type CommitFields, type ImportSink } from './image-import.ts';
 
 export interface ImageStoreLogger {
   warn(obj: object, msg?: string): void;
@@ -50,8 +45,6 @@ export interface LocalImageStoreOptions {
    */
   blobs?: BlobStore;
 }
-
-const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
 
 export class LocalImageStore implements ImageStore, PulledImageStore {
   readonly #root: string;
@@ -96,59 +89,20 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return store;
   }
 
-  async importRootfs(tarball: Readable, options: ImportOptions): Promise<ImageRecord> {
-    // Validate what the caller said before reading a possibly large body.
-    const repoTag = options.repoTag ? requireRepoTag(options.repoTag) : undefined;
-    const config = applyChanges({}, options.changes ?? []);
-    return this.#inWorkDir(async (work) => {
-      const tarPath = join(work, 'rootfs.tar');
-      const { sha256 } = await saveStream(tarball, tarPath);
-      const base = { architecture: architecture(), os: 'linux', comment: options.message ?? '', config };
-      // Deterministic id: the same tarball with the same changes is the same image (re-tagged).
-      const hex = sha256Hex(JSON.stringify({ ...base, rootfs: { type: 'layers', diff_ids: [`sha256:${sha256}`] } }));
-      const rootfs = join(work, 'rootfs');
-      if (!this.#images.has(hex)) {
-        await mkdir(rootfs);
-        // Docker applies an imported tarball as a layer: whiteouts apply, every path stays in the root.
-        await withRootDir(rootfs, (root) => applyLayer(root, { hostPath: tarPath }, 'the imported tarball'));
-      }
-      return this.#commit(hex, rootfs, {
-        Created: new Date().toISOString(), Architecture: base.architecture, Os: base.os, Comment: base.comment, Config: config,
-      }, repoTag ? [repoTag] : []);
-    });
+  importRootfs(tarball: Readable, options: ImportOptions): Promise<ImageRecord> {
+    return importRootfs(this.#sink(), tarball, options);
   }
 
-  async load(tarball: Readable): Promise<ImageRecord[]> {
-    return this.#inWorkDir(async (work) => {
-      const tarPath = join(work, 'archive.tar');
-      await saveStream(tarball, tarPath);
-      const archiveDir = join(work, 'archive');
-      await mkdir(archiveDir);
-      return withRootDir(archiveDir, async (archive) => {
-        await unpackTar(archive, () => open(tarPath, 'r'), 'the loaded tarball');
-        const loaded: ImageRecord[] = [];
-        for (const [index, image] of (await readDockerArchive(archive)).entries()) {
-          const tags = image.repoTags.map((tag) => {
-            const normal = normalizeRepoTag(tag);
-            if (!normal) throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `manifest.json entry ${index}: invalid RepoTag "${tag}"`);
-            return normal;
-          });
-          const rootfs = join(work, `rootfs-${index}`);
-          if (!this.#images.has(image.hex)) {
-            await mkdir(rootfs);
-            await withRootDir(rootfs, async (root) => {
-              for (const [n, layer] of image.layers.entries()) {
-                await applyLayer(root, { archive, path: layer }, `layer ${n + 1}/${image.layers.length} of image ${tags[0] ?? image.hex.slice(0, 12)}`);
-              }
-            });
-          }
-          loaded.push(await this.#commit(image.hex, rootfs, {
-            Created: image.created, Architecture: image.architecture, Os: image.os, Comment: image.comment, Config: image.config,
-          }, tags));
-        }
-        return loaded;
-      });
-    });
+  load(tarball: Readable): Promise<ImageRecord[]> {
+    return loadArchive(this.#sink(), tarball);
+  }
+
+  #sink(): ImportSink {
+    return {
+      has: (hex) => this.#images.has(hex),
+      inWorkDir: (run) => this.#inWorkDir(run),
+      commit: (hex, unpacked, fields, tags) => this.#commit(hex, unpacked, fields, tags),
+    };
   }
 
   isStaged(hex: string): boolean {
@@ -205,32 +159,9 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return [...this.#images.values()];
   }
 
-  /** Tag first ("name:tag", "name" = name:latest), then full id, then a unique id prefix. */
+  /** Tag first ("name:tag", "name" = name:latest), then full id, then a unique id prefix (image-lookup.ts). */
   resolve(reference: string): ImageRecord | undefined {
-    if (reference.includes('@')) return this.#byRepoDigest(reference);
-    const repoTag = normalizeRepoTag(reference);
-    if (repoTag) {
-      for (const image of this.#images.values()) if (image.RepoTags.includes(repoTag)) return image;
-    }
-    const full = FULL_ID.exec(reference);
-    if (full) return this.#images.get(full[1]!);
-    const prefix = ID_PREFIX.exec(reference);
-    if (!prefix) return undefined;
-    const matches = [...this.#images.keys()].filter((hex) => hex.startsWith(prefix[1]!));
-    return matches.length === 1 ? this.#images.get(matches[0]!) : undefined; // ambiguous = not found
-  }
-
-  /** "name@sha256:..." as pulled (RepoDigests), in any spelling of the name. */
-  #byRepoDigest(reference: string): ImageRecord | undefined {
-    let wanted: string;
-    try {
-      const name = parseImageName(reference);
-      wanted = `${familiarRepository(name)}@${name.digest ?? ''}`;
-    } catch {
-      return undefined;
-    }
-    for (const image of this.#images.values()) if (image.RepoDigests?.includes(wanted)) return image;
-    return undefined;
+    return lookupImage(this.#images, reference);
   }
 
   tag(reference: string, repoTag: string): Promise<void> {
@@ -345,7 +276,7 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
   }
 
   /** Makes an unpacked rootfs an image (or re-tags the existing one with that id). */
-  #commit(hex: string, unpacked: string, fields: Omit<ImageRecord, 'Id' | 'RepoTags' | 'Size' | 'rootfsDir' | 'Config'> & { Config: ImageConfig }, tags: string[]): Promise<ImageRecord> {
+  #commit(hex: string, unpacked: string, fields: CommitFields, tags: string[]): Promise<ImageRecord> {
     return this.#serial(async () => {
       const existing = this.#images.get(hex);
       if (existing) return this.#moveTags(existing, tags);
@@ -401,14 +332,6 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
 
 function hexOf(record: ImageRecord): string {
   return record.Id.slice('sha256:'.length);
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function architecture(): string {
-  return ARCHITECTURES[process.arch] ?? process.arch;
 }
 
 /** Apparent size in bytes (what Docker's Size approximates), from GNU du. */
