@@ -1,7 +1,7 @@
 // docker save through hookd, read back by hookd's `docker load` and by a real (private) dockerd:
-// a pulled image keeps its id and layers (its config blob byte for byte, each layer decompressed
-// to its diff_id), an imported one keeps its content and config; two images in one archive; an
-// unknown name is a 404 before anything is written.
+// a pulled image keeps its id and layers (its config and layer blobs byte for byte, in the OCI
+// layout's blobs/ that manifest.json points into), an imported one keeps its content and config;
+// two images in one archive; an unknown name is a 404 before anything is written.
 
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
