@@ -22,6 +22,7 @@ import { isRootfsError } from '../rootfs/rootfs-errors.ts';
 import { dropParentDir, finishDirectories, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
 import { ImageError } from './image-errors.ts';
 import { readTarMembers, readTarStream } from './tar-archive.ts';
+import type { TarBody } from './tar-archive.ts';
 import type { TarMember } from '../rootfs/unpack-member.ts';
 
 const WHITEOUT_PREFIX = '.wh.';
@@ -30,7 +31,7 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 /** The layer tarball, opened from a trusted host path or from inside an unpacked archive's RootDir. */
 export type LayerSource = { hostPath: string } | { archive: RootDir; path: string };
 
-type Members = AsyncIterable<{ member: TarMember; body: Readable }>;
+type Members = AsyncIterable<{ member: TarMember; body: TarBody }>;
 
 /** A layer stored as a file (gzip detected), e.g. `docker import`'s tarball or a `docker load` layer. */
 export async function applyLayer(root: RootDir, layer: LayerSource, label: string): Promise<void> {
@@ -50,7 +51,7 @@ async function applyMembers(root: RootDir, members: Members, label: string): Pro
     for await (const { member, body } of members) {
       const base = posix.basename(member.name);
       const dir = posix.dirname(member.name);
-      if (base.startsWith(WHITEOUT_PREFIX)) await dropParentDir(state); // a removal may take the held directory
+      if (base.startsWith(WHITEOUT_PREFIX)) await inRoot(label, member.name, () => dropParentDir(state)); // a removal may take the held directory (its members' xattrs are set first)
       if (base === OPAQUE_MARKER) {
         await inRoot(label, member.name, () => removeLowerChildren(root, dir, written), true);
       } else if (base.startsWith(WHITEOUT_PREFIX)) {
@@ -60,7 +61,7 @@ async function applyMembers(root: RootDir, members: Members, label: string): Pro
         written.add(member.name);
       }
     }
-    await finishDirectories(root, state);
+    await inRoot(label, 'after the last', () => finishDirectories(root, state)); // sets the last directory's xattrs too
   } finally {
     await dropParentDir(state);
   }
@@ -73,7 +74,7 @@ export async function unpackTar(root: RootDir, source: () => ReturnType<typeof o
     for await (const { member, body } of readTarMembers(source, label)) {
       await inRoot(label, member.name, () => unpackMember(root, member, body, state));
     }
-    await finishDirectories(root, state);
+    await inRoot(label, 'after the last', () => finishDirectories(root, state));
   } finally {
     await dropParentDir(state);
   }

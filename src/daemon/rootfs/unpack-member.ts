@@ -8,10 +8,10 @@
 // as Docker's layer applier does. Directory times are set by the caller once the whole archive is
 // written (`finishDirectories`), since writing a member inside a directory changes its mtime.
 
-import type { Readable } from 'node:stream';
 import { posix } from 'node:path';
 import type { RootDir } from './in-root.ts';
 import type { DirAt } from './dir-at.ts';
+import { PendingXattrs } from './member-xattrs.ts';
 
 /** A member as the tar parser reports it; `name` and `linkname` relative to the archive root. */
 export interface TarMember {
@@ -24,6 +24,8 @@ export interface TarMember {
   linkname: string;
   devmajor: number;
   devminor: number;
+  /** xattrs from the member's PAX header (SCHILY.xattr.*): name → exact value bytes. */
+  xattrs: Map<string, Buffer>;
 }
 
 export interface UnpackOptions {
@@ -38,49 +40,58 @@ export interface UnpackOptions {
    * (whiteouts) calls dropParentDir() first. finishDirectories() closes it.
    */
   parentDir?: DirAt;
+  /** Members' xattrs waiting to be set in one go for the held directory (member-xattrs.ts). */
+  xattrs: PendingXattrs;
 }
 
 export function unpackOptions(): UnpackOptions {
-  return { keepOwners: process.getuid?.() === 0, directories: [] };
+  const isRoot = process.getuid?.() === 0;
+  return { keepOwners: isRoot, directories: [], xattrs: new PendingXattrs(isRoot) };
 }
 
-/** Closes the held parent directory; the next member walks from the root again. */
+/** Sets the held directory's pending xattrs and closes it; the next member walks from the root again. */
 export async function dropParentDir(options: UnpackOptions): Promise<void> {
   const held = options.parentDir;
   delete options.parentDir;
-  await held?.close();
+  try {
+    await options.xattrs.flush();
+  } finally {
+    await held?.close();
+  }
 }
 
 async function parentDirOf(root: RootDir, name: string, options: UnpackOptions): Promise<DirAt> {
   const parent = posix.dirname(name);
   if (options.parentDir?.path === parent) return options.parentDir;
+  // dropParentDir sets the pending xattrs while the directory they name is still held.
   await dropParentDir(options);
   options.parentDir = await root.openDir(parent, 0o755);
   return options.parentDir;
 }
 
 /** Writes `member` (with `body` for a regular file) into `root`. Unknown member types are skipped. */
-export async function unpackMember(root: RootDir, member: TarMember, body: Readable, options: UnpackOptions): Promise<void> {
+export async function unpackMember(root: RootDir, member: TarMember, body: AsyncIterable<Uint8Array>, options: UnpackOptions): Promise<void> {
   const { name } = member;
   const dir = await parentDirOf(root, name, options);
   const base = posix.basename(name);
   const existing = dir.lstat(base);
   if (member.type === 'directory') {
-    if (existing && !existing.isDirectory()) await dir.removeAll(base);
+    if (existing && !existing.isDirectory()) await removeExisting(dir, base, options);
     if (!existing?.isDirectory()) dir.mkdir(base, 0o700);
     setOwnerAndMode(dir, base, member, options);
+    await options.xattrs.add(dir, base, name, member.type, member.xattrs);
     options.directories.push({ name, mtime: member.mtime });
     return;
   }
   if (!isKnownType(member.type)) return;
-  if (existing) await dir.removeAll(base);
+  if (existing) await removeExisting(dir, base, options);
   switch (member.type) {
     case 'file':
     case 'contiguous-file': {
-      // Chunk by chunk: the parser's body is a streamx stream, which stream.pipeline does not see end.
-      await dir.writeNewFile(base, body as AsyncIterable<Uint8Array>, {
+      await dir.writeNewFile(base, body, {
         mode: member.mode & 0o7777, mtime: member.mtime, ...(options.keepOwners ? { owner: { uid: member.uid, gid: member.gid } } : {}),
       });
+      await options.xattrs.add(dir, base, name, member.type, member.xattrs);
       return;
     }
     case 'symlink':
@@ -111,6 +122,14 @@ export async function unpackMember(root: RootDir, member: TarMember, body: Reada
     setOwnerAndMode(dir, base, member, options);
     dir.utimes(base, member.mtime, member.mtime);
   }
+  // After the owner: chown clears security.capability. A hard link's xattrs land on the shared inode, as containerd sets them.
+  await options.xattrs.add(dir, base, name, member.type, member.xattrs);
+}
+
+/** Removes what lower layers (or an earlier member) left at `base`; xattrs queued for it go too. */
+async function removeExisting(dir: DirAt, base: string, options: UnpackOptions): Promise<void> {
+  options.xattrs.forget(dir, base);
+  await dir.removeAll(base);
 }
 
 /** Sets the directories' times, deepest first, after everything inside them is written. */
