@@ -15,6 +15,8 @@ export interface PlatformImage {
   cmd?: string[];
   /** Config labels; default {"org.hookd.test": <architecture>}. */
   labels?: Record<string, string>;
+  /** More GNU tar flags for its layers, e.g. ['--xattrs', '--xattrs-include=*'] to keep xattrs. */
+  tarFlags?: string[];
 }
 
 async function writeBlob(layout: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
@@ -32,7 +34,7 @@ export async function writeOciLayout(layout: string, tag: string, platforms: Pla
     const layers = [];
     const diffIds = [];
     for (const dir of platform.layerDirs) {
-      const tar = (await execa('tar', ['--sort=name', '--numeric-owner', '--mtime=2024-01-01', '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
+      const tar = (await execa('tar', ['--sort=name', '--numeric-owner', '--mtime=2024-01-01', ...(platform.tarFlags ?? []), '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
       diffIds.push(`sha256:${createHash('sha256').update(tar).digest('hex')}`);
       const compressed = compression === 'gzip' ? gzipSync(tar, { level: 1 }) : (await execa('zstd', ['-q', '-c', '-3'], { input: tar, encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
       layers.push({ mediaType: `application/vnd.oci.image.layer.v1.tar+${compression}`, ...(await writeBlob(layout, Buffer.from(compressed))) });
