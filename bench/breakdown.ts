@@ -5,14 +5,10 @@
 // be read against them (docs/performance.md explains the sums).
 
 import { decodeDocument, encodeDocumentReply } from '../plugin-sdk/node/src/documents.ts';
-import { dispatchHook } from '../src/host/dispatch.ts';
-import { hookSpec } from '../src/host/hooks.ts';
-import { parseManifest } from '../src/host/manifest.ts';
-import { mergeGroup } from '../src/host/merge.ts';
-import { decodeReplyDocument } from '../src/host/reply-decode.ts';
 import type { PluginHandle, PluginStatus } from '../src/host/types.ts';
 import { CREATE_CONFIG, CREATE_CONFIG_BYTES } from './fixtures/create-config.ts';
 import { timeAsync, timeSync } from './measure.ts';
+import { decodeReplyDocument, dispatchHook, hookSpec, mergeGroup, parseManifest } from './shipped-host.ts';
 import { loadPluginDefinition } from './raw-client.ts';
 
 export interface CostLine {

@@ -19,8 +19,7 @@ import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 
-import { PluginHost } from '../src/host/index.ts';
-import { parseManifest } from '../src/host/manifest.ts';
+import { parseManifest, PluginHost } from './shipped-host.ts';
 import { loadPluginDefinition } from './raw-client.ts';
 import { machineLines } from './report.ts';
 import { summarize } from './stats.ts';

@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 
 import type { Logger } from 'pino';
 
-import { PluginHost, type PluginManifest, type PluginStatus } from '../src/host/index.ts';
-import { parseManifest } from '../src/host/manifest.ts';
+import type { PluginHost, PluginManifest, PluginStatus } from '../src/host/index.ts';
+import { parseManifest, PluginHost as ShippedPluginHost } from './shipped-host.ts';
 import type { NoopConfig } from './fixtures/pre-create-handler.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -66,7 +66,7 @@ export async function launchPool(count: number, logger: Logger): Promise<PluginP
     startTimeoutMs: 120_000,
     health: QUIET_HEALTH,
   }, '<inline>'));
-  const host = new PluginHost({ logger, ...HOST_IDENTITY, runtimeDir });
+  const host: PluginHost = new ShippedPluginHost({ logger, ...HOST_IDENTITY, runtimeDir });
   try {
     assertAllReady(await host.start(manifests), 'launching the bench plugins');
   } catch (error) {
@@ -99,7 +99,7 @@ export async function attachHost(pool: PluginPool, plugins: readonly AttachedPlu
     // measure what the in-flight cap costs the concurrency row.
     ...(process.env.HOOKD_BENCH_MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.HOOKD_BENCH_MAX_IN_FLIGHT) } : {}),
   }, '<inline>'));
-  const host = new PluginHost({ logger, ...HOST_IDENTITY });
+  const host: PluginHost = new ShippedPluginHost({ logger, ...HOST_IDENTITY });
   try {
     assertAllReady(await host.start(manifests), 'attaching the bench host');
   } catch (error) {
