@@ -27,6 +27,16 @@ export class InFlightLimiter {
   }
 
   /**
+   * A release function when a slot is free now and nobody waits (and `signal` has not aborted);
+   * undefined otherwise, and then acquire() decides. Saves a promise on the common path.
+   */
+  tryAcquire(signal?: AbortSignal): (() => void) | undefined {
+    if (signal?.aborted === true || this.#inFlight >= this.#max || this.#queue.length > 0) return undefined;
+    this.#inFlight += 1;
+    return this.#releaser();
+  }
+
+  /**
    * Resolves with a release function once a slot is free. Rejects with `onGiveUp(reason)` when
    * `deadline` (epoch ms) passes or `signal` aborts first; whichever wins clears the other.
    */

@@ -20,11 +20,12 @@ export interface GuardedCall {
   readonly deadline: number;
   /** The timeout this deadline came from, for the error message. */
   readonly timeoutMs: number;
-  readonly signal: AbortSignal;
+  /** The group's or the caller's; undefined when nothing can abort the call but its deadline. */
+  readonly signal?: AbortSignal;
 }
 
-function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
   if (reason instanceof Error) return reason.message;
   return typeof reason === 'string' ? reason : 'the caller aborted';
 }
@@ -32,7 +33,7 @@ function abortReason(signal: AbortSignal): string {
 export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
   const { handle, hook } = call;
   const aborted = (): HookdError => new HookdError('ERR_HOOK_ABORTED', { plugin: handle.name, hook, reason: abortReason(call.signal) });
-  if (call.signal.aborted) throw aborted();
+  if (call.signal?.aborted === true) throw aborted();
   // A handle that ends every call by the deadline and on the signal itself (the supervisor: its
   // ready wait and slot wait end at both, and the gRPC deadline and cancellation end the call)
   // needs no second timer and controller per call: they cost ~10 µs and a DOMException-backed
@@ -59,11 +60,14 @@ export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
       }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, call.deadline - Date.now())));
     };
     arm();
-    onAbort = () => {
-      reject(aborted());
-      controller.abort(call.signal.reason);
-    };
-    call.signal.addEventListener('abort', onAbort, { once: true });
+    if (call.signal !== undefined) {
+      const { signal } = call;
+      onAbort = () => {
+        reject(aborted());
+        controller.abort(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
   });
   try {
     return await Promise.race([
@@ -72,6 +76,6 @@ export async function callWithDeadline(call: GuardedCall): Promise<unknown> {
     ]);
   } finally {
     clearTimeout(timer);
-    if (onAbort) call.signal.removeEventListener('abort', onAbort);
+    if (onAbort) call.signal?.removeEventListener('abort', onAbort);
   }
 }

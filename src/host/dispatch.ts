@@ -40,7 +40,10 @@ interface CallOutcome {
 /** What the groups have produced so far; one field per combine mode. */
 interface Accumulated {
   document: unknown;
+  /** The bytes sent to the next group; re-encoded from `document` only when a later group needs them. */
   documentBytes: Buffer | undefined;
+  /** `document` changed since `documentBytes` were encoded (no JSON.stringify after the last group). */
+  isBytesStale: boolean;
   provenance: ProvenanceEntry[];
   ociHooks: OwnedOciHook[];
   routeReplies: RouteReply[];
@@ -64,11 +67,16 @@ class Skips {
  * are not judged: they are consequences, not causes.
  */
 async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<{ outcomes: CallOutcome[]; firstFatal?: HookdError }> {
-  const groupAbort = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
-  // Each call of the group listens on this one signal; a group may hold any number of plugins, so
-  // Node's default of 10 listeners would warn on every request past ten plugins in one group.
-  setMaxListeners(group.length + 10, signal);
+  // A group of one has no other call to abort when its call fails, so it needs no controller of its
+  // own: the call gets the caller's signal, if any (an AbortController, and AbortSignal.any with a
+  // caller's signal, per group was a measurable share of the host's own time: docs/performance.md §5.3).
+  const groupAbort = group.length > 1 ? new AbortController() : undefined;
+  const signal = groupAbort === undefined ? options.signal
+    : options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
+  // Each call of the group listens on this one signal (up to three listeners while it waits for the
+  // plugin to be ready and for a slot); a group may hold any number of plugins, so Node's default of
+  // 10 listeners would warn on every request past a few plugins in one group.
+  if (signal !== undefined && group.length > 3) setMaxListeners(group.length * 3 + 10, signal);
   const startedAt = Date.now();
   let firstFatal: HookdError | undefined;
   const settled = await Promise.allSettled(group.map(async (participant) => {
@@ -79,11 +87,11 @@ async function callGroup(group: readonly Participant[], spec: HookSpec, request:
       });
     } catch (error) {
       const failure = asCallError(error, participant.name, spec.name);
-      if (!signal.aborted && firstFatal === undefined) {
+      if (signal?.aborted !== true && firstFatal === undefined) {
         const verdict = judgeFailure(participant, failure, spec.name);
         if (verdict.fatal) {
           firstFatal = verdict.error;
-          groupAbort.abort(new Error(`plugin "${participant.name}" failed ${spec.name}`));
+          groupAbort?.abort(new Error(`plugin "${participant.name}" failed ${spec.name}`));
         }
       }
       throw failure;
@@ -140,7 +148,7 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
       for (const { plugin, error } of merged.dropped) skips.add(error, plugin);
       if (merged.claims.length > 0) {
         acc.document = merged.document;
-        acc.documentBytes = Buffer.from(JSON.stringify(merged.document));
+        acc.isBytesStale = true;
         acc.provenance = appendProvenance(acc.provenance, merged.claims);
       }
       return;
@@ -181,7 +189,7 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
   const skips = new Skips(hook, requestId, options.logger);
   const inputDocument = spec.combine === 'merge' ? readInputDocument(spec, input) : undefined;
   const acc: Accumulated = {
-    document: inputDocument?.value, documentBytes: inputDocument?.bytes, provenance: [], ociHooks: [], routeReplies: [], snapshotters: [],
+    document: inputDocument?.value, documentBytes: inputDocument?.bytes, isBytesStale: false, provenance: [], ociHooks: [], routeReplies: [], snapshotters: [],
   };
   const called: string[] = [];
 
@@ -195,6 +203,10 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
 
   for (const group of groupByOrder(participants)) {
     checkNotAborted(spec, options, group[0]);
+    if (acc.isBytesStale) {
+      acc.documentBytes = Buffer.from(JSON.stringify(acc.document));
+      acc.isBytesStale = false;
+    }
     const request = buildRequest(spec, input, requestId, acc.documentBytes);
     called.push(...group.map((participant) => participant.name));
     const { outcomes, firstFatal } = await callGroup(group, spec, request, options);

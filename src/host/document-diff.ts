@@ -12,7 +12,7 @@
 // - Every other value, arrays included, is atomic: deep-equal or a set-claim on its path.
 
 import {
-  childSegment, formatPath, indexKeyedArray, isPlainObject, keyedArrayAt, type PathSegment,
+  formatPath, indexKeyedArray, isMapAt, isPlainObject, keyedArrayAt, type PathSegment,
 } from './json-paths.ts';
 
 export interface Claim {
@@ -58,13 +58,17 @@ export function diffDocuments(before: unknown, after: unknown, plugin: string): 
     const countBefore = claims.length;
     if (isPlainObject(a) && (isPlainObject(b) || b == null)) {
       const from = isPlainObject(b) ? b : {};
+      // childSegment(segments, key) for every key, with the map-or-struct question asked once.
+      const kind = isMapAt(segments) ? 'key' : 'field';
       for (const [key, value] of Object.entries(a)) {
-        const child = [...segments, childSegment(segments, key)];
-        if (!Object.hasOwn(from, key)) diffValue(undefined, value, child);
-        else diffValue(from[key], value, child);
+        const isKept = Object.hasOwn(from, key);
+        // The same value (every unchanged string, number, boolean and null) gives no claim: skip
+        // the recursion and its path array, which is most keys of a reply.
+        if (isKept && from[key] === value) continue;
+        diffValue(isKept ? from[key] : undefined, value, [...segments, { kind, name: key }]);
       }
       for (const key of Object.keys(from)) {
-        if (!Object.hasOwn(a, key)) claim([...segments, childSegment(segments, key)], 'remove');
+        if (!Object.hasOwn(a, key)) claim([...segments, { kind, name: key }], 'remove');
       }
       if (b == null && claims.length === countBefore) claim(segments, 'set', a);
       return;
@@ -125,17 +129,43 @@ function isContainerFor(value: unknown, next: PathSegment): value is Container {
 }
 
 /**
+ * A deep copy of a JSON document, as structuredClone makes it, for what documents are made of: plain
+ * objects, arrays and primitives are copied here (structuredClone serialises and deserialises, and
+ * was the largest single step of a merge: docs/performance.md §5.3); any other object (a Date an
+ * embedder put in a document) is still copied by structuredClone. Documents are trees (they were
+ * JSON text or have been JSON.stringify'd before a merge), so shared or cyclic references do not occur.
+ */
+export function cloneDocument(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i += 1) copy[i] = cloneDocument(value[i]);
+    return copy;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = cloneDocument((value as Record<string, unknown>)[key]);
+    // "__proto__" from JSON.parse is an own key; plain assignment would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
+}
+
+/**
  * Applies claims in the given order to a copy of `document` and returns the copy. Containers that
  * a claim needs but that are null or absent (a new label on a config without Labels) are created.
  * The caller guarantees the claims do not overlap (merge.ts rejects that as a conflict).
  */
 export function applyClaims(document: unknown, claims: readonly Claim[]): unknown {
-  let root: unknown = structuredClone(document);
+  let root: unknown = cloneDocument(document);
   for (const claim of claims) {
     const { segments } = claim;
     const first = segments[0];
     if (first === undefined) {
-      root = claim.action === 'set' ? structuredClone(claim.value) : undefined;
+      root = claim.action === 'set' ? cloneDocument(claim.value) : undefined;
       continue;
     }
     if (!isContainerFor(root, first)) root = first.kind === 'entry' ? [] : {};
@@ -152,7 +182,7 @@ export function applyClaims(document: unknown, claims: readonly Claim[]): unknow
       parent = child as Container;
     }
     const last = segments[segments.length - 1] as PathSegment;
-    writeChild(parent, last, segments.slice(0, -1), structuredClone(claim.value), claim.action === 'remove');
+    writeChild(parent, last, segments.slice(0, -1), cloneDocument(claim.value), claim.action === 'remove');
   }
   return root;
 }

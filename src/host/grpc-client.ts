@@ -64,26 +64,6 @@ function keepUndecodableReplies(service: grpc.ServiceDefinition): void {
   }
 }
 
-/**
- * Marks each failed call's status with whether the plugin had started a reply (sent response
- * headers) before it. A status the plugin returns from its handler comes alone (a trailers-only
- * response); RESOURCE_EXHAUSTED after headers is grpc-js refusing a reply above our receive limit.
- */
-const markReplyStarted: grpc.Interceptor = (options, nextCall) => new grpc.InterceptingCall(nextCall(options), {
-  start(metadata, listener, next) {
-    let isReplyStarted = false;
-    next(metadata, {
-      onReceiveMetadata(received, forward) {
-        isReplyStarted = true;
-        forward(received);
-      },
-      onReceiveStatus(status, forward) {
-        forward(status.code === grpc.status.OK ? status : Object.assign(status, { isReplyStarted }));
-      },
-    });
-  },
-});
-
 export interface PluginClients {
   plugin: grpc.Client;
   health: grpc.Client;
@@ -104,7 +84,6 @@ export function createPluginClients(plugin: string, address: string, tls?: TlsSp
     throw new HookdError('ERR_MANIFEST_INVALID', { plugin, file: manifestFile, field: 'attach.tls', reason: `is required: plugin "${plugin}" is attached over TCP (${address})` });
   }
   const options: grpc.ClientOptions = {
-    interceptors: [markReplyStarted],
     'grpc.max_receive_message_length': MAX_REPLY_BYTES,
     // Redials should notice a sidecar that came back quickly; grpc-js defaults to 1 s..120 s.
     'grpc.initial_reconnect_backoff_ms': 100,
@@ -187,6 +166,12 @@ export function callUnary<Reply>(client: grpc.Client, method: string, request: o
   const metadata = new grpc.Metadata(options.waitForReady ? { waitForReady: true } : undefined);
   return new Promise<Reply>((resolve, reject) => {
     let abortListener: (() => void) | undefined;
+    // Whether the plugin had started a reply (sent response headers) before a failed status. A
+    // status the plugin returns from its handler comes alone (a trailers-only response);
+    // RESOURCE_EXHAUSTED after headers is grpc-js refusing a reply above our receive limit. (A
+    // listener on the call's 'metadata' event rather than a client interceptor: an interceptor
+    // adds a layer of grpc-js's call objects to every call, docs/performance.md §5.3.)
+    let isReplyStarted = false;
     const call = fn.call(client, request, metadata, { deadline: new Date(options.deadline) }, (error, reply) => {
       if (abortListener) options.signal?.removeEventListener('abort', abortListener);
       if (!error) {
@@ -196,7 +181,10 @@ export function callUnary<Reply>(client: grpc.Client, method: string, request: o
       }
       const isAbortedByUs = options.signal?.aborted === true;
       const isConnectionLost = client.getChannel().getConnectivityState(false) !== grpc.connectivityState.READY;
-      reject((isAbortedByUs ? abortedFailure(context, options.signal!) : classifyCallError(Object.assign(error, { isConnectionLost }), context)).error);
+      reject((isAbortedByUs ? abortedFailure(context, options.signal!) : classifyCallError(Object.assign(error, { isConnectionLost, isReplyStarted }), context)).error);
+    });
+    call.on('metadata', () => {
+      isReplyStarted = true;
     });
     if (options.signal) {
       abortListener = () => call.cancel();
@@ -222,7 +210,7 @@ type CallContext = {
 export type CallStatusError = grpc.ServiceError & {
   /** Set by callUnary: the channel was no longer READY when the call failed. */
   isConnectionLost?: boolean;
-  /** Set by markReplyStarted: the plugin had sent response headers before the status. */
+  /** Set by callUnary: the plugin had sent response headers before the status. */
   isReplyStarted?: boolean;
 };
 

@@ -9,12 +9,26 @@ import { HOOK_INPUT_FIELDS, type HookInputs } from './generated/hook-contracts.t
 import type { HookName, HookSpec } from './hooks.ts';
 import type { HookInput, HookOutcome, InvokeOutcome, InvokeResult } from './types.ts';
 
+type InputField = (typeof HOOK_INPUT_FIELDS)[HookName][number];
+
+/** HOOK_INPUT_FIELDS by key, per hook; built once per hook rather than on every invoke. */
+const fieldsByHook = new Map<HookName, ReadonlyMap<string, InputField>>();
+
+function inputFields(hook: HookName): ReadonlyMap<string, InputField> {
+  let fields = fieldsByHook.get(hook);
+  if (fields === undefined) {
+    fields = new Map(HOOK_INPUT_FIELDS[hook].map((entry) => [entry.key, entry]));
+    fieldsByHook.set(hook, fields);
+  }
+  return fields;
+}
+
 /**
  * Dispatch's input for `input`. Throws ERR_HOOK_BAD_INPUT, naming the key, for a key the hook does
  * not take or a JSON field given as bytes (a caller bug the types did not catch).
  */
 export function toWireInput<H extends HookName>(spec: HookSpec, input: HookInputs[H]): HookInput {
-  const fieldsByKey = new Map(HOOK_INPUT_FIELDS[spec.name].map((entry) => [entry.key, entry]));
+  const fieldsByKey = inputFields(spec.name);
   const wire: HookInput = {};
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {

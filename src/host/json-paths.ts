@@ -33,8 +33,11 @@ const MAP_FIELD_PATHS: ReadonlyArray<readonly [string, string]> = [['LogConfig',
 type KeyOf = (element: unknown) => string | undefined;
 
 /** "K=V" strings keyed by K ("K" alone, as in an update's Env removal, is keyed by K too). */
-const keyOfAssignment: KeyOf = (element) =>
-  typeof element === 'string' && element.length > 0 ? element.split('=', 1)[0] : undefined;
+const keyOfAssignment: KeyOf = (element) => {
+  if (typeof element !== 'string' || element.length === 0) return undefined;
+  const equals = element.indexOf('=');
+  return equals === -1 ? element : element.slice(0, equals); // element.split('=', 1)[0], without the array
+};
 
 /** Binds "src:/dst[:opts]" or "/dst" (anonymous volume) keyed by the container path /dst. */
 const keyOfBind: KeyOf = (element) => {

@@ -140,17 +140,21 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
     let lastFailure: unknown;
     for (;;) {
       const excluded = failedAttempt;
-      try {
-        await this.#readyWait.wait({
-          plugin: this.name, hook: options.hook, deadline: options.deadline, timeoutMs: options.timeoutMs, signal: options.signal, events: this,
-          isReady: () => SERVING.includes(this.state) && this.#attempt?.clients !== undefined && this.#attempt !== excluded,
-          state: () => this.state,
-          reason: () => this.#lastError?.message,
-        });
-      } catch (error) {
-        // Waiting for a restart after a transport failure: that failure says more than the timeout.
-        if (lastFailure !== undefined && isHookdError(error) && error.code === 'ERR_HOOK_TIMEOUT') throw lastFailure;
-        throw error;
+      const isReady = (): boolean => SERVING.includes(this.state) && this.#attempt?.clients !== undefined && this.#attempt !== excluded;
+      // wait() returns at once for a ready plugin; asking first saves its promise on every call.
+      if (!isReady()) {
+        try {
+          await this.#readyWait.wait({
+            plugin: this.name, hook: options.hook, deadline: options.deadline, timeoutMs: options.timeoutMs, signal: options.signal, events: this,
+            isReady,
+            state: () => this.state,
+            reason: () => this.#lastError?.message,
+          });
+        } catch (error) {
+          // Waiting for a restart after a transport failure: that failure says more than the timeout.
+          if (lastFailure !== undefined && isHookdError(error) && error.code === 'ERR_HOOK_TIMEOUT') throw lastFailure;
+          throw error;
+        }
       }
       const attempt = this.#attempt!;
       try {
@@ -167,7 +171,7 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
     const context = { plugin: this.name, hook: options.hook };
     const startedAt = Date.now();
     const timeoutMs = options.timeoutMs ?? Math.max(0, options.deadline - startedAt);
-    const release = await this.#limiter.acquire(options.deadline, options.signal, (reason) => reason === 'deadline'
+    const release = this.#limiter.tryAcquire(options.signal) ?? await this.#limiter.acquire(options.deadline, options.signal, (reason) => reason === 'deadline'
       ? new HookdError('ERR_HOOK_TIMEOUT', { ...context, timeoutMs, waitedForSlot: true })
       : new HookdError('ERR_HOOK_ABORTED', { ...context, reason: describeAbort(options.signal) }));
     try {

@@ -59,4 +59,21 @@ describe('InFlightLimiter', () => {
     await assert.rejects(limiter.acquire(Date.now() - 1, undefined, giveUp), /deadline/);
     held();
   });
+
+  it('tryAcquire takes a free slot at once, and leaves a full, queued or aborted case to acquire', async () => {
+    const limiter = new InFlightLimiter(1);
+    assert.equal(limiter.tryAcquire(AbortSignal.abort()), undefined);
+    assert.equal(limiter.inFlight, 0);
+    const held = limiter.tryAcquire();
+    assert.ok(held);
+    assert.equal(limiter.inFlight, 1);
+    assert.equal(limiter.tryAcquire(), undefined, 'full');
+    const queued = limiter.acquire(far(), undefined, giveUp);
+    held();
+    assert.equal(limiter.tryAcquire(), undefined, 'the slot went to the waiter');
+    (await queued)();
+    assert.equal(limiter.inFlight, 0);
+    limiter.tryAcquire()?.();
+    assert.equal(limiter.inFlight, 0);
+  });
 });

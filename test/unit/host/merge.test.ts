@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileAllowList } from '../../../src/host/allow-list.ts';
+import { cloneDocument } from '../../../src/host/document-diff.ts';
 import { isHookdError, type HookdErrorCode } from '../../../src/host/errors.ts';
 import { formatPath, parsePath, type PathSegment } from '../../../src/host/json-paths.ts';
 import {
@@ -577,5 +578,27 @@ describe('unionSnapshotters', () => {
       { plugin: 'a', snapshotters: ['qcow2', '', 'overlayfs'] },
       { plugin: 'b', snapshotters: ['zfs', 'qcow2'] },
     ], 'overlayfs'), ['qcow2', 'zfs']);
+  });
+});
+
+describe('cloneDocument', () => {
+  it('copies a JSON document deeply, as structuredClone does', () => {
+    const document = JSON.parse('{"a":[1,{"b":null}],"c":{"d":"e","__proto__":{"x":1}},"n":-0}') as Doc;
+    const copy = cloneDocument(document) as Doc;
+    assert.deepEqual(copy, structuredClone(document));
+    assert.notEqual(copy.a, document.a);
+    assert.notEqual((copy.a as unknown[])[1], (document.a as unknown[])[1]);
+    const c = copy.c as Doc;
+    assert.ok(Object.hasOwn(c, '__proto__'), '"__proto__" stays an own key');
+    assert.equal(Object.getPrototypeOf(c), Object.prototype);
+    assert.ok(Object.is(copy.n, -0));
+  });
+
+  it('leaves anything but plain objects and arrays to structuredClone', () => {
+    const when = new Date(0);
+    const copy = cloneDocument({ when }) as { when: Date };
+    assert.ok(copy.when instanceof Date);
+    assert.notEqual(copy.when, when);
+    assert.equal(copy.when.getTime(), 0);
   });
 });
