@@ -9,18 +9,23 @@
 // Skipped ones are counted in `ignored`, for the caller to report.
 //
 // When: after the entry's owner is set (chown clears security.capability) and its content is
-// written. Batched: the xattrs of members of one directory wait until the unpacker leaves that
-// directory (or a batch is full), then one setfattr process sets them all (xattrs.ts); the held
-// directory descriptor keeps naming the same directory meanwhile, and an entry replaced by a later
-// member of the layer is dropped from the batch, so each xattr lands on the entry of its member.
+// written. Batched: members' xattrs wait, each with its own descriptor of the directory that holds
+// the member (an O_PATH dup, so it keeps naming that directory whatever happens to the unpacker's
+// DirAt or to the path), until 512 entries wait, a whiteout is about to remove things, or the
+// layer ends; then one setfattr process sets them all (xattrs.ts). An entry replaced by a later
+// member of the layer (same directory, by identity, same name) is dropped from the batch, so each
+// xattr lands on the entry its member made; whatever a batch names can only be inside the root.
 
+import { closeSync, constants, fstatSync, lstatSync, openSync } from 'node:fs';
 import type { DirAt } from './dir-at.ts';
+import { O_PATH, procPath } from './proc-fd.ts';
 import { RootfsError } from './rootfs-errors.ts';
-import { setXattrsInDir } from './xattrs.ts';
+import { setXattrsAt } from './xattrs.ts';
 import type { Xattr } from './xattrs.ts';
 
-/** Flush before this many entries wait: bounds the tool's input and what a failure names. */
+/** Flush when this many entries wait: bounds the tool's input and our open directory descriptors. */
 const MAX_BATCH_ENTRIES = 512;
+const { O_DIRECTORY } = constants;
 
 export interface IgnoredXattr {
   member: string;
@@ -32,8 +37,10 @@ export class PendingXattrs {
   /** What the layer's xattrs did not get applied, and why (containerd logs these as warnings). */
   readonly ignored: IgnoredXattr[] = [];
   readonly #isRoot: boolean;
-  #dir: DirAt | undefined;
-  readonly #entries = new Map<string, { member: string; xattrs: Xattr[] }>();
+  /** Directory identity ("dev:ino") → our own descriptor of it, for the entries that wait. */
+  readonly #dirs = new Map<string, number>();
+  /** "dev:ino/name" → what waits for that entry. */
+  readonly #entries = new Map<string, { dirKey: string; name: string; member: string; xattrs: Xattr[] }>();
 
   constructor(isRoot: boolean) {
     this.#isRoot = isRoot;
@@ -49,39 +56,51 @@ export class PendingXattrs {
       } else kept.push({ name, value });
     }
     if (kept.length === 0) return;
-    if (this.#dir !== dir) await this.flush();
-    this.#dir = dir;
-    const queued = this.#entries.get(base);
-    this.#entries.set(base, { member, xattrs: [...(queued?.xattrs ?? []), ...kept] });
+    const dirKey = identity(dir.fd);
+    if (!this.#dirs.has(dirKey)) this.#dirs.set(dirKey, openSync(procPath(dir.fd), O_PATH | O_DIRECTORY));
+    const key = `${dirKey}/${base}`;
+    this.#entries.set(key, { dirKey, name: base, member, xattrs: [...(this.#entries.get(key)?.xattrs ?? []), ...kept] });
     if (this.#entries.size >= MAX_BATCH_ENTRIES) await this.flush();
   }
 
   /** The entry `base` of `dir` is being replaced: what was queued for it no longer applies. */
   forget(dir: DirAt, base: string): void {
-    if (this.#dir === dir) this.#entries.delete(base);
+    if (this.#entries.size > 0) this.#entries.delete(`${identity(dir.fd)}/${base}`);
   }
 
-  /** Sets what is queued; call before the held directory is closed. */
+  /** Sets what is queued (before anything removes entries, and when the layer ends). */
   async flush(): Promise<void> {
-    const dir = this.#dir;
-    const entries = [...this.#entries].map(([name, { member, xattrs }]) => ({ name, member, xattrs }));
-    this.#dir = undefined;
+    const entries = [...this.#entries.values()];
+    const dirs = new Map(this.#dirs);
     this.#entries.clear();
-    if (!dir || entries.length === 0) return;
-    const failures = await setXattrsInDir(dir.fd, entries, `set xattrs of members in ${dir.path}`);
-    for (const failure of failures) {
-      const member = entries.find((entry) => entry.name === failure.entry)!.member;
-      if (failure.errno === 'ENOTSUP' || (failure.errno === 'EPERM' && (!this.#isRoot || (failure.name.startsWith('user.') && !isFileOrDir(dir, failure.entry))))) {
-        this.ignored.push({ member, name: failure.name, reason: failure.message });
-        continue;
+    this.#dirs.clear();
+    try {
+      if (entries.length === 0) return;
+      const targets = entries.map((entry) => ({ dirFd: dirs.get(entry.dirKey)!, name: entry.name, xattrs: entry.xattrs }));
+      const failures = await setXattrsAt(targets, 'set xattrs of layer members');
+      for (const failure of failures) {
+        const { member } = entries[failure.target]!;
+        const dirFd = targets[failure.target]!.dirFd;
+        if (failure.errno === 'ENOTSUP' || (failure.errno === 'EPERM' && (!this.#isRoot || (failure.name.startsWith('user.') && !isFileOrDir(dirFd, failure.entry))))) {
+          this.ignored.push({ member, name: failure.name, reason: failure.message });
+          continue;
+        }
+        throw new RootfsError('ERR_ROOTFS_IO', `set xattr ${failure.name} on ${member}: ${failure.message}`, { cause: Object.assign(new Error(failure.message), { code: failure.errno }) });
       }
-      throw new RootfsError('ERR_ROOTFS_IO', `set xattr ${failure.name} on ${member}: ${failure.message}`, { cause: Object.assign(new Error(failure.message), { code: failure.errno }) });
+    } finally {
+      for (const fd of dirs.values()) closeSync(fd);
     }
   }
 }
 
+/** A directory's identity, whatever path led to it (a symlinked alias is the same directory). */
+function identity(dirFd: number): string {
+  const stats = fstatSync(dirFd, { bigint: true });
+  return `${stats.dev}:${stats.ino}`;
+}
+
 /** A hard link's target may be a symlink or device, where user.* is refused (as containerd checks). */
-function isFileOrDir(dir: DirAt, name: string): boolean {
-  const stats = dir.lstat(name);
+function isFileOrDir(dirFd: number, name: string): boolean {
+  const stats = lstatSync(procPath(dirFd, name), { throwIfNoEntry: false });
   return stats !== undefined && (stats.isFile() || stats.isDirectory());
 }

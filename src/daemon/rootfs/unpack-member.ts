@@ -49,7 +49,10 @@ export function unpackOptions(): UnpackOptions {
   return { keepOwners: isRoot, directories: [], xattrs: new PendingXattrs(isRoot) };
 }
 
-/** Sets the held directory's pending xattrs and closes it; the next member walks from the root again. */
+/**
+ * Closes the held parent directory (the next member walks from the root again) and sets the
+ * members' pending xattrs: callers drop it before removing entries (whiteouts) and at the end.
+ */
 export async function dropParentDir(options: UnpackOptions): Promise<void> {
   const held = options.parentDir;
   delete options.parentDir;
@@ -63,8 +66,9 @@ export async function dropParentDir(options: UnpackOptions): Promise<void> {
 async function parentDirOf(root: RootDir, name: string, options: UnpackOptions): Promise<DirAt> {
   const parent = posix.dirname(name);
   if (options.parentDir?.path === parent) return options.parentDir;
-  // dropParentDir sets the pending xattrs while the directory they name is still held.
-  await dropParentDir(options);
+  const held = options.parentDir;
+  delete options.parentDir;
+  await held?.close(); // pending xattrs keep their own descriptor of it (member-xattrs.ts)
   options.parentDir = await root.openDir(parent, 0o755);
   return options.parentDir;
 }

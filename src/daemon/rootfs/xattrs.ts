@@ -13,8 +13,7 @@
 //
 // Values are passed as hex in a `getfattr --dump` document on the tool's stdin (`--restore=-`), so
 // every byte arrives exactly as given, and one process can set any number of attributes on any
-// number of entries of one directory (setXattrsInDir: an image layer's members come grouped by
-// directory).
+// number of entries (setXattrsAt: an image layer's are set in batches of up to 512 entries).
 
 import { execa } from 'execa';
 import type { RootDir } from './in-root.ts';
@@ -29,6 +28,8 @@ export interface Xattr {
 
 /** One attribute the kernel refused; `errno` as Node spells it (EPERM, ENOTSUP, ENOSPC, ...). */
 export interface XattrFailure {
+  /** The failed entry's index in what was passed, and its name. */
+  target: number;
   entry: string;
   name: string;
   errno: string;
@@ -65,21 +66,26 @@ export async function setXattrs(root: RootDir, path: string, xattrs: readonly Xa
  * A missing tool or a malformed name or value throws RootfsError naming `what`.
  */
 export async function setXattrsInDir(dirFd: number, entries: ReadonlyArray<{ name: string; xattrs: readonly Xattr[] }>, what = 'set xattrs'): Promise<XattrFailure[]> {
-  const targets = entries.filter((entry) => entry.xattrs.length > 0).map((entry) => {
-    for (const xattr of entry.xattrs) checkXattr(xattr, entry.name, what);
-    return { ...entry, path: procPathForChild(dirFd, entry.name) };
-  });
-  if (targets.length === 0) return [];
-  const batch = await runRestore(targets, what);
+  return setXattrsAt(entries.map((entry) => ({ dirFd, ...entry })), what);
+}
+
+/** As setXattrsInDir, for entries of several held directories; `target` is a failure's index in `targets`. */
+export async function setXattrsAt(targets: ReadonlyArray<{ dirFd: number; name: string; xattrs: readonly Xattr[] }>, what = 'set xattrs'): Promise<XattrFailure[]> {
+  const runs = targets.map((target, index) => {
+    for (const xattr of target.xattrs) checkXattr(xattr, target.name, what);
+    return { index, name: target.name, xattrs: target.xattrs, path: procPathForChild(target.dirFd, target.name) };
+  }).filter((run) => run.xattrs.length > 0);
+  if (runs.length === 0) return [];
+  const batch = await runRestore(runs, what);
   if (batch.ok) return [];
   // The tool goes on past a refusal and names only the path; each entry it named (or that it may
   // have named: a name with a newline) is tried again one attribute at a time to learn which.
-  const suspects = targets.filter((t) => t.name.includes('\n') || batch.stderr.includes(`setfattr: ${t.path}: `));
+  const suspects = runs.filter((run) => run.name.includes('\n') || batch.stderr.includes(`setfattr: ${run.path}: `));
   const failures: XattrFailure[] = [];
-  for (const target of suspects) {
-    for (const xattr of target.xattrs) {
-      const single = await runRestore([{ path: target.path, xattrs: [xattr] }], what);
-      if (!single.ok) failures.push(failureOf(target.name, xattr.name, single.stderr));
+  for (const run of suspects) {
+    for (const xattr of run.xattrs) {
+      const single = await runRestore([{ path: run.path, xattrs: [xattr] }], what);
+      if (!single.ok) failures.push(failureOf(run.index, run.name, xattr.name, single.stderr));
     }
   }
   if (failures.length === 0) {
@@ -134,10 +140,10 @@ const ERRNO_BY_TEXT: Record<string, string> = {
   'Read-only file system': 'EROFS',
 };
 
-function failureOf(entry: string, name: string, stderr: string): XattrFailure {
+function failureOf(target: number, entry: string, name: string, stderr: string): XattrFailure {
   const message = stderr.trim().split('\n').at(-1) ?? '';
   const text = message.slice(message.lastIndexOf(': ') + 2);
-  return { entry, name, errno: ERRNO_BY_TEXT[text] ?? 'EIO', message: text || 'setfattr failed without a message' };
+  return { target, entry, name, errno: ERRNO_BY_TEXT[text] ?? 'EIO', message: text || 'setfattr failed without a message' };
 }
 
 function errnoError(failure: XattrFailure): NodeJS.ErrnoException {

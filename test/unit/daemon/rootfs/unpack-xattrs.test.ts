@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { applyLayerStream } from '../../../../src/daemon/images/layer-apply.ts';
 import { withRootDir } from '../../../../src/daemon/rootfs/in-root.ts';
 import { isImageError } from '../../../../src/daemon/images/image-errors.ts';
-import { END, header, paxMember, paxRecord } from '../../../fixtures/crafted-tar.ts';
+import { END, header, pad, paxMember, paxRecord } from '../../../fixtures/crafted-tar.ts';
 import { tempDirRemovedAtExit } from '../../../fixtures/temp-dir.ts';
 
 const CAP_NET_RAW_EP = Buffer.from('0100000200200000000000000000000000000000', 'hex');
@@ -71,16 +71,36 @@ test('a member replaced later in the same layer keeps only the later member\'s x
   assert.deepEqual(xattrsOf(join(root, 'f')), { 'user.second': '32' });
 });
 
+test('a member replaced through a symlinked alias of its directory loses the xattrs queued for it', { skip }, async () => {
+  const tar = Buffer.concat([
+    header('real/', '5', 0, { mode: 0o755 }),
+    header('alias', '2', 0, { linkname: '/real' }),
+    paxMember([xattr('user.old', '1')], header('real/f', '0', 1), Buffer.from('a')),
+    header('alias/f', '0', 1), pad(Buffer.from('b')),
+    END,
+  ]);
+  const root = await apply(tar);
+  assert.equal(await readFile(join(root, 'real/f'), 'utf8'), 'b');
+  assert.deepEqual(xattrsOf(join(root, 'real/f')), {});
+});
+
 test('an xattr the kernel refuses for another reason than ENOTSUP fails the layer naming the member', { skip }, async () => {
   // security.capability must be a valid capability struct: the kernel answers EINVAL to 3 bytes.
   const tar = Buffer.concat([paxMember([xattr('security.capability', 'bad')], header('bin-bad', '0', 0)), END]);
   await assert.rejects(apply(tar), (error) => isImageError(error, 'ERR_IMAGE_BAD_ARCHIVE') && /bin-bad/.test(error.message) && /security\.capability/.test(error.message));
 });
 
-test('a layer with 1,000 xattrs in one directory (two batches) gets every one', { skip }, async () => {
-  const members: Buffer[] = [header('many/', '5', 0, { mode: 0o755 })];
-  for (let i = 0; i < 1000; i++) members.push(paxMember([xattr('user.n', String(i))], header(`many/f${i}`, '0', 0)));
-  const root = await apply(Buffer.concat([...members, END]));
-  assert.deepEqual(xattrsOf(join(root, 'many/f0')), { 'user.n': '30' });
-  assert.deepEqual(xattrsOf(join(root, 'many/f999')), { 'user.n': Buffer.from('999').toString('hex') });
+test('a layer with 1,000 xattrs, in one directory or one per directory (batches of 512), gets every one', { skip }, async () => {
+  for (const layout of ['one', 'each']) {
+    const members: Buffer[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const dirName = layout === 'one' ? 'many' : `d${i}`;
+      if (layout === 'each' || i === 0) members.push(header(`${dirName}/`, '5', 0, { mode: 0o755 }));
+      members.push(paxMember([xattr('user.n', String(i))], header(`${dirName}/f${i}`, '0', 0)));
+    }
+    const root = await apply(Buffer.concat([...members, END]));
+    for (const i of [0, 511, 512, 999]) {
+      assert.deepEqual(xattrsOf(join(root, layout === 'one' ? 'many' : `d${i}`, `f${i}`)), { 'user.n': Buffer.from(String(i)).toString('hex') }, `${layout} ${i}`);
+    }
+  }
 });
