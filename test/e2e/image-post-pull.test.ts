@@ -60,7 +60,8 @@ test('a plugin failure fails the pull at the end of the stream; no reference, co
   const image = `${registry!.host}/unowned:v1`;
   const refused = await daemon!.cli(['pull', image]);
   assert.notEqual(refused.exitCode, 0);
-  assert.match(refused.stdout, /Pull complete/, 'the layers were fetched and unpacked before the hook ran');
+  // The busybox layer is the admitted image's too: the layer store has it, so it is not unpacked again.
+  assert.match(refused.stdout, /Pull complete|Already exists/, 'the layers were fetched and unpacked (or found) before the hook ran');
   assert.match(refused.stderr, /pull-policy.*lacks the required label\(s\) team/s);
   assert.notEqual((await daemon!.cli(['image', 'inspect', image])).exitCode, 0, 'the reference is not stored');
   const listed = await daemon!.docker().listImages();

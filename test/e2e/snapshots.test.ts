@@ -1,4 +1,4 @@
-// Container rootfs as overlayfs snapshots over the image's unpacked tree: the container writes
+// Container rootfs as overlayfs snapshots over the image's layers: the container writes
 // to its own upper dir and the image never changes; rm unmounts; after a daemon SIGKILL and a
 // "reboot" (the rootfs unmounted behind its back) the restart mounts recorded containers again
 // and unmounts a rootfs mount no record owns.
@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { execa } from 'execa';
 import { buildBusyboxRootfsTarball } from '../fixtures/rootfs.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
+import { layerDirsOf } from './image-layer-dirs.ts';
 
 let work: { dir: string; remove: () => Promise<void> };
 let daemon: DaemonProcess | undefined;
@@ -57,10 +58,10 @@ test('a container\'s rootfs is an overlayfs mount; its writes never reach the im
   assert.ok(await mounted(rootfs), `${rootfs} is a mount point`);
   const started = await daemon!.cli(['start', '-a', id]);
   assert.equal(started.exitCode, 0, started.stderr);
-  const imageId = JSON.parse((await daemon!.cli(['image', 'inspect', 'box:1'])).stdout)[0].Id.slice('sha256:'.length);
-  const imageTree = join(daemon!.dataRoot, 'images', imageId, 'rootfs');
-  await access(join(imageTree, 'bin', 'ls'));
-  await assert.rejects(access(join(imageTree, 'bin', 'added')));
+  const imageId = JSON.parse((await daemon!.cli(['image', 'inspect', 'box:1'])).stdout)[0].Id as string;
+  const [imageTree] = await layerDirsOf(daemon!.dataRoot, imageId); // an import is one layer
+  await access(join(imageTree!, 'bin', 'ls'));
+  await assert.rejects(access(join(imageTree!, 'bin', 'added')));
   await access(join(daemon!.dataRoot, 'containers', id, 'overlay', 'upper', 'bin', 'added'));
   assert.equal((await daemon!.cli(['rm', id])).exitCode, 0);
   assert.equal(await mounted(rootfs), false);

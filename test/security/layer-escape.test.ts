@@ -8,6 +8,7 @@ import { readdir, lstat, mkdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from '../e2e/daemon-process.ts';
+import { pathInImage } from '../e2e/image-layer-dirs.ts';
 import { tarBytes, writeSaveArchive, type CraftedImage } from './fixtures/crafted-archive.ts';
 
 const SECRET = 'HOST-SECRET-CONTENT: root:$6$salt$hash';
@@ -75,10 +76,12 @@ async function loadAndCheck(image: CraftedImage): Promise<{ exitCode: number | u
   return { exitCode: result.exitCode, output };
 }
 
-/** The rootfs of the image tagged `tag`, from the daemon's image store on disk. */
-async function rootfsOf(tag: string): Promise<string> {
+/** The host path of `path` as the image tagged `tag` shows it, from its layers on disk. */
+async function pathIn(tag: string, path: string): Promise<string> {
   const image = await daemon!.docker().getImage(tag).inspect();
-  return join(daemon!.dataRoot, 'images', image.Id.slice('sha256:'.length), 'rootfs');
+  const found = await pathInImage(daemon!.dataRoot, image.Id, path);
+  assert.ok(found, `${path} is in the image ${tag}`);
+  return found;
 }
 
 test('layer 1 links a dir to the host, layer 2 hard-links a host file through it: refused, no host file in the image', async (t) => {
@@ -108,9 +111,9 @@ test('a hard link across layers to a file of a lower layer, through a link insid
     layers: [[{ name: 'real/data', file: 'image data' }, { name: 'alias', symlink: '/real' }], [{ name: 'copy', hardlink: 'alias/data' }]],
   });
   assert.equal(exitCode, 0, output);
-  const rootfs = await rootfsOf('fine:hardlink');
-  assert.equal(await readFile(join(rootfs, 'copy'), 'utf8'), 'image data');
-  assert.equal((await stat(join(rootfs, 'real/data'))).ino, (await stat(join(rootfs, 'copy'))).ino);
+  assert.equal(await readFile(await pathIn('fine:hardlink', 'copy'), 'utf8'), 'image data');
+  // Layers are separate dirs: the lower layer's file is copied up under the link's name (as overlayfs does).
+  assert.notEqual(await pathIn('fine:hardlink', 'copy'), await pathIn('fine:hardlink', 'real/data'));
 });
 
 test('files, whiteouts and opaque markers written through a lower layer link to a host dir stay inside the image', async (t) => {
@@ -125,8 +128,9 @@ test('files, whiteouts and opaque markers written through a lower layer link to 
     ],
   });
   assert.equal(exitCode, 0, output);
-  const rootfs = await rootfsOf('evil:through-link');
-  assert.equal(await readFile(join(rootfs, hostDir, 'planted'), 'utf8'), 'planted', 'the member landed where the link leads inside the image');
+  // Each layer is its own dir (as Docker's and containerd's): layer 2's etc is a directory of its
+  // own, shown over layer 1's link, so the member is the image's /etc/planted.
+  assert.equal(await readFile(await pathIn('evil:through-link', 'etc/planted'), 'utf8'), 'planted', 'the member landed inside the image');
 });
 
 test('an archive whose layer.tar is a symlink to a host tarball never reads it', async (t) => {

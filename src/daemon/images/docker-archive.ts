@@ -15,6 +15,10 @@ import { ImageError } from './image-errors.ts';
 export interface ArchivedImage {
   /** Hex of sha256(config bytes). */
   hex: string;
+  /** The config file as archived (stored byte for byte, so `docker save` gives the same id). */
+  configBytes: Buffer;
+  /** The config's rootfs.diff_ids, when it lists them. */
+  diffIds?: string[];
   repoTags: string[];
   /** Paths of the layer tarballs inside the unpacked archive, bottom first. */
   layers: string[];
@@ -37,6 +41,7 @@ interface ImageConfigFile {
   created?: string;
   comment?: string;
   config?: ImageConfig;
+  rootfs?: { diff_ids?: unknown };
 }
 
 /** Manifest and config files are small; anything bigger is not one. */
@@ -70,6 +75,8 @@ export async function readDockerArchive(archive: RootDir): Promise<ArchivedImage
     }
     images.push({
       hex: createHash('sha256').update(configBytes).digest('hex'),
+      configBytes,
+      ...(diffIdsOf(configFile) ? { diffIds: diffIdsOf(configFile)! } : {}),
       repoTags,
       layers: (entry.Layers as string[]).map((layer) => inside(layer, where)),
       config: configFile.config ?? {},
@@ -89,4 +96,9 @@ function inside(name: string, where: string): string {
     throw new ImageError('ERR_IMAGE_BAD_ARCHIVE', `${where}: "${name}" points outside the archive`);
   }
   return normal;
+}
+
+function diffIdsOf(config: ImageConfigFile): string[] | undefined {
+  const ids = config.rootfs?.diff_ids;
+  return Array.isArray(ids) && ids.every((id) => typeof id === 'string' && /^sha256:[0-9a-f]{64}$/.test(id)) ? ids as string[] : undefined;
 }

@@ -1,45 +1,52 @@
-// Garbage collection of the content store and of staged pulls. A blob is kept while an image
-// record names it (its manifest, config or a layer) or a pull holds a lease on it (a pull stores
-// blobs well before it writes the record); everything else goes. A staged tree (a pull whose
-// image.postPull failed, kept so that a retry unpacks nothing) goes when no pull leases its
-// config digest: its blobs are unreferenced by then too, and both would otherwise stay forever.
+// Garbage collection of staged pulls, layers and the content store. A staged pull (its
+// image.postPull failed, kept so that a retry unpacks nothing) goes when no pull leases its config
+// digest. A layer is kept while an image record or a staged pull names it, or an unpack holds it
+// (layer-store.ts). A blob is kept while an image record names it (its manifest, config or a
+// layer) or a pull or load holds a lease on it (they store blobs well before they write the
+// record); everything else goes.
 //
-// Runs at daemon start (after a crash: blobs of a pull that never got its record, or of an image
+// Runs at daemon start (after a crash: what a pull that never got its record left, or an image
 // whose record was deleted just before the crash), after `docker rmi` deletes an image and after
 // `docker image prune`. Callers serialise it with record changes (LocalImageStore's queue).
 
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BlobStore } from '../content/blob-store.ts';
 import type { ImageRecord } from './image-store.ts';
+import type { LayerStore } from './layer-store.ts';
 
 export interface GarbageCollected {
   /** Digests of the blobs removed. */
   blobs: string[];
-  /** Hex ids of the staged trees removed. */
+  /** Hex ids of the staged pulls dropped. */
   staged: string[];
-  /** Bytes of the removed blobs. */
+  /** ChainIDs of the layers removed. */
+  layers: string[];
+  /** Bytes of the removed blobs and layers. */
   bytes: number;
 }
 
 export interface GcInput {
-  blobs: BlobStore;
+  /** The content store; without one, no pull happens and only layers are collected. */
+  blobs: BlobStore | undefined;
   records: Iterable<ImageRecord>;
-  /** The store's staged hex ids; the ones removed are deleted from the set. */
-  staged: Set<string>;
-  /** Where staged-<hex> trees live. */
-  root: string;
+  /** The store's staged pulls (hex → chainIDs); the ones dropped are deleted from the map. */
+  staged: Map<string, string[]>;
+  layers: LayerStore;
 }
 
 export async function collectGarbage(input: GcInput): Promise<GarbageCollected> {
-  const referenced = referencedBlobs(input.records);
-  const result: GarbageCollected = { blobs: [], staged: [], bytes: 0 };
-  for (const hex of [...input.staged]) {
-    if (input.blobs.isLeased(`sha256:${hex}`)) continue;
+  const records = [...input.records];
+  const result: GarbageCollected = { blobs: [], staged: [], layers: [], bytes: 0 };
+  for (const hex of [...input.staged.keys()]) {
+    if (input.blobs?.isLeased(`sha256:${hex}`)) continue;
     input.staged.delete(hex);
-    await rm(join(input.root, `staged-${hex}`), { recursive: true, force: true });
     result.staged.push(hex);
   }
+  const used = new Set([...records.flatMap((record) => record.chainIds ?? []), ...[...input.staged.values()].flat()]);
+  const layers = await input.layers.collect(used);
+  result.layers = layers.layers;
+  result.bytes += layers.bytes;
+  if (!input.blobs) return result;
+  const referenced = referencedBlobs(records);
   for (const digest of await input.blobs.list()) {
     if (referenced.has(digest) || input.blobs.isLeased(digest)) continue;
     const size = await input.blobs.size(digest).catch(() => 0); // gone meanwhile: nothing to count

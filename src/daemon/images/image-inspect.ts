@@ -4,7 +4,7 @@
 import type { ImageRecord } from './image-store.ts';
 
 export function toImageInspect(image: ImageRecord, graphDriver = 'hookd-copy'): Record<string, unknown> {
-  const { rootfsDir: _rootfsDir, layers, configDigest: _configDigest, manifestDigest: _manifestDigest, RepoDigests, ...visible } = image;
+  const { rootfsDir: _rootfsDir, chainIds: _chainIds, layers, configDigest: _configDigest, manifestDigest: _manifestDigest, RepoDigests, ...visible } = image;
   return {
     ...visible, RepoDigests: RepoDigests ?? [], Parent: '', Container: '', DockerVersion: '', Author: '', VirtualSize: image.Size,
     GraphDriver: { Name: graphDriver, Data: null },

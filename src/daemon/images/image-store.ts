@@ -1,10 +1,13 @@
 // The seam between the daemon and its local image store (implemented in images/*.ts). Images
 // come from `docker import` (a rootfs tarball), `docker load` (a `docker save` tarball) and a
-// registry pull (pull/pull-image.ts). Each image's root filesystem is kept unpacked once, and a
-// container's rootfs is a snapshot over it (snapshots/), so containers never change their image.
+// registry pull (pull/pull-image.ts). Each layer is kept unpacked once and shared by the images
+// that have it (layer-store.ts), and a container's rootfs is a snapshot over its image's layers
+// (snapshots/), so containers never change their image.
 
 import type { Readable, Writable } from 'node:stream';
 import type { HealthcheckConfig } from '../containers/health-config.ts';
+import type { RootDir } from '../rootfs/in-root.ts';
+import type { LayerMarkers } from './layer-markers.ts';
 
 /** What GET /images/{name}/json shows, in Docker's field names, plus where the rootfs lives. */
 export interface ImageRecord {
@@ -16,11 +19,16 @@ export interface ImageRecord {
   Os: string;
   Comment: string;
   Config: ImageConfig;
-  /** Host directory holding the unpacked root filesystem (not part of Docker's JSON). */
+  /**
+   * An image stored before per-layer snapshots: the host directory holding its flattened root
+   * filesystem, its single lower. "" for a layered image (one with chainIds). Not in Docker's JSON.
+   */
   rootfsDir: string;
+  /** The image's layers in the layer store (layer-store.ts), as chainIDs, bottom first. Not in Docker's JSON. */
+  chainIds?: string[];
   /** "name@sha256:<manifest digest>" for each repository the image was pulled from. */
   RepoDigests?: string[];
-  /** Pulled images: the layer blobs, bottom first (import/load images have none in the content store). */
+  /** Pulled and loaded images: the layer blobs, bottom first (imported images have none in the content store). */
   layers?: LayerRecord[];
   /** Pulled images: the config blob's digest ("sha256:<hex>" = Id) and the manifest's. */
   configDigest?: string;
@@ -107,15 +115,18 @@ export interface PruneResult {
   spaceReclaimed: number;
 }
 
+export type PulledLayerApply = (index: number, root: RootDir, lowers: readonly RootDir[]) => Promise<LayerMarkers>;
+
 /** What a registry pull needs besides the ImageStore basics (LocalImageStore has both). */
 export interface PulledImageStore {
   /** True when a pulled image's tree is unpacked but its reference was never stored (postPull failed). */
   isStaged(hex: string): boolean;
   /**
-   * Unpacks a pulled image once: `apply` fills `rootfs` inside a scratch dir (`work` is for its
-   * temporary files); only a complete tree is kept. Concurrent calls for one image share one run.
+   * Unpacks a pulled image's layers that the layer store lacks, bottom first: `apply` fills the
+   * empty layer dir of layer `index` (the lower layers given top first); a layer that throws is
+   * not kept. Concurrent calls for one image share one run; layers other images have are reused.
    */
-  unpackPulled(hex: string, apply: (rootfs: string, work: string) => Promise<void>): Promise<void>;
+  unpackPulled(pulled: PulledImage, apply: PulledLayerApply): Promise<void>;
   /** The record the image will have once committed (what image.postPull is shown). */
   draftPulled(pulled: PulledImage, repoDigest: string): ImageRecord;
   /** Stores the image record and its tags; the reference is visible from here on. */

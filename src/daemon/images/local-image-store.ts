@@ -1,22 +1,23 @@
 // The daemon's image store on local disk:
 //
-//   <root>/<hex>/rootfs     an image's unpacked root filesystem (read only by convention)
-//   <root>/records/<hex>.json  its ImageRecord (json-store: atomic, survives crashes)
-//   <root>/tmp-*            work dirs of imports and unpacks in progress (removed at open after a crash)
-//   <root>/staged-<hex>     a pulled image unpacked completely whose reference is not stored yet
-//                           (image.postPull failed or runs now); kept so a retry does not unpack
-//                           again, until the next garbage collection (image-gc.ts)
+//   <root>/layers/...          the layer store (layer-store.ts): each layer unpacked once, shared
+//   <root>/records/<hex>.json  an image's ImageRecord (json-store: atomic, survives crashes): tags,
+//                              config, and its layers as chainIDs (bottom first)
+//   <root>/<hex>/rootfs        an image stored before per-layer snapshots: its one flattened tree,
+//                              still used as the image's single lower (records without chainIds)
+//   <root>/tmp-*               work dirs of imports, loads and saves (removed at open after a crash)
 //
-// Unpacking happens in a work dir; the image appears by one rename of its rootfs, then its record
-// is written. A crash between the two leaves a dir without a record, removed at the next open.
-// Tag and record changes are serialised through one queue, so a tag names exactly one image.
+// A pulled image whose reference is not stored yet (image.postPull failed or runs now) is
+// "staged": its layers are in the layer store, held by the staged entry (in memory) so that a
+// retry unpacks nothing, until the next garbage collection (image-gc.ts). An image appears when
+// its record is written, after all its layers are; tag and record changes are serialised through
+// one queue, so a tag names exactly one image.
 
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { writeSaveArchive } from './image-save.ts';
-import { execa } from 'execa';
-import type { ImageRecord, ImageStore, ImportOptions, PruneResult, PulledImage, PulledImageStore } from './image-store.ts';
+import type { ImageRecord, ImageStore, ImportOptions, PruneResult, PulledImage, PulledImageStore, PulledLayerApply } from './image-store.ts';
 import type { BlobStore } from '../content/blob-store.ts';
 import { collectGarbage, type GarbageCollected } from './image-gc.ts';
 import { selectPrunable } from './image-prune.ts';
@@ -27,6 +28,8 @@ import { ImageError } from './image-errors.ts';
 import { normalizeRepoTag, requireRepoTag } from './image-reference.ts';
 import { lookupImage } from './image-lookup.ts';
 import { importRootfs, loadArchive, type CommitFields, type ImportSink } from './image-import.ts';
+import { chainIds, LayerStore } from './layer-store.ts';
+import { flattenedForSave, snapshotLayers } from './image-layers.ts';
 
 export interface ImageStoreLogger {
   warn(obj: object, msg?: string): void;
@@ -53,14 +56,16 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
   /** hex → record; the in-memory truth, always equal to what is on disk once #queue drains. */
   readonly #images = new Map<string, ImageRecord>();
   #queue: Promise<unknown> = Promise.resolve();
-  /** Hex of each complete staged-<hex> tree. */
-  readonly #staged = new Set<string>();
+  /** Staged pulls: image hex → its layers' chainIDs, bottom first. */
+  readonly #staged = new Map<string, string[]>();
   /** Unpacks in progress, by image hex: a second pull of the same image waits for the first. */
   readonly #unpacking = new Map<string, Promise<void>>();
   readonly #blobs: BlobStore | undefined;
   readonly #logger: ImageStoreLogger | undefined;
+  readonly #layers: LayerStore;
 
-  private constructor(options: LocalImageStoreOptions) {
+  private constructor(options: LocalImageStoreOptions, layers: LayerStore) {
+    this.#layers = layers;
     this.#root = options.root;
     this.#blobs = options.blobs;
     this.#logger = options.logger;
@@ -68,24 +73,24 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     this.#records = new JsonStore<ImageRecord>(join(options.root, 'records'));
   }
 
-  /** Loads the records and removes what a crashed import left behind. */
+  /** Loads the records and removes what a crash left behind (work dirs, half layers, orphans). */
   static async open(options: LocalImageStoreOptions): Promise<LocalImageStore> {
-    const store = new LocalImageStore(options);
     await mkdir(options.root, { recursive: true, mode: 0o700 });
+    const layers = await LayerStore.open(join(options.root, 'layers'), (obj, msg) => options.logger?.warn(obj, msg));
+    const store = new LocalImageStore(options, layers);
     const { records, corrupt } = await store.#records.load();
     for (const { file, reason } of corrupt) options.logger?.warn({ file, reason }, 'image record is corrupt and was skipped');
-    for (const [hex, record] of records) store.#images.set(hex, record);
+    for (const [hex, record] of records) {
+      const missing = record.chainIds?.find((id) => !layers.get(id));
+      if (missing) options.logger?.warn({ image: record.Id, layer: missing }, 'image record names a layer the layer store lacks; skipped');
+      else store.#images.set(hex, record);
+    }
     for (const entry of await readdir(options.root)) {
-      const staged = /^staged-([0-9a-f]{64})$/.exec(entry);
-      if (staged) {
-        if (records.has(staged[1]!)) await rm(join(options.root, entry), { recursive: true, force: true });
-        else store.#staged.add(staged[1]!);
-        continue;
-      }
-      const orphan = entry.startsWith('tmp-') || (/^[0-9a-f]{64}$/.test(entry) && !records.has(entry));
+      // staged-<hex>: a staged tree of the store before per-layer snapshots (collected at start anyway).
+      const orphan = entry.startsWith('tmp-') || entry.startsWith('staged-') || (/^[0-9a-f]{64}$/.test(entry) && !records.has(entry));
       if (orphan) await rm(join(options.root, entry), { recursive: true, force: true });
     }
-    await store.#collect('start'); // what a crash left: blobs of a pull that never got its record, or of a deleted image
+    await store.#collect('start'); // what a crash left: layers and blobs of a pull that never got its record, or of a deleted image
     return store;
   }
 
@@ -101,7 +106,9 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return {
       has: (hex) => this.#images.has(hex),
       inWorkDir: (run) => this.#inWorkDir(run),
-      commit: (hex, unpacked, fields, tags) => this.#commit(hex, unpacked, fields, tags),
+      layers: this.#layers,
+      ...(this.#blobs ? { blobs: this.#blobs } : {}),
+      commit: (hex, ids, fields, tags) => this.#commit(hex, ids, fields, tags),
     };
   }
 
@@ -109,26 +116,31 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return this.#staged.has(hex);
   }
 
-  unpackPulled(hex: string, apply: (rootfs: string, work: string) => Promise<void>): Promise<void> {
-    if (this.#images.has(hex) || this.#staged.has(hex)) return Promise.resolve();
-    const running = this.#unpacking.get(hex);
+  unpackPulled(pulled: PulledImage, apply: PulledLayerApply): Promise<void> {
+    if (this.#images.has(pulled.hex) || this.#staged.has(pulled.hex)) return Promise.resolve();
+    const running = this.#unpacking.get(pulled.hex);
     if (running) return running;
-    const run = this.#inWorkDir(async (work) => {
-      const rootfs = join(work, 'rootfs');
-      await mkdir(rootfs);
-      await apply(rootfs, work);
-      await rename(rootfs, join(this.#root, `staged-${hex}`)); // complete, or not there at all
-      this.#staged.add(hex);
-    }).finally(() => this.#unpacking.delete(hex));
-    this.#unpacking.set(hex, run);
+    const ids = chainIds(pulled.layers.map((layer) => layer.diffId));
+    const release = this.#layers.hold(ids);
+    const run = (async () => {
+      for (const [index, layer] of pulled.layers.entries()) {
+        await this.#layers.ensure(ids[index - 1], layer.diffId, (root, lowers) => apply(index, root, lowers));
+      }
+      this.#staged.set(pulled.hex, ids); // every layer there, or not staged at all
+    })().finally(() => {
+      release();
+      this.#unpacking.delete(pulled.hex);
+    });
+    this.#unpacking.set(pulled.hex, run);
     return run;
   }
 
   draftPulled(pulled: PulledImage, repoDigest: string): ImageRecord {
     const existing = this.#images.get(pulled.hex);
+    const ids = existing?.chainIds ?? chainIds(pulled.layers.map((layer) => layer.diffId));
     return {
-      Id: `sha256:${pulled.hex}`, RepoTags: existing?.RepoTags ?? [], Size: existing?.Size ?? 0,
-      rootfsDir: existing?.rootfsDir ?? join(this.#root, `staged-${pulled.hex}`),
+      Id: `sha256:${pulled.hex}`, RepoTags: existing?.RepoTags ?? [], Size: existing?.Size ?? this.#layersSize(ids),
+      rootfsDir: existing?.rootfsDir ?? '', ...(existing && !existing.chainIds ? {} : { chainIds: ids }),
       ...pulled.fields,
       RepoDigests: [...new Set([...(existing?.RepoDigests ?? []), repoDigest])],
       layers: pulled.layers, configDigest: pulled.configDigest, manifestDigest: pulled.manifestDigest,
@@ -144,13 +156,11 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
         await this.#save(updated);
         return this.#moveTags(updated, tags.map(requireRepoTag));
       }
-      const staged = join(this.#root, `staged-${pulled.hex}`);
-      const dir = join(this.#root, pulled.hex);
-      await mkdir(dir, { recursive: true });
-      await rename(staged, join(dir, 'rootfs'));
-      this.#staged.delete(pulled.hex);
-      const record: ImageRecord = { ...draft, rootfsDir: join(dir, 'rootfs'), Size: await diskUsage(join(dir, 'rootfs')) };
+      const staged = this.#staged.get(pulled.hex);
+      if (!staged) throw new ImageError('ERR_IMAGE_NOT_FOUND', `image ${pulled.hex} was collected before its reference could be stored; pull it again`);
+      const record: ImageRecord = { ...draft, chainIds: staged, Size: this.#layersSize(staged) };
       await this.#save(record);
+      this.#staged.delete(pulled.hex);
       return this.#moveTags(record, tags.map(requireRepoTag));
     });
   }
@@ -214,7 +224,7 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
       let spaceReclaimed = 0;
       for (const image of chosen) {
         await this.#delete(image);
-        spaceReclaimed += image.Size;
+        if (!image.chainIds) spaceReclaimed += image.Size; // a flattened tree; layers are counted as collected
       }
       spaceReclaimed += (await this.#collect('prune')).bytes;
       return { deleted: chosen, spaceReclaimed };
@@ -227,14 +237,18 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
       const tag = normalizeRepoTag(reference);
       return { image, repoTags: tag !== undefined && image.RepoTags.includes(tag) ? [tag] : [] };
     });
-    await this.#inWorkDir((work) => writeSaveArchive(requests, this.#blobs, work, out));
+    await this.#inWorkDir(async (work) => {
+      // A layered image saved as one tree (no blobs to save it as pulled) gets a flattened copy.
+      for (const request of requests) request.image = await flattenedForSave(request.image, this.#layers, this.#blobs, work);
+      await writeSaveArchive(requests, this.#blobs, work, out);
+    });
   }
 
   async contentSize(): Promise<number> {
     return this.#blobs ? this.#blobs.totalSize() : 0;
   }
 
-  /** Record first (the point of no return: without a record the dir is an orphan), then the tree. */
+  /** Record first (the point of no return); a legacy tree goes with it, layers at the next collection. */
   async #delete(image: ImageRecord): Promise<void> {
     const hex = hexOf(image);
     await this.#records.delete(hex);
@@ -242,12 +256,11 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     await rm(join(this.#root, hex), { recursive: true, force: true });
   }
 
-  /** Unreferenced blobs and unleased staged trees; a no-op without a content store. */
+  /** Unleased staged pulls, layers no image or staged pull names, unreferenced blobs. */
   async #collect(why: 'start' | 'rmi' | 'prune'): Promise<GarbageCollected> {
-    if (!this.#blobs) return { blobs: [], staged: [], bytes: 0 };
-    const collected = await collectGarbage({ blobs: this.#blobs, records: this.#images.values(), staged: this.#staged, root: this.#root });
-    if (collected.blobs.length + collected.staged.length > 0) {
-      this.#logger?.info?.({ why, blobs: collected.blobs.length, bytes: collected.bytes, staged: collected.staged.length }, 'image garbage collected');
+    const collected = await collectGarbage({ blobs: this.#blobs, records: this.#images.values(), staged: this.#staged, layers: this.#layers });
+    if (collected.blobs.length + collected.staged.length + collected.layers.length > 0) {
+      this.#logger?.info?.({ why, blobs: collected.blobs.length, layers: collected.layers.length, bytes: collected.bytes, staged: collected.staged.length }, 'image garbage collected');
     }
     return collected;
   }
@@ -256,10 +269,10 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return this.#snapshotter.name;
   }
 
-  /** A snapshot over the image's tree (overlayfs), or a `cp -a` of it (copy). */
+  /** A snapshot over the image's layers (overlayfs), or a copy of them (copy). */
   async prepareRootfs(image: ImageRecord, targetDir: string): Promise<void> {
     try {
-      await this.#snapshotter.prepare(image.rootfsDir, targetDir);
+      await this.#snapshotter.prepare(snapshotLayers(image, this.#layers), targetDir);
     } catch (error) {
       throw new Error(`could not prepare a rootfs from image ${image.Id} in ${targetDir}: ${(error as Error).message}`, { cause: error });
     }
@@ -272,21 +285,22 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
   /** After a restart: each live container's rootfs mounted again if it is not (a reboot unmounts). */
   async ensureRootfs(imageId: string, targetDir: string): Promise<void> {
     const image = this.resolve(imageId);
-    if (image) await this.#snapshotter.ensure(image.rootfsDir, targetDir);
+    if (image) await this.#snapshotter.ensure(snapshotLayers(image, this.#layers), targetDir);
   }
 
-  /** Makes an unpacked rootfs an image (or re-tags the existing one with that id). */
-  #commit(hex: string, unpacked: string, fields: CommitFields, tags: string[]): Promise<ImageRecord> {
+  /** Makes the layers `ids` (present, held by the caller) an image, or re-tags the existing one with that id. */
+  #commit(hex: string, ids: string[], fields: CommitFields, tags: string[]): Promise<ImageRecord> {
     return this.#serial(async () => {
       const existing = this.#images.get(hex);
       if (existing) return this.#moveTags(existing, tags);
-      const dir = join(this.#root, hex);
-      await mkdir(dir, { recursive: true });
-      await rename(unpacked, join(dir, 'rootfs'));
-      const record: ImageRecord = { Id: `sha256:${hex}`, RepoTags: [], Size: await diskUsage(join(dir, 'rootfs')), rootfsDir: join(dir, 'rootfs'), ...fields };
+      const record: ImageRecord = { Id: `sha256:${hex}`, RepoTags: [], Size: this.#layersSize(ids), rootfsDir: '', chainIds: ids, ...fields };
       await this.#save(record);
       return this.#moveTags(record, tags);
     });
+  }
+
+  #layersSize(ids: readonly string[]): number {
+    return ids.reduce((sum, id) => sum + (this.#layers.get(id)?.size ?? 0), 0);
   }
 
   /** Adds tags to `image`, taking each from whichever image had it (that one keeps its id). */
@@ -332,10 +346,4 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
 
 function hexOf(record: ImageRecord): string {
   return record.Id.slice('sha256:'.length);
-}
-
-/** Apparent size in bytes (what Docker's Size approximates), from GNU du. */
-async function diskUsage(dir: string): Promise<number> {
-  const result = await execa('du', ['-sb', dir], { reject: false });
-  return result.exitCode === 0 ? Number.parseInt(result.stdout, 10) || 0 : 0;
 }

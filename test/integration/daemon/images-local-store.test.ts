@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { LocalImageStore } from '../../../src/daemon/images/local-image-store.ts';
+import type { ImageRecord } from '../../../src/daemon/images/image-store.ts';
 import { isImageError } from '../../../src/daemon/images/image-errors.ts';
 import { describeError } from '../../../src/daemon/api/errors.ts';
 import { buildBusyboxRootfsTarball, buildTinyRootfsTarball, scratchDir, tarDirectory, writeTree } from '../../fixtures/rootfs.ts';
@@ -23,6 +24,19 @@ after(() => removeDir());
 
 const openStore = () => LocalImageStore.open({ root: join(dir, `store-${++storeCount}`) });
 const notInUse = () => false;
+let viewCount = 0;
+
+/** The image as a container sees it: its layers prepared (copy snapshotter) into a fresh dir. */
+async function view(store: LocalImageStore, image: ImageRecord): Promise<string> {
+  const target = join(dir, `view-${++viewCount}`, 'rootfs');
+  await store.prepareRootfs(image, target);
+  return target;
+}
+
+/** The layer dirs (numeric names) of the store at `root`. */
+async function layerDirs(root: string): Promise<string[]> {
+  return (await readdir(join(root, 'layers'))).filter((entry) => /^\d+$/.test(entry)).sort();
+}
 
 test('imports a plain tarball: rootfs unpacked with modes and links, changes applied, resolvable every way', async () => {
   const store = await openStore();
@@ -35,10 +49,11 @@ test('imports a plain tarball: rootfs unpacked with modes and links, changes app
   assert.equal(image.Os, 'linux');
   assert.ok(image.Size > 0);
   assert.deepEqual(image.Config, { Cmd: ['/bin/hello'], Env: ['A=b'], WorkingDir: '/tmp', ExposedPorts: { '80/tcp': {} }, Labels: { k: 'v' } });
-  assert.equal(await readFile(join(image.rootfsDir, 'etc/os-release'), 'utf8'), 'NAME=tiny\n');
-  assert.equal((await stat(join(image.rootfsDir, 'bin/hello'))).mode & 0o777, 0o755);
-  assert.equal(await readlink(join(image.rootfsDir, 'bin/hi')), 'hello');
-  assert.equal((await stat(join(image.rootfsDir, 'tmp'))).mode & 0o7777, 0o1777);
+  const rootfs = await view(store, image);
+  assert.equal(await readFile(join(rootfs, 'etc/os-release'), 'utf8'), 'NAME=tiny\n');
+  assert.equal((await stat(join(rootfs, 'bin/hello'))).mode & 0o777, 0o755);
+  assert.equal(await readlink(join(rootfs, 'bin/hi')), 'hello');
+  assert.equal((await stat(join(rootfs, 'tmp'))).mode & 0o7777, 0o1777);
   const hex = image.Id.slice(7);
   for (const reference of ['tiny:1', image.Id, hex, hex.slice(0, 12), `sha256:${hex.slice(0, 8)}`]) {
     assert.equal(store.resolve(reference)?.Id, image.Id, reference);
@@ -51,7 +66,7 @@ test('imports a gzip tarball, and the same tarball and changes again is the same
   const store = await openStore();
   await execa('gzip', ['-k', '-f', tiny]);
   const first = await store.importRootfs(createReadStream(`${tiny}.gz`), { repoTag: 'tiny:gz' });
-  assert.ok(existsSync(join(first.rootfsDir, 'bin/hello')));
+  assert.ok(existsSync(join(await view(store, first), 'bin/hello')));
   const again = await store.importRootfs(createReadStream(`${tiny}.gz`), { repoTag: 'tiny:again' });
   assert.equal(again.Id, first.Id);
   assert.deepEqual(again.RepoTags, ['tiny:gz', 'tiny:again']);
@@ -75,7 +90,8 @@ test('refuses archives with absolute or ".." member names, and non-tar input, st
   await writeFile(garbage, 'this is not a tarball at all, not even close'.repeat(20));
   await assert.rejects(store.importRootfs(createReadStream(garbage), {}), (e) => isImageError(e, 'ERR_IMAGE_BAD_ARCHIVE') && /not a readable tar archive/.test(e.message));
   assert.deepEqual(store.list(), []);
-  assert.deepEqual((await readdir(join(dir, `store-${storeCount}`))).filter((e) => e !== 'records'), [], 'no work dir left behind');
+  assert.deepEqual((await readdir(join(dir, `store-${storeCount}`))).filter((e) => e !== 'records' && e !== 'layers'), [], 'no work dir left behind');
+  assert.deepEqual((await readdir(join(dir, `store-${storeCount}`, 'layers'))).sort(), ['empty', 'records'], 'no half layer left behind');
 });
 
 test('a bad --change is refused before anything is stored', async () => {
@@ -106,22 +122,28 @@ test('tag moves a tag between images; remove untags, deletes, and refuses in-use
   // Forced while a container uses it: untagged only; its tree stays under the container's snapshot.
   assert.deepEqual(await store.remove('app', { force: true, isInUse: inUse }), { untagged: ['app:latest'], deleted: [] });
   assert.deepEqual(store.resolve(a.Id)?.RepoTags, []);
-  assert.equal(existsSync(a.rootfsDir), true);
+  const root = join(dir, `store-${storeCount}`);
+  assert.equal((await layerDirs(root)).length, 1, 'its layer stays');
   assert.deepEqual(await store.remove(a.Id, { force: true, isInUse: notInUse }), { untagged: [], deleted: [a.Id] });
   assert.equal(store.resolve(a.Id), undefined);
-  assert.equal(existsSync(a.rootfsDir), false);
+  assert.deepEqual(await layerDirs(root), [], 'no image names the layer: it is collected');
   await assert.rejects(store.remove('app', { force: false, isInUse: notInUse }), (e) => isImageError(e, 'ERR_IMAGE_NOT_FOUND'));
 });
 
-test('images survive a reopen; a crashed import (work dir, unrecorded image dir) is cleaned at open', async () => {
+test('images survive a reopen; a crashed import or unpack (work dir, unrecorded image dir, half layer, layer without record) is cleaned at open', async () => {
   const store = await openStore();
   const root = join(dir, `store-${storeCount}`);
   const image = await store.importRootfs(createReadStream(tiny), { repoTag: 'keep:1' });
+  const layers = await layerDirs(root);
   await mkdir(join(root, 'tmp-crashed', 'rootfs'), { recursive: true });
   await mkdir(join(root, 'f'.repeat(64), 'rootfs'), { recursive: true });
+  await mkdir(join(root, 'layers', 'tmp-cut', 'etc'), { recursive: true }); // killed mid-unpack
+  await mkdir(join(root, 'layers', '77', 'etc'), { recursive: true }); // killed between rename and record
   const reopened = await LocalImageStore.open({ root });
   assert.deepEqual(reopened.list(), [image]);
-  assert.deepEqual((await readdir(root)).sort(), [image.Id.slice(7), 'records'].sort());
+  assert.deepEqual((await readdir(root)).sort(), ['layers', 'records']);
+  assert.deepEqual((await readdir(join(root, 'layers'))).sort(), [...layers, 'empty', 'records'].sort());
+  assert.equal(await readFile(join(await view(reopened, image), 'etc/os-release'), 'utf8'), 'NAME=tiny\n');
 });
 
 test('prepareRootfs copies modes and links, and a container changing its copy leaves the image alone', async () => {
@@ -133,7 +155,7 @@ test('prepareRootfs copies modes and links, and a container changing its copy le
   assert.ok((await lstat(join(target, 'bin/hi'))).isSymbolicLink());
   assert.equal((await stat(join(target, 'tmp'))).mode & 0o7777, 0o1777);
   await writeFile(join(target, 'etc/os-release'), 'changed');
-  assert.equal(await readFile(join(image.rootfsDir, 'etc/os-release'), 'utf8'), 'NAME=tiny\n');
+  assert.equal(await readFile(join(await view(store, image), 'etc/os-release'), 'utf8'), 'NAME=tiny\n');
 });
 
 /** Writes a docker-save tarball: each image as {config, tags, layers: dirs}; returns its path. */
@@ -172,10 +194,11 @@ test('load applies layers in order with whiteouts and opaque dirs, tags from Rep
   assert.deepEqual(image.RepoTags, ['layered:1', 'layered:alias']);
   assert.equal(image.Created, '2024-01-02T03:04:05Z');
   assert.deepEqual(image.Config, { Cmd: ['/bin/tool'], Env: ['PATH=/bin'] });
-  const files = (await readdir(image.rootfsDir, { recursive: true })).sort();
+  const rootfs = await view(store, image);
+  const files = (await readdir(rootfs, { recursive: true })).sort();
   assert.deepEqual(files, ['b.txt', 'bin', 'bin/tool', 'd', 'd/z', 'keep.txt']);
-  assert.equal(await readFile(join(image.rootfsDir, 'bin/tool'), 'utf8'), 'v2');
-  assert.equal((await stat(join(image.rootfsDir, 'bin/tool'))).mode & 0o777, 0o700);
+  assert.equal(await readFile(join(rootfs, 'bin/tool'), 'utf8'), 'v2');
+  assert.equal((await stat(join(rootfs, 'bin/tool'))).mode & 0o777, 0o700);
   assert.equal(store.resolve('layered:1')?.Id, image.Id);
 });
 
@@ -191,8 +214,10 @@ test('load never writes through a lower layer symlink that leads out of the imag
   const [image] = await store.load(createReadStream(path));
   assert.deepEqual(await readdir(outside), []);
   // The upper layer's directory member "escape/" replaces the link (as in Docker); see test/security for members written through links.
-  assert.ok((await lstat(join(image!.rootfsDir, 'escape'))).isDirectory());
-  assert.equal(await readFile(join(image!.rootfsDir, 'escape/pwned'), 'utf8'), 'gotcha');
+  const rootfs = await view(store, image!);
+  assert.ok((await lstat(join(rootfs, 'escape'))).isDirectory());
+  assert.equal(await readFile(join(rootfs, 'escape/pwned'), 'utf8'), 'gotcha');
+  assert.deepEqual(await readdir(outside), []);
 });
 
 test('load without a manifest is a bad archive', async () => {

@@ -4,7 +4,7 @@
 //   completePull: layers download in parallel (bounded, shared with concurrent pulls, skipped when
 //                 present) → each is decompressed, its diff_id checked, and applied in order as soon
 //                 as it and the ones below it are there → image.postPull → the reference is stored.
-// A postPull failure fails the pull and stores no reference; blobs and the unpacked tree are kept
+// A postPull failure fails the pull and stores no reference; blobs and the unpacked layers are kept
 // (Pouch's semantics), so a retry downloads nothing.
 
 import { createReadStream } from 'node:fs';
@@ -19,7 +19,6 @@ import type { ImageRecord, ImageStore, LayerRecord, PulledImage, PulledImageStor
 import { decompressStages } from '../layer-decompress.ts';
 import { applyLayerStream } from '../layer-apply.ts';
 import { READ_CHUNK_BYTES } from '../tar-archive.ts';
-import { withRootDir } from '../../rootfs/in-root.ts';
 import type { DownloadLimit } from './download-limit.ts';
 import type { ProgressSink } from './pull-progress.ts';
 import { parseImageConfig, type ParsedImageConfig } from './image-config.ts';
@@ -150,25 +149,26 @@ async function downloadAndUnpack(deps: PullDeps, resolved: ResolvedPull, progres
   // Unhandled until awaited below; mark them handled so one failure does not crash the process.
   for (const download of downloads) download.catch(() => undefined);
 
-  await deps.images.unpackPulled(pulled.hex, async (rootfs) => {
-    for (const [index, layer] of manifest.layers.entries()) {
-      await downloads[index];
-      const id = shortId(layer.digest);
-      const label = `layer ${index + 1}/${manifest.layers.length} (${layer.digest}) of ${client.where}`;
-      progress.bar('Extracting', id, 0, layer.size);
-      // One pass: blob → decompressor → hasher → tar parser → the scratch tree. The blob was
-      // verified against its digest when it was stored; the diff_id is checked when the pass
-      // ends, and a mismatch throws, which discards the scratch tree with everything applied.
-      const { stages, diffId } = decompressStages(layer.compression);
-      const blob = createReadStream(deps.blobs.path(layer.digest), { highWaterMark: READ_CHUNK_BYTES });
-      await withRootDir(rootfs, (root) => applyLayerStream(root, [blob, ...stages], label));
-      const actual = diffId();
-      if (actual !== pulled.layers[index]!.diffId) {
-        throw new RegistryError('ERR_REGISTRY_DIGEST_MISMATCH', `${label}: uncompressed it hashes to ${actual}, but the image config says ${pulled.layers[index]!.diffId}`);
-      }
-      progress.bar('Extracting', id, layer.size, layer.size);
-      progress.status('Pull complete', id);
+  // Layers the layer store has already (another image's) are not applied again.
+  await deps.images.unpackPulled(pulled, async (index, root, lowers) => {
+    const layer = manifest.layers[index]!;
+    await downloads[index];
+    const id = shortId(layer.digest);
+    const label = `layer ${index + 1}/${manifest.layers.length} (${layer.digest}) of ${client.where}`;
+    progress.bar('Extracting', id, 0, layer.size);
+    // One pass: blob → decompressor → hasher → tar parser → the layer's scratch dir. The blob was
+    // verified against its digest when it was stored; the diff_id is checked when the pass ends,
+    // and a mismatch throws, which discards the scratch dir.
+    const { stages, diffId } = decompressStages(layer.compression);
+    const blob = createReadStream(deps.blobs.path(layer.digest), { highWaterMark: READ_CHUNK_BYTES });
+    const markers = await applyLayerStream(root, [blob, ...stages], label, lowers);
+    const actual = diffId();
+    if (actual !== pulled.layers[index]!.diffId) {
+      throw new RegistryError('ERR_REGISTRY_DIGEST_MISMATCH', `${label}: uncompressed it hashes to ${actual}, but the image config says ${pulled.layers[index]!.diffId}`);
     }
+    progress.bar('Extracting', id, layer.size, layer.size);
+    progress.status('Pull complete', id);
+    return markers;
   });
   await Promise.all(downloads);
   return downloadedAny;

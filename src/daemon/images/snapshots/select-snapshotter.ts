@@ -19,7 +19,7 @@ export async function overlayUnavailableReason(dir: string): Promise<string | un
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((name) => join(probe, name)) as [string, string, string, string];
   try {
     for (const sub of [lower, upper, work, merged]) await mkdir(sub);
-    await mountOverlay(lower, upper, work, merged);
+    await mountOverlay([lower], upper, work, merged);
     await unmount(merged);
     return undefined;
   } catch (error) {
