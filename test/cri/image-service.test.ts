@@ -137,7 +137,8 @@ describe('CRI ImageService', () => {
     const [usage] = info.image_filesystems;
     assert.equal(usage.fs_id.mountpoint, join(daemon!.dataRoot, 'images'));
     assert.ok(Number(usage.used_bytes.value) > 1_000_000, `used ${usage.used_bytes.value} bytes`);
-    assert.ok(Number(usage.inodes_used.value) > 100, `used ${usage.inodes_used.value} inodes`);
+    // The stand-in images share their layers (each unpacked once), so a few dozen inodes, not hundreds.
+    assert.ok(Number(usage.inodes_used.value) > 20, `used ${usage.inodes_used.value} inodes`);
     assert.ok(Number(usage.timestamp) > 0);
   });
 

@@ -31,8 +31,8 @@ const ALLOWED: Record<string, Array<{ fragment: string; reason: string }>> = {
     reason: 'same cwd of the non-isolated process runtime, in its shim',
   }],
   'src/daemon/images/snapshots/copy-snapshotter.ts': [{
-    fragment: '`${imageDir}/.`',
-    reason: 'cp -a copies the image\'s own unpacked tree (written through the in-root module) without following links in it; the source is the image root itself',
+    fragment: '`${paths[0]!}/.`',
+    reason: 'cp -a copies the image\'s bottom layer dir (written through the in-root module) into the empty target without following links in it; the source is the layer root itself',
   }],
 };
 

@@ -1,0 +1,206 @@
+// Per-layer snapshots through the real docker CLI and a local registry: two images on the same
+// two base layers unpack them once (one layer dir each, counted on disk) and containers of both
+// run; a file deleted and a dir made opaque in an upper layer look right inside containers with
+// overlayfs and with copy; a restart keeps everything; rmi of one image keeps the shared layers
+// and the last rmi frees them; a daemon start sweeps what a crash-cut unpack left; and a data root
+// written before per-layer snapshots (an image record pointing at a flattened tree) still runs its
+// image and its container, also after a reboot unmounted it.
+
+import assert from 'node:assert/strict';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { execa } from 'execa';
+import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
+import { layerDirsOf } from './image-layer-dirs.ts';
+import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
+import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
+
+const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+
+let work: { dir: string; remove: () => Promise<void> };
+let registry: LocalRegistry | undefined;
+let overlay: DaemonProcess | undefined;
+let copy: DaemonProcess | undefined;
+let skipReason: string | undefined;
+let overlaySkip: string | undefined;
+
+const image = (name: string): string => `${registry!.host}/layers-${name}:v1`;
+
+before(async () => {
+  skipReason = (await registryMissingReason()) ?? (await dockerCliMissingReason());
+  if (skipReason) return;
+  work = await makeWorkDir();
+  const dir = work.dir;
+  await writeBusyboxRootfs(join(dir, 'busybox'));
+  // The second shared layer: a dir with files an upper layer deletes or hides.
+  await mkdir(join(dir, 'data', 'data', 'dir'), { recursive: true });
+  for (const [path, text] of [['data/keep', 'keep'], ['data/gone', 'gone'], ['data/dir/old', 'old']] as const) await writeFile(join(dir, 'data', path), text);
+  // Upper layer of "a": whiteout data/gone, opaque data/dir with a new file in it.
+  await mkdir(join(dir, 'upper-a', 'data', 'dir'), { recursive: true });
+  await writeFile(join(dir, 'upper-a', 'data', '.wh.gone'), '');
+  await writeFile(join(dir, 'upper-a', 'data', 'dir', '.wh..wh..opq'), '');
+  await writeFile(join(dir, 'upper-a', 'data', 'dir', 'new'), 'new');
+  await mkdir(join(dir, 'upper-b'));
+  await writeFile(join(dir, 'upper-b', 'b.txt'), 'b');
+  for (const name of ['a', 'b']) {
+    await writeOciLayout(join(dir, `layout-${name}`), 'v1', [{ architecture: HOST_ARCH, layerDirs: [join(dir, 'busybox'), join(dir, 'data'), join(dir, `upper-${name}`)] }]);
+  }
+  registry = await startRegistry();
+  for (const name of ['a', 'b']) await pushLayout(join(dir, `layout-${name}`), 'v1', image(name));
+  overlay = await DaemonProcess.start({ dir: join(dir, 'overlay') });
+  const chosen = await overlay.waitForLog((line) => line.msg === 'container rootfs snapshotter', 0, 'the snapshotter choice');
+  if (chosen.snapshotter !== 'overlayfs') overlaySkip = `overlayfs is not usable here (${String(chosen.reason)})`;
+  copy = await DaemonProcess.start({ dir: join(dir, 'copy'), config: { snapshotter: 'copy' } });
+});
+
+after(async () => {
+  for (const daemon of [overlay, copy]) {
+    if (!daemon || daemon.exitInfo !== undefined) continue;
+    const docker = daemon.docker();
+    for (const container of await docker.listContainers({ all: true })) await docker.getContainer(container.Id).remove({ force: true });
+    await daemon.stop();
+  }
+  await registry?.stop();
+  await work?.remove();
+});
+
+/** The numeric layer dirs of the daemon's layer store. */
+async function layerDirs(daemon: DaemonProcess): Promise<string[]> {
+  return (await readdir(join(daemon.dataRoot, 'images', 'layers'))).filter((entry) => /^\d+$/.test(entry)).sort();
+}
+
+async function imageId(daemon: DaemonProcess, name: string): Promise<string> {
+  return (JSON.parse((await daemon.cli(['image', 'inspect', name])).stdout) as Array<{ Id: string }>)[0]!.Id;
+}
+
+async function run(daemon: DaemonProcess, name: string, script: string): Promise<string> {
+  const ran = await daemon.cli(['run', '--rm', '--network', 'none', name, 'sh', '-c', script]);
+  assert.equal(ran.exitCode, 0, ran.stderr);
+  return ran.stdout.trim();
+}
+
+test('two images on the same base layers unpack them once, into one dir each, and containers of both run', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  for (const name of ['a', 'b']) assert.equal((await overlay!.cli(['pull', image(name)])).exitCode, 0);
+  const [dirsA, dirsB] = [await layerDirsOf(overlay!.dataRoot, await imageId(overlay!, image('a'))), await layerDirsOf(overlay!.dataRoot, await imageId(overlay!, image('b')))];
+  assert.equal(dirsA.length, 3);
+  assert.deepEqual(dirsA.slice(0, 2), dirsB.slice(0, 2), 'the busybox and data layers are the same dirs');
+  assert.notEqual(dirsA[2], dirsB[2]);
+  assert.equal((await layerDirs(overlay!)).length, 4, '2 shared + 2 own layers on disk');
+  const inspect = JSON.parse((await overlay!.cli(['image', 'inspect', image('a')])).stdout)[0] as { RootFS: { Layers: string[] } };
+  assert.equal(inspect.RootFS.Layers.length, 3);
+  assert.equal(await run(overlay!, image('b'), 'cat /b.txt /data/gone'), 'bgone');
+});
+
+test('a whiteout and an opaque dir of an upper layer look right inside containers, with overlayfs and with copy', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  assert.equal((await copy!.cli(['pull', image('a')])).exitCode, 0);
+  const daemons = overlaySkip ? [copy!] : [overlay!, copy!];
+  if (overlaySkip) t.diagnostic(`overlayfs part skipped: ${overlaySkip}`);
+  for (const daemon of daemons) {
+    const seen = await run(daemon, image('a'), 'ls -A /data; echo --; ls -A /data/dir; echo --; cat /data/keep /data/dir/new');
+    assert.equal(seen, 'dir\nkeep\n--\nnew\n--\nkeepnew', `as ${daemon === copy ? 'copy' : 'overlayfs'} shows it`);
+  }
+  const driver = JSON.parse((await copy!.cli(['image', 'inspect', image('a')])).stdout)[0].GraphDriver.Name as string;
+  assert.equal(driver, 'copy');
+});
+
+test('a restart keeps images, layers and containers; rmi keeps shared layers until the last image goes', async (t) => {
+  if (skipReason || overlaySkip) return t.skip(skipReason ?? overlaySkip);
+  const before = await layerDirs(overlay!);
+  const created = await overlay!.cli(['create', '--network', 'none', image('a'), 'cat', '/data/dir/new']);
+  assert.equal(created.exitCode, 0, created.stderr);
+  await overlay!.stop();
+  await overlay!.spawn();
+  await overlay!.listening();
+  assert.deepEqual(await layerDirs(overlay!), before);
+  const started = await overlay!.cli(['start', '-a', created.stdout.trim()]);
+  assert.equal(started.exitCode, 0, started.stderr);
+  assert.equal(started.stdout.trim(), 'new');
+  assert.equal((await overlay!.cli(['rm', created.stdout.trim()])).exitCode, 0);
+  const shared = (await layerDirsOf(overlay!.dataRoot, await imageId(overlay!, image('b')))).map((path) => path.split('/').at(-1)!);
+  assert.equal((await overlay!.cli(['rmi', image('a')])).exitCode, 0);
+  assert.deepEqual(await layerDirs(overlay!), [...shared].sort(), 'a\'s own layer is gone, b\'s three stay');
+  assert.equal(await run(overlay!, image('b'), 'cat /b.txt'), 'b');
+  assert.equal((await overlay!.cli(['rmi', image('b')])).exitCode, 0);
+  assert.deepEqual(await layerDirs(overlay!), [], 'the last image gone, no layer is left');
+});
+
+test('docker load keeps the archive\'s layer list: RootFS.Layers, present layers reused, saved back with the same id', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const id = await imageId(copy!, image('a'));
+  const layersOfA = (JSON.parse((await copy!.cli(['image', 'inspect', image('a')])).stdout)[0] as { RootFS: { Layers: string[] } }).RootFS.Layers;
+  const archive = join(work.dir, 'a.tar');
+  assert.equal((await copy!.cli(['save', '-o', archive, image('a')])).exitCode, 0);
+  assert.equal((await copy!.cli(['pull', image('b')])).exitCode, 0);
+  assert.equal((await copy!.cli(['rmi', image('a')])).exitCode, 0);
+  assert.equal((await layerDirs(copy!)).length, 3, 'b\'s layers stay');
+  const loaded = await copy!.cli(['load', '-i', archive]);
+  assert.equal(loaded.exitCode, 0, loaded.stderr);
+  assert.equal(await imageId(copy!, image('a')), id);
+  const inspect = JSON.parse((await copy!.cli(['image', 'inspect', image('a')])).stdout)[0] as { RootFS: { Layers: string[] } };
+  assert.deepEqual(inspect.RootFS.Layers, layersOfA);
+  assert.equal((await layerDirs(copy!)).length, 4, 'the shared base layers are reused, only a\'s own is unpacked');
+  assert.equal(await run(copy!, image('a'), 'ls -A /data; cat /data/dir/new'), 'dir\nkeep\nnew');
+  const again = join(work.dir, 'a-again');
+  await mkdir(again);
+  assert.equal((await copy!.cli(['save', '-o', join(again, 'a.tar'), image('a')])).exitCode, 0);
+  await execa('tar', ['-C', again, '-xf', join(again, 'a.tar'), 'manifest.json']);
+  const manifest = JSON.parse(await readFile(join(again, 'manifest.json'), 'utf8')) as Array<{ Config: string; Layers: string[] }>;
+  // The config file is named by its sha256, the image id (`<hex>.json` or `blobs/sha256/<hex>`).
+  assert.equal(manifest[0]!.Config.replace(/\.json$/, '').split('/').at(-1), id.slice('sha256:'.length), 'saved back with the same id');
+  assert.equal(manifest[0]!.Layers.length, 3);
+});
+
+test('a daemon start sweeps a crash-cut unpack (a tmp dir, a layer dir without its record)', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const kept = await layerDirs(copy!);
+  copy!.child!.kill('SIGKILL');
+  await copy!.exited;
+  const layers = join(copy!.dataRoot, 'images', 'layers');
+  await mkdir(join(layers, 'tmp-cut', 'bin'), { recursive: true });
+  await writeFile(join(layers, 'tmp-cut', 'bin', 'half'), 'half a layer');
+  await mkdir(join(layers, '999', 'etc'), { recursive: true }); // renamed, record never written
+  await copy!.spawn();
+  await copy!.listening();
+  assert.deepEqual(await layerDirs(copy!), kept);
+  assert.ok(!(await readdir(layers)).includes('tmp-cut'));
+  assert.equal(await run(copy!, image('a'), 'cat /data/keep'), 'keep');
+});
+
+test('a data root from before per-layer snapshots: its image (one flattened tree) and its container still run, also after a reboot', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const daemon = overlaySkip ? copy! : overlay!;
+  await daemon.stop();
+  // An image record as the store wrote it before: rootfsDir = images/<hex>/rootfs, no chainIds.
+  const hex = 'c0ffee'.repeat(10) + 'c0ff';
+  const tree = join(daemon.dataRoot, 'images', hex, 'rootfs');
+  await mkdir(tree, { recursive: true });
+  await cp(join(work.dir, 'busybox'), tree, { recursive: true, verbatimSymlinks: true });
+  await writeFile(join(tree, 'legacy.txt'), 'from before');
+  const record = {
+    Id: `sha256:${hex}`, RepoTags: ['legacy:1'], Created: '2024-01-01T00:00:00Z', Size: 1, Architecture: HOST_ARCH, Os: 'linux', Comment: '',
+    Config: { Env: ['PATH=/bin'], Cmd: ['/bin/sh'] }, rootfsDir: tree,
+  };
+  await writeFile(join(daemon.dataRoot, 'images', 'records', `${hex}.json`), JSON.stringify(record));
+  await daemon.spawn();
+  await daemon.listening();
+  assert.equal(await run(daemon, 'legacy:1', 'cat /legacy.txt'), 'from before');
+  const created = await daemon.cli(['create', '--network', 'none', 'legacy:1', 'cat', '/legacy.txt']);
+  assert.equal(created.exitCode, 0, created.stderr);
+  const id = created.stdout.trim();
+  daemon.child!.kill('SIGKILL');
+  await daemon.exited;
+  const rootfs = join(daemon.dataRoot, 'containers', id, 'rootfs');
+  if (!overlaySkip) await execa('umount', [rootfs]); // what a reboot does
+  await daemon.spawn();
+  await daemon.listening();
+  const started = await daemon.cli(['start', '-a', id]);
+  assert.equal(started.exitCode, 0, started.stderr);
+  assert.equal(started.stdout.trim(), 'from before');
+  assert.equal(await readFile(join(tree, 'legacy.txt'), 'utf8'), 'from before', 'the legacy tree is still the image\'s');
+  assert.equal((await daemon.cli(['rm', id])).exitCode, 0);
+  assert.equal((await daemon.cli(['rmi', 'legacy:1'])).exitCode, 0);
+  await assert.rejects(readFile(join(tree, 'legacy.txt')), 'rmi removes the legacy tree');
+});
