@@ -4,7 +4,7 @@
 //     layer must not plant trusted.overlay.* markers that the overlay snapshotter would obey;
 //   - user.* on anything but a regular file or directory is skipped (the kernel refuses it: EPERM);
 //   - ENOTSUP (a file system or namespace without xattrs, e.g. security.selinux where nothing
-//     handles it) is skipped; so is EPERM when the daemon is not root (it keeps no owners either);
+//     handles it, or a name outside security/system/trusted/user) is skipped; so is EPERM when the daemon is not root (it keeps no owners either);
 //   - any other refusal fails the member (and so the layer).
 // Skipped ones are counted in `ignored`, for the caller to report.
 //
@@ -26,6 +26,8 @@ import type { Xattr } from './xattrs.ts';
 /** Flush when this many entries wait: bounds the tool's input and our open directory descriptors. */
 const MAX_BATCH_ENTRIES = 512;
 const { O_DIRECTORY } = constants;
+/** xattr(7)'s namespaces (trusted.* aside); for any other name Linux answers ENOTSUP, which containerd skips. */
+const KNOWN_NAMESPACES = ['security.', 'system.', 'user.'];
 
 export interface IgnoredXattr {
   member: string;
@@ -50,10 +52,9 @@ export class PendingXattrs {
   async add(dir: DirAt, base: string, member: string, type: string | null, xattrs: ReadonlyMap<string, Buffer>): Promise<void> {
     const kept: Xattr[] = [];
     for (const [name, value] of xattrs) {
-      if (name.startsWith('trusted.')) this.ignored.push({ member, name, reason: 'trusted.* xattrs are not taken from archives' });
-      else if (name.startsWith('user.') && type !== 'file' && type !== 'contiguous-file' && type !== 'directory' && type !== 'link') {
-        this.ignored.push({ member, name, reason: `user.* xattrs cannot be set on a ${type ?? 'member of this type'}` });
-      } else kept.push({ name, value });
+      const reason = whyNotTaken(name, type);
+      if (reason) this.ignored.push({ member, name, reason });
+      else kept.push({ name, value });
     }
     if (kept.length === 0) return;
     const dirKey = identity(dir.fd);
@@ -91,6 +92,16 @@ export class PendingXattrs {
       for (const fd of dirs.values()) closeSync(fd);
     }
   }
+}
+
+/** Why containerd would not set `name` on a member of kind `type` (it skips these), or undefined. */
+function whyNotTaken(name: string, type: string | null): string | undefined {
+  if (name.startsWith('trusted.')) return 'trusted.* xattrs are not taken from archives';
+  if (!KNOWN_NAMESPACES.some((prefix) => name.startsWith(prefix) && name.length > prefix.length)) return 'not in a namespace Linux knows (it answers ENOTSUP)';
+  if (name.startsWith('user.') && type !== 'file' && type !== 'contiguous-file' && type !== 'directory' && type !== 'link') {
+    return `user.* xattrs cannot be set on a ${type ?? 'member of this type'}`;
+  }
+  return undefined;
 }
 
 /** A directory's identity, whatever path led to it (a symlinked alias is the same directory). */
