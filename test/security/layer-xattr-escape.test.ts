@@ -70,6 +70,8 @@ test('xattrs on a member that is a symlink to a host file, on a hard link to it 
   for (const entry of await readdir(daemon.dataRoot, { recursive: true })) {
     if (entry.endsWith('/evil') && (await lstat(join(daemon.dataRoot, entry))).isSymbolicLink()) links.push(join(daemon.dataRoot, entry));
   }
-  assert.ok(links.length > 0, 'the image has its evil link');
-  for (const link of links) assert.deepEqual(xattrsOf(link), { 'security.pwn': '"1"', 'security.pwn2': '"2"' }, link);
+  // (With per-layer snapshots the lower layer's own copy of the link stays bare.)
+  const marked = links.filter((link) => Object.keys(xattrsOf(link)).length > 0);
+  assert.ok(marked.length > 0, `the upper layer's evil link holds its xattrs: ${links.join(', ')}`);
+  for (const link of marked) assert.deepEqual(xattrsOf(link), { 'security.pwn': '"1"', 'security.pwn2': '"2"' }, link);
 });
