@@ -163,8 +163,8 @@ async function buildDaemon(config: EffectiveConfig, parts: Parts): Promise<Daemo
     pull: {
       images, blobs, registries: config.registries,
       snapshotter: snapshotter.name,
-      // Both snapshotters use the image's unpacked tree as their committed snapshot, so preparing
-      // one is checking that this daemon can use it here.
+      // Both snapshotters use the image's unpacked layers as their committed snapshots, so
+      // preparing one is checking that this daemon can use it here.
       prepareSnapshotter: async (name) => {
         const usable = snapshotter.name === 'overlayfs' ? ['overlayfs', 'copy'] : ['copy'];
         if (!usable.includes(name)) throw new Error(`image.postPull asked for the snapshotter "${name}", which this daemon cannot prepare (it can: ${usable.join(', ')})`);
