@@ -72,7 +72,11 @@ export async function runGoClientBench(iterations: number): Promise<string> {
   build();
   const runtimeDir = mkdtempSync(join(tmpdir(), 'hookd-goclient-'));
   const manifestJson = JSON.parse(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-  const manifest = parseManifest({ ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 } }, join(EXAMPLE, 'manifest.json'));
+  const manifest = parseManifest({
+    ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 },
+    // HOOKD_BENCH_MAX_IN_FLIGHT: the plugin's maxInFlight (default: the host's default, 32), as in plugin-pool.ts.
+    ...(process.env.HOOKD_BENCH_MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.HOOKD_BENCH_MAX_IN_FLIGHT) } : {}),
+  }, join(EXAMPLE, 'manifest.json'));
   const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
   const address = `unix://${join(runtimeDir, 'go-endpoint-params.sock')}`;
   const raw = new grpc.Client(address, grpc.credentials.createInsecure());

@@ -38,19 +38,33 @@ function summary(profile: Profile, count: number): string[] {
 }
 
 async function profiled(session: Session, name: string, operation: Operation): Promise<void> {
-  for (let i = 0; i < 300; i++) await operation();
+  // The row's concurrency: that many closed-loop workers, `requests` in all.
+  const run = async (count: number): Promise<void> => {
+    let next = 0;
+    await Promise.all(Array.from({ length: row.concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        await operation();
+      }
+    }));
+  };
+  await run(300);
   await session.post('Profiler.start');
   const cpu = process.cpuUsage();
-  for (let i = 0; i < requests; i++) await operation();
+  const started = process.hrtime.bigint();
+  await run(requests);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
+  console.log(`## ${name}: ${(requests / seconds).toFixed(0)} requests/s`);
   const { profile } = await session.post('Profiler.stop') as unknown as { profile: Profile };
   writeFileSync(join(outDir, `${rowId}-${name}.cpuprofile`), JSON.stringify(profile));
   console.log(`## ${name}: CPU per request ${((used.user + used.system) / requests).toFixed(1)} µs`);
   console.log(summary(profile, requests).join('\n'));
 }
 
-const row = ROWS.find((r) => r.id === rowId);
-if (!row) throw new Error(`no row ${rowId}`);
+const found = ROWS.find((r) => r.id === rowId);
+if (!found) throw new Error(`no row ${rowId}`);
+const row = found;
 const logger = pino({ level: 'warn' }, pino.destination(2));
 const pool = await launchPool(row.plugins, logger);
 const names = pool.names.slice(0, row.plugins);

@@ -110,6 +110,8 @@ export function childSegment(parent: readonly PathSegment[], key: string): PathS
 const PLAIN_FIELD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 function escapeKey(name: string): string {
+  // Most keys have nothing to escape; skip the replace (and its callback) for those.
+  if (!name.includes('\\') && !name.includes(']')) return name;
   return name.replace(/[\\\]]/g, (c) => `\\${c}`);
 }
 

@@ -7,7 +7,7 @@
 //   mergeAcrossGroups   the whole pipeline over several groups (dispatch runs the same steps
 //                       group by group, because each group's plugins must see the merged result)
 
-import { compileAllowList } from './allow-list.ts';
+import { compileAllowList, type AllowList } from './allow-list.ts';
 import { applyClaims, deepEqual, diffDocuments, segmentId, type Claim } from './document-diff.ts';
 import { HookdError } from './errors.ts';
 import type { FailurePolicy, HookName } from './hooks.ts';
@@ -44,6 +44,21 @@ export interface GroupMerge {
 
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Compiled allow-lists by the manifest's array, so a plugin's patterns are compiled once rather
+ * than on every changed reply (parsing and one RegExp per segment: docs/performance.md §5.4). An
+ * entry is used only while the array still holds the patterns it was compiled from.
+ */
+const compiledAllowLists = new WeakMap<readonly string[], { patterns: readonly string[]; allowList: AllowList }>();
+
+function allowListFor(patterns: readonly string[]): AllowList {
+  const cached = compiledAllowLists.get(patterns);
+  if (cached && cached.patterns.length === patterns.length && cached.patterns.every((pattern, i) => pattern === patterns[i])) return cached.allowList;
+  const allowList = compileAllowList(patterns);
+  compiledAllowLists.set(patterns, { patterns: [...patterns], allowList });
+  return allowList;
 }
 
 function agree(a: Claim, b: Claim): boolean {
@@ -108,7 +123,7 @@ export function mergeGroup(input: unknown, replies: readonly GroupReply[], conte
     if (reply.output === undefined) continue;
     const claims = diffDocuments(input, reply.output, reply.plugin);
     if (reply.allowedPaths !== undefined && claims.length > 0) {
-      const allowList = compileAllowList(reply.allowedPaths);
+      const allowList = allowListFor(reply.allowedPaths);
       const outside = claims.find((claim) => !allowList.allows(claim.segments));
       if (outside) {
         const error = new HookdError('ERR_PATH_NOT_ALLOWED', {

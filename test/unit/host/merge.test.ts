@@ -407,6 +407,17 @@ describe('mergeGroup', () => {
     assert.deepEqual(one, two);
   });
 
+  it('applies the allow-list the array holds now, also when the same array was used before', () => {
+    const allowedPaths = ['Labels'];
+    const reply = (): GroupReply[] => [{ plugin: 'p', output: edit(BASE, (d) => { d.HostConfig.Memory = 1; }), allowedPaths }];
+    const merge = () => mergeGroup(BASE, reply(), { hook: 'container.preCreate', order: 0 });
+    assert.throws(merge, (error: unknown) => isHookdError(error, 'ERR_PATH_NOT_ALLOWED'));
+    allowedPaths.push('HostConfig.Memory');
+    assert.deepEqual(merge().document, edit(BASE, (d) => { d.HostConfig.Memory = 1; }));
+    allowedPaths.splice(1, 1, 'HostConfig.Cpu*');
+    assert.throws(merge, (error: unknown) => isHookdError(error, 'ERR_PATH_NOT_ALLOWED'));
+  });
+
   it('drops a reply outside its allow-list when the plugin policy is ignore, and merges the rest', () => {
     const merged = mergeGroup(BASE, [
       { plugin: 'ro', output: edit(BASE, (d) => { d.Image = 'x'; }), allowedPaths: ['Labels'] },

@@ -1,0 +1,74 @@
+// Profiles the host and the raw grpc-js client (pass-through codec) calling examples/go-endpoint-params
+// one call at a time, apart, as bench/go-client.ts calls them (`npm run bench:go` once first, for the
+// binaries). Prints CPU and self time per call by function. A development tool; asserts nothing.
+//   node --import tsx bench/profile-go.ts [calls, default 3000]
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+
+import { loadPluginDefinition } from './raw-client.ts';
+import { parseManifest, PluginHost } from './shipped-host.ts';
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+const calls = Number(process.argv[2] ?? 3000);
+const EXAMPLE = fileURLToPath(new URL('../examples/go-endpoint-params', import.meta.url));
+const METHOD = '/hookd.v1.Plugin/ContainerPreCreateEndpoint';
+const ENDPOINT = { Name: 'eth0', NetworkID: 'n1', MacAddress: '', GenericParams: { 'com.example.keep': 'yes' } };
+const FIELDS = { container_id: 'c0ffee', env: ['alinet_vswitch=vsw-1', 'VpcECS=1', 'PATH=/usr/bin', 'HOME=/root'], phase: 'ENDPOINT_PHASE_CREATE' as const };
+
+function top(profile: Profile, count: number): string {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return;
+    const key = `${frame.functionName || '(anon)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|bench)\//, '$1/')}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 45).map(([key, us]) => `${(us / count).toFixed(2).padStart(8)} µs  ${key}`).join('\n');
+}
+
+const runtimeDir = mkdtempSync(join(tmpdir(), 'hookd-profile-go-'));
+const manifestJson = JSON.parse(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+const manifest = parseManifest({ ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 } }, join(EXAMPLE, 'manifest.json'));
+const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
+const raw = new grpc.Client(`unix://${join(runtimeDir, 'go-endpoint-params.sock')}`, grpc.credentials.createInsecure());
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 50 });
+try {
+  await host.start([manifest]);
+  const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, { requestSerialize(value: object): Buffer }>).ContainerPreCreateEndpoint!;
+  const requestBytes = method.requestSerialize({ context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS });
+  const modes: Record<string, () => Promise<unknown>> = {
+    raw: () => new Promise<void>((resolve, reject) => {
+      raw.makeUnaryRequest(METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
+    }),
+    host: () => host.invoke('container.preCreateEndpoint', { endpoint: ENDPOINT, containerId: FIELDS.container_id, env: FIELDS.env, phase: FIELDS.phase }),
+  };
+  for (const [name, operation] of Object.entries(modes)) {
+    for (let i = 0; i < 500; i++) await operation();
+    await session.post('Profiler.start');
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) await operation();
+    const wallUs = Number(process.hrtime.bigint() - started) / 1000 / calls;
+    const used = process.cpuUsage(cpu);
+    const { profile } = await session.post('Profiler.stop') as unknown as { profile: Profile };
+    console.log(`## ${name}: wall ${wallUs.toFixed(0)} µs, CPU ${((used.user + used.system) / calls).toFixed(0)} µs per call`);
+    console.log(top(profile, calls));
+  }
+} finally {
+  raw.close();
+  await host.stop('profile done');
+  rmSync(runtimeDir, { recursive: true, force: true });
+}
