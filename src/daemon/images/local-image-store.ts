@@ -27,6 +27,7 @@ import type { Snapshotter } from './snapshots/snapshotter.ts';
 import { ImageError } from './image-errors.ts';
 import { normalizeRepoTag, requireRepoTag } from './image-reference.ts';
 import { lookupImage } from './image-lookup.ts';
+import { decideRemove } from './image-remove.ts';
 import { importRootfs, loadArchive, type CommitFields, type ImportSink } from './image-import.ts';
 import { chainIds, LayerStore } from './layer-store.ts';
 import { flattenedForSave, snapshotLayers } from './image-layers.ts';
@@ -182,39 +183,18 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     });
   }
 
-  /**
-   * Docker's rules. By tag: untag; the image goes when its last tag goes. By id: the image goes
-   * with all its tags. Without force, refuses (ERR_IMAGE_IN_USE, 409) when a container uses the
-   * image (`isInUse` gets the full "sha256:<hex>" id) and the image would go, or when an id names
-   * an image that has several tags.
-   */
+  /** `docker rmi` by Docker's rules (image-remove.ts); a deleted image's unused layers and blobs are collected. */
   remove(reference: string, options: { force: boolean; isInUse: (imageId: string) => boolean }): Promise<{ untagged: string[]; deleted: string[] }> {
     return this.#serial(async () => {
       const image = this.#require(reference);
-      const repoTag = normalizeRepoTag(reference);
-      const byTag = repoTag !== undefined && image.RepoTags.includes(repoTag);
-      const short = image.Id.slice('sha256:'.length, 'sha256:'.length + 12);
-      if (byTag && image.RepoTags.length > 1) {
-        await this.#save({ ...image, RepoTags: image.RepoTags.filter((t) => t !== repoTag) });
-        return { untagged: [repoTag], deleted: [] };
-      }
-      if (!options.force && options.isInUse(image.Id)) {
-        throw new ImageError('ERR_IMAGE_IN_USE', byTag
-          ? `conflict: unable to remove repository reference "${reference}" (must force) - a container is using its referenced image ${short}`
-          : `conflict: unable to delete ${short} (must be forced) - image is being used by a container`);
-      }
-      if (!options.force && !byTag && image.RepoTags.length > 1) {
-        throw new ImageError('ERR_IMAGE_IN_USE', `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
-      }
-      if (options.isInUse(image.Id)) {
-        // Forced, but a container's rootfs is a snapshot over this tree: untag only, as Docker
-        // keeps the layers of an image a container uses; the image stays, untagged.
-        await this.#save({ ...image, RepoTags: [] });
-        return { untagged: [...image.RepoTags], deleted: [] };
+      const step = decideRemove(image, reference, options);
+      if (step.kind === 'untag') {
+        await this.#save({ ...image, RepoTags: step.keep });
+        return { untagged: step.untagged, deleted: [] };
       }
       await this.#delete(image);
       await this.#collect('rmi');
-      return { untagged: [...image.RepoTags], deleted: [image.Id] };
+      return { untagged: step.untagged, deleted: [image.Id] };
     });
   }
 
