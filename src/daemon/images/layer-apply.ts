@@ -24,7 +24,7 @@ import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { RootDir } from '../rootfs/in-root.ts';
-import { dropParentDir, finishDirectories, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
+import { dropParentDir, finishDirectories, queueCopiedUpXattrs, unpackMember, unpackOptions } from '../rootfs/unpack-member.ts';
 import { ImageError } from './image-errors.ts';
 import { readTarMembers, readTarStream } from './tar-archive.ts';
 import type { TarBody } from './tar-archive.ts';
@@ -69,6 +69,7 @@ async function applyMembers(root: RootDir, members: Members, label: string, lowe
       } else if (member.type === 'link' && lowers.length > 0 && !(await existsIn(root, member.linkname))) {
         await inRoot(label, member.name, () => dropParentDir(state)); // its members' xattrs are set first
         await inRoot(label, member.name, () => copyUpLink(root, member, lowers, label));
+        await inRoot(label, member.name, () => queueCopiedUpXattrs(root, member, state)); // the copy has none of its own
         written.add(member.name);
       } else {
         await inRoot(label, member.name, () => unpackMember(root, member, body, state));

@@ -136,6 +136,17 @@ async function removeExisting(dir: DirAt, base: string, options: UnpackOptions):
   await dir.removeAll(base);
 }
 
+/**
+ * Queues `member`'s xattrs for a regular file that someone else wrote at its name: layer-apply.ts
+ * copies a hard link to a lower layer's file up into the layer, and Docker's layers carry the
+ * file's security.capability on the link's header too.
+ */
+export async function queueCopiedUpXattrs(root: RootDir, member: TarMember, options: UnpackOptions): Promise<void> {
+  if (member.xattrs.size === 0) return;
+  const dir = await parentDirOf(root, member.name, options);
+  await options.xattrs.add(dir, posix.basename(member.name), member.name, 'file', member.xattrs);
+}
+
 /** Sets the directories' times, deepest first, after everything inside them is written. */
 export async function finishDirectories(root: RootDir, options: UnpackOptions): Promise<void> {
   await dropParentDir(options);

@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { applyLayerStream } from '../../../../src/daemon/images/layer-apply.ts';
-import { withRootDir } from '../../../../src/daemon/rootfs/in-root.ts';
+import { RootDir, withRootDir } from '../../../../src/daemon/rootfs/in-root.ts';
 import { isImageError } from '../../../../src/daemon/images/image-errors.ts';
 import { END, header, pad, paxMember, paxRecord } from '../../../fixtures/crafted-tar.ts';
 import { tempDirRemovedAtExit } from '../../../fixtures/temp-dir.ts';
@@ -30,10 +30,16 @@ function xattrsOf(hostPath: string): Record<string, string> {
   return Object.fromEntries(out.split('\n').filter((line) => line.includes('=') && !line.startsWith('#')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 3)]));
 }
 
-async function apply(tar: Buffer): Promise<string> {
+/** Applies `tar` into a new layer dir, over the layer dirs `lowers` (top first); returns its path. */
+async function apply(tar: Buffer, lowers: string[] = []): Promise<string> {
   const root = join(dir, `root-${++count}`);
   await mkdir(root);
-  await withRootDir(root, (r) => applyLayerStream(r, [Readable.from([tar])], 'test layer'));
+  const lowerRoots = await Promise.all(lowers.map((lower) => RootDir.open(lower)));
+  try {
+    await withRootDir(root, (r) => applyLayerStream(r, [Readable.from([tar])], 'test layer', lowerRoots));
+  } finally {
+    for (const lower of lowerRoots) await lower.close();
+  }
   return root;
 }
 
@@ -82,6 +88,13 @@ test('a member replaced through a symlinked alias of its directory loses the xat
   const root = await apply(tar);
   assert.equal(await readFile(join(root, 'real/f'), 'utf8'), 'b');
   assert.deepEqual(xattrsOf(join(root, 'real/f')), {});
+});
+
+test('a hard link to a lower layer\'s file, copied up into the layer, gets the xattrs its header carries (Docker puts security.capability there)', { skip }, async () => {
+  const lower = await apply(Buffer.concat([header('bin/', '5', 0, { mode: 0o755 }), header('bin/ping', '0', 4, { mode: 0o755 }), pad(Buffer.from('ping')), END]));
+  const upper = await apply(Buffer.concat([paxMember([xattr('security.capability', CAP_NET_RAW_EP)], header('bin/ping6', '1', 0, { linkname: 'bin/ping' })), END]), [lower]);
+  assert.equal(await readFile(join(upper, 'bin/ping6'), 'utf8'), 'ping');
+  assert.deepEqual(xattrsOf(join(upper, 'bin/ping6')), { 'security.capability': CAP_NET_RAW_EP.toString('hex') });
 });
 
 test('an xattr the kernel refuses for another reason than ENOTSUP fails the layer naming the member', { skip }, async () => {
