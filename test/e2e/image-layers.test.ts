@@ -7,6 +7,7 @@
 // image and its container, also after a reboot unmounted it.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -151,6 +152,58 @@ test('docker load keeps the archive\'s layer list: RootFS.Layers, present layers
   // The config file is named by its sha256, the image id (`<hex>.json` or `blobs/sha256/<hex>`).
   assert.equal(manifest[0]!.Config.replace(/\.json$/, '').split('/').at(-1), id.slice('sha256:'.length), 'saved back with the same id');
   assert.equal(manifest[0]!.Layers.length, 3);
+});
+
+test('an image with no layers (FROM scratch with nothing) gets an empty lower: a container of it is created, with overlayfs and with copy', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const dir = join(work.dir, 'scratch-archive');
+  await mkdir(dir);
+  const config = JSON.stringify({ architecture: HOST_ARCH, os: 'linux', config: { Cmd: ['/nothing'] }, rootfs: { type: 'layers', diff_ids: [] } });
+  const hex = createHash('sha256').update(config).digest('hex');
+  await writeFile(join(dir, `${hex}.json`), config);
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify([{ Config: `${hex}.json`, RepoTags: ['scratch:1'], Layers: [] }]));
+  await execa('tar', ['-C', dir, '-cf', join(work.dir, 'scratch.tar'), 'manifest.json', `${hex}.json`]);
+  for (const daemon of overlaySkip ? [copy!] : [overlay!, copy!]) {
+    const loaded = await daemon.cli(['load', '-i', join(work.dir, 'scratch.tar')]);
+    assert.equal(loaded.exitCode, 0, loaded.stderr);
+    const created = await daemon.cli(['create', '--network', 'none', 'scratch:1']);
+    assert.equal(created.exitCode, 0, created.stderr);
+    const rootfs = join(daemon.dataRoot, 'containers', created.stdout.trim(), 'rootfs');
+    assert.ok((await readdir(rootfs)).every((entry) => !['bin', 'data'].includes(entry)), 'nothing of another image in it');
+    if (daemon === overlay) assert.ok((await readFile('/proc/self/mountinfo', 'utf8')).split('\n').some((line) => line.split(' ')[4] === rootfs), 'an overlay mount over the empty lower');
+    assert.equal((await daemon.cli(['rm', created.stdout.trim()])).exitCode, 0);
+    assert.equal((await daemon.cli(['rmi', 'scratch:1'])).exitCode, 0);
+  }
+});
+
+test('an image of 120 layers mounts: relative lowerdir names keep the options under one page', async (t) => {
+  if (skipReason || overlaySkip) return t.skip(skipReason ?? overlaySkip);
+  const dir = join(work.dir, 'deep-archive');
+  const layers: string[] = [];
+  const diffIds: string[] = [];
+  const busyboxTar = join(dir, 'busybox', 'layer.tar');
+  await mkdir(join(dir, 'busybox'), { recursive: true });
+  await execa('tar', ['--numeric-owner', '-C', join(work.dir, 'busybox'), '-cf', busyboxTar, '.']);
+  for (let n = 0; n < 120; n++) {
+    const src = join(dir, `src-${n}`, 'deep');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, `layer-${n}`), `${n}`);
+    await mkdir(join(dir, `l${n}`));
+    await execa('tar', ['--numeric-owner', '-C', join(dir, `src-${n}`), '-cf', join(dir, `l${n}`, 'layer.tar'), '.']);
+  }
+  for (const path of [busyboxTar, ...Array.from({ length: 120 }, (_, n) => join(dir, `l${n}`, 'layer.tar'))]) {
+    layers.push(path.slice(dir.length + 1));
+    diffIds.push(`sha256:${createHash('sha256').update(await readFile(path)).digest('hex')}`);
+  }
+  const config = JSON.stringify({ architecture: HOST_ARCH, os: 'linux', config: { Env: ['PATH=/bin'] }, rootfs: { type: 'layers', diff_ids: diffIds } });
+  const hex = createHash('sha256').update(config).digest('hex');
+  await writeFile(join(dir, `${hex}.json`), config);
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify([{ Config: `${hex}.json`, RepoTags: ['deep:1'], Layers: layers }]));
+  await execa('tar', ['-C', dir, '-cf', join(work.dir, 'deep.tar'), 'manifest.json', `${hex}.json`, ...layers]);
+  const loaded = await overlay!.cli(['load', '-i', join(work.dir, 'deep.tar')]);
+  assert.equal(loaded.exitCode, 0, loaded.stderr);
+  assert.equal(await run(overlay!, 'deep:1', 'ls /deep | wc -l; cat /deep/layer-0 /deep/layer-119'), '120\n0119');
+  assert.equal((await overlay!.cli(['rmi', 'deep:1'])).exitCode, 0);
 });
 
 test('a daemon start sweeps a crash-cut unpack (a tmp dir, a layer dir without its record)', async (t) => {
