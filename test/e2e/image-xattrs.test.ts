@@ -1,4 +1,4 @@
-// Issue 10: a layer's xattrs survive `docker pull`. The layer is written by GNU tar --xattrs from a
+// Issue 10: a layer's xattrs survive `docker pull`, with either snapshotter. The layer is written by GNU tar --xattrs from a
 // directory where the test set a binary security.capability (what `setcap cap_net_raw+ep` writes)
 // and a text user.* value; the image goes through Debian's docker-registry on 127.0.0.1. The bytes
 // on disk are compared with getfattr, and the capability is shown to work: a non-root process that
@@ -20,7 +20,8 @@ const CAP_EFF_NET_RAW = '0000000000002000';
 
 let work: { dir: string; remove: () => Promise<void> };
 let registry: LocalRegistry | undefined;
-let daemon: DaemonProcess | undefined;
+/** One daemon per snapshotter: overlayfs mounts the layer dirs, copy copies them (cp -a) into each rootfs. */
+const daemons: Array<{ snapshotter: 'auto' | 'copy'; daemon: DaemonProcess }> = [];
 let skipReason: string | undefined;
 let image: string;
 
@@ -62,33 +63,39 @@ before(async () => {
   registry = await startRegistry();
   image = `${registry.host}/caps:v1`;
   await pushLayout(join(dir, 'layout'), 'v1', image);
-  daemon = await DaemonProcess.start({ dir: join(dir, 'daemon') });
+  for (const snapshotter of ['auto', 'copy'] as const) {
+    daemons.push({ snapshotter, daemon: await DaemonProcess.start({ dir: join(dir, `daemon-${snapshotter}`), config: { snapshotter } }) });
+  }
 });
 
 after(async () => {
-  await daemon?.stop();
+  for (const { daemon } of daemons) await daemon.stop();
   await registry?.stop();
   await work?.remove();
 });
 
 test('docker pull unpacks a layer\'s security.capability and user.* xattrs with their exact bytes', async (t) => {
   if (skipReason) return t.skip(skipReason);
-  const pulled = await daemon!.cli(['pull', image]);
-  assert.equal(pulled.exitCode, 0, pulled.stderr);
-  const binaries = await findPaths(daemon!.dataRoot, 'opt/hookd-caps/busybox');
-  assert.ok(binaries.length > 0, `no unpacked opt/hookd-caps/busybox under ${daemon!.dataRoot}`);
-  for (const binary of binaries) {
-    assert.deepEqual(xattrsOf(binary), { 'security.capability': CAP_NET_RAW_EP, 'user.x': Buffer.from('a text value').toString('hex') }, binary);
-    assert.deepEqual(xattrsOf(join(binary, '..')), { 'user.dir': Buffer.from('d').toString('hex') });
+  for (const { snapshotter, daemon } of daemons) {
+    const pulled = await daemon.cli(['pull', image]);
+    assert.equal(pulled.exitCode, 0, pulled.stderr);
+    const binaries = await findPaths(daemon.dataRoot, 'opt/hookd-caps/busybox');
+    assert.ok(binaries.length > 0, `no unpacked opt/hookd-caps/busybox under ${daemon.dataRoot}`);
+    for (const binary of binaries) {
+      assert.deepEqual(xattrsOf(binary), { 'security.capability': CAP_NET_RAW_EP, 'user.x': Buffer.from('a text value').toString('hex') }, `${snapshotter}: ${binary}`);
+      assert.deepEqual(xattrsOf(join(binary, '..')), { 'user.dir': Buffer.from('d').toString('hex') });
+    }
   }
 });
 
 test('the file capability takes effect in a container: a non-root exec of the marked binary gets CAP_NET_RAW', async (t) => {
   if (skipReason) return t.skip(skipReason);
-  const marked = await daemon!.cli(['run', '--rm', '--user', '1000:1000', image, '/opt/hookd-caps/busybox', 'grep', 'CapEff', '/proc/self/status']);
-  assert.equal(marked.exitCode, 0, marked.stderr);
-  assert.equal(marked.stdout.trim(), `CapEff:\t${CAP_EFF_NET_RAW}`);
-  const plain = await daemon!.cli(['run', '--rm', '--user', '1000:1000', image, '/bin/busybox', 'grep', 'CapEff', '/proc/self/status']);
-  assert.equal(plain.exitCode, 0, plain.stderr);
-  assert.equal(plain.stdout.trim(), 'CapEff:\t0000000000000000');
+  for (const { snapshotter, daemon } of daemons) {
+    const marked = await daemon.cli(['run', '--rm', '--user', '1000:1000', image, '/opt/hookd-caps/busybox', 'grep', 'CapEff', '/proc/self/status']);
+    assert.equal(marked.exitCode, 0, `${snapshotter}: ${marked.stderr}`);
+    assert.equal(marked.stdout.trim(), `CapEff:\t${CAP_EFF_NET_RAW}`, snapshotter);
+    const plain = await daemon.cli(['run', '--rm', '--user', '1000:1000', image, '/bin/busybox', 'grep', 'CapEff', '/proc/self/status']);
+    assert.equal(plain.exitCode, 0, `${snapshotter}: ${plain.stderr}`);
+    assert.equal(plain.stdout.trim(), 'CapEff:\t0000000000000000', snapshotter);
+  }
 });
