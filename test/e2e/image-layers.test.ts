@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
@@ -92,6 +92,14 @@ test('two images on the same base layers unpack them once, into one dir each, an
   const inspect = JSON.parse((await overlay!.cli(['image', 'inspect', image('a')])).stdout)[0] as { RootFS: { Layers: string[] } };
   assert.equal(inspect.RootFS.Layers.length, 3);
   assert.equal(await run(overlay!, image('b'), 'cat /b.txt /data/gone'), 'bgone');
+  // docker system df counts each shared layer once: LayersSize = a + b - shared, plus the blobs.
+  const df = await overlay!.docker().df() as { LayersSize: number; Images: Array<{ RepoTags: string[]; Size: number; SharedSize: number }> };
+  const [a, b] = ['a', 'b'].map((name) => df.Images.find((entry) => entry.RepoTags.includes(image(name)))!);
+  assert.ok(a!.SharedSize > 0 && a!.SharedSize === b!.SharedSize && a!.SharedSize < a!.Size, JSON.stringify(df.Images));
+  const blobsDir = join(overlay!.dataRoot, 'content', 'blobs', 'sha256');
+  let blobBytes = 0;
+  for (const blob of await readdir(blobsDir)) blobBytes += (await stat(join(blobsDir, blob))).size;
+  assert.equal(df.LayersSize, a!.Size + b!.Size - a!.SharedSize + blobBytes);
 });
 
 test('a whiteout and an opaque dir of an upper layer look right inside containers, with overlayfs and with copy', async (t) => {

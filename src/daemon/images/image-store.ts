@@ -98,6 +98,10 @@ export interface ImageStore {
   save?(references: string[], out: Writable): Promise<void>;
   /** Bytes held by the content store (compressed blobs), for `docker system df`. */
   contentSize?(): Promise<number>;
+  /** Bytes of the unpacked layers, each counted once however many images share it (plus pre-layer trees). */
+  unpackedSize?(): number;
+  /** Bytes of `image`'s layers that another image has too (Docker's SharedSize). */
+  sharedSize?(image: ImageRecord): number;
   /** Makes `targetDir` (created) a container rootfs over the image: a snapshot (overlayfs) or a copy. */
   prepareRootfs(image: ImageRecord, targetDir: string): Promise<void>;
   /** Unmounts what prepareRootfs mounted (idempotent); call before removing the container dir. */

@@ -228,6 +228,16 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
     return this.#blobs ? this.#blobs.totalSize() : 0;
   }
 
+  unpackedSize(): number {
+    const legacy = [...this.#images.values()].filter((image) => !image.chainIds).reduce((sum, image) => sum + image.Size, 0);
+    return legacy + this.#layers.list().reduce((sum, layer) => sum + layer.size, 0);
+  }
+
+  sharedSize(image: ImageRecord): number {
+    const others = new Set([...this.#images.values()].filter((other) => other.Id !== image.Id).flatMap((other) => other.chainIds ?? []));
+    return this.#layersSize((image.chainIds ?? []).filter((id) => others.has(id)));
+  }
+
   /** Record first (the point of no return); a legacy tree goes with it, layers at the next collection. */
   async #delete(image: ImageRecord): Promise<void> {
     const hex = hexOf(image);
