@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import Docker from 'dockerode';
 import { mountPoints, unmount } from '../../src/daemon/images/snapshots/mount-table.ts';
+import { defaultPluginRuntimeDirPath } from '../../src/daemon/plugin-runtime-dir.ts';
 import { sweepStrayMonitors } from './stray-monitors.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -36,20 +37,31 @@ export function fixtureManifest(name: string, script: string, extra: Record<stri
  * A scratch dir with a short path (unix socket paths are limited to 107 bytes). `remove` first
  * unmounts what is mounted below it, deepest first: containers and their mounts outlive the daemon
  * by design (overlayfs rootfs, netns files), so a test that stops its daemon with containers on
- * record still has them; an rm over a mount point fails with EBUSY.
+ * record still has them; an rm over a mount point fails with EBUSY. It also takes what the dir's
+ * daemons leave outside it (removeHostLeftovers): a daemon still running is killed first, and once the
+ * stray containers are gone, each daemon's bridge and plugin runtime dir are deleted.
  */
 export async function makeWorkDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'hookd-e2e-'));
   return {
     dir,
     remove: async () => {
+      const daemons = [...DAEMONS].filter((daemon) => daemon.dir.startsWith(`${dir}/`));
+      for (const daemon of daemons) await daemon.kill(); // a failed test's daemon would restart what the sweep ends
       await sweepStrayMonitors(dir); // a failed test's containers still run under their conmon
       const below = [...await mountPoints()].filter((point) => point.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
       for (const point of below) await unmount(point);
+      for (const daemon of daemons) {
+        await daemon.removeHostLeftovers();
+        DAEMONS.delete(daemon);
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
+
+/** Every DaemonProcess created, until its work dir's remove() has taken what it left on the host. */
+const DAEMONS = new Set<DaemonProcess>();
 
 export interface DaemonSetup {
   /** Directory for config, data and plugins.d; reuse one to restart a daemon on the same data. */
@@ -96,6 +108,7 @@ export class DaemonProcess {
   /** Writes the config and manifests, without starting anything. */
   static async create(setup: DaemonSetup): Promise<DaemonProcess> {
     const daemon = new DaemonProcess(setup.dir);
+    DAEMONS.add(daemon);
     await mkdir(daemon.pluginsDir, { recursive: true });
     // The runtimes' state and conmon's attach sockets stay inside the test's dir (runRoot).
     const runc = { runRoot: 'run' };
@@ -211,6 +224,24 @@ export class DaemonProcess {
     const exit = await this.exited;
     await this.removeEmptyBridge();
     return exit;
+  }
+
+  /** SIGKILL if it still runs, and wait for the exit (its host leftovers stay: see removeHostLeftovers). */
+  async kill(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /**
+   * What the daemon leaves outside its dir, deleted once it and its containers are gone (its work
+   * dir's remove()): its default bridge, which stop() keeps while a container is attached (a pod
+   * or a container the test left running, which the stray-monitor sweep ends later; CNI's bridge
+   * plugin never deletes a bridge), and its plugin runtime dir, which a SIGKILLed daemon cannot
+   * remove and only a restart on the same data root would reuse.
+   */
+  async removeHostLeftovers(): Promise<void> {
+    await execa('ip', ['link', 'del', this.bridgeName], { reject: false }); // never made (no container joined): nothing to delete
+    await rm(defaultPluginRuntimeDirPath(this.dataRoot), { recursive: true, force: true });
   }
 
   /** Deletes this daemon's default bridge unless a container is still attached (a test that keeps one running). */
