@@ -80,8 +80,11 @@ async function applyMembers(root: RootDir, members: Members, label: string, lowe
     const markers = lowers.length === 0 ? { whiteouts: [], opaques: [] } : await writeMarkers(root, whiteouts, opaques, written, lowers, label);
     await inRoot(label, 'after the last', () => finishDirectories(root, state)); // sets the last directory's xattrs too
     return markers;
-  } finally {
-    await dropParentDir(state);
+  } catch (error) {
+    // The scratch dir is thrown away: its pending xattrs do not matter, and failing to set them
+    // must not hide the error that stopped the layer.
+    await dropParentDir(state).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -93,8 +96,11 @@ export async function unpackTar(root: RootDir, source: () => ReturnType<typeof o
       await inRoot(label, member.name, () => unpackMember(root, member, body, state));
     }
     await inRoot(label, 'after the last', () => finishDirectories(root, state));
-  } finally {
-    await dropParentDir(state);
+  } catch (error) {
+    // The scratch dir is thrown away: its pending xattrs do not matter, and failing to set them
+    // must not hide the error that stopped the layer.
+    await dropParentDir(state).catch(() => undefined);
+    throw error;
   }
 }
 
