@@ -24,7 +24,7 @@ interface Serializers {
 
 export function measureBreakdown(iterations: number): CostLine[] {
   const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, Serializers>).ContainerPreCreate as Serializers;
-  const request = { context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, config_json: CREATE_CONFIG_BYTES };
+  const request = { name: '', context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, config_json: CREATE_CONFIG_BYTES };
   const requestBytes = method.requestSerialize(request);
   const spec = hookSpec('container.preCreate');
   const changedDocument = (index: number) => ({ ...CREATE_CONFIG, Env: [...(CREATE_CONFIG.Env ?? []), `BENCH_PLUGIN_${index}=1`] });
@@ -59,7 +59,10 @@ function inMemoryHandle(name: string, order: number, setEnv: string | undefined)
     : { config: { json: Buffer.from(JSON.stringify({ ...CREATE_CONFIG, Env: [...(CREATE_CONFIG.Env ?? []), setEnv] })) } };
   const subscriptions = new Map([['container.preCreate' as const, { hook: 'container.preCreate' as const }]]);
   const status: PluginStatus = { name, kind: 'attached', state: 'ready', hooks: ['container.preCreate'], restarts: 0, consecutiveFailures: 0, since: new Date().toISOString() };
-  return { name, manifest, state: 'ready', subscriptions: () => subscriptions, call: async () => reply, status: () => status };
+  // It answers at once, so it ends every call by the deadline: enforcesDeadline lets dispatch take
+  // the path it takes for the supervisor's handles (no guard timer and controller per call), so the
+  // figure is the host's own work on the path requests really take.
+  return { name, manifest, state: 'ready', enforcesDeadline: true, subscriptions: () => subscriptions, call: async () => reply, status: () => status };
 }
 
 export async function measureDispatchOnly(iterations: number): Promise<CostLine[]> {

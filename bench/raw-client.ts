@@ -12,6 +12,8 @@ import { pluginDescriptor } from '../src/host/generated/plugin-descriptor.ts';
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 
 export interface PreCreateRequest {
+  /** The container name; hostOperation invokes with '' and the host sends it, so the raw client does too. */
+  name: string;
   context: { request_id: string };
   config_json: Buffer;
 }

@@ -56,11 +56,14 @@ export function hostOperation(host: PluginHost): Operation {
   return () => host.invoke('container.preCreate', { config: CREATE_CONFIG, name: '' });
 }
 
-/** What the host would send: a fresh request id per request, the document bytes per group. */
+/**
+ * What the host would send, byte for byte (its request message for hostOperation's input: `name`,
+ * `context.request_id`, `config_json`): a fresh request id per request, the document bytes per group.
+ */
 export function rawOperation(row: Row, clients: readonly RawPluginClient[], timeoutMs: number): Operation {
   if (row.layout === 'parallel') {
     return () => {
-      const request = { context: { request_id: randomUUID() }, config_json: CREATE_CONFIG_BYTES };
+      const request = { name: '', context: { request_id: randomUUID() }, config_json: CREATE_CONFIG_BYTES };
       return Promise.all(clients.map((client) => client.preCreate(request, timeoutMs)));
     };
   }
@@ -68,7 +71,7 @@ export function rawOperation(row: Row, clients: readonly RawPluginClient[], time
     const requestId = randomUUID();
     let document: Buffer = CREATE_CONFIG_BYTES;
     for (const client of clients) {
-      document = (await client.preCreate({ context: { request_id: requestId }, config_json: document }, timeoutMs)) ?? document;
+      document = (await client.preCreate({ name: '', context: { request_id: requestId }, config_json: document }, timeoutMs)) ?? document;
     }
     return document;
   };
