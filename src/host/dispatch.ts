@@ -73,10 +73,11 @@ async function callGroup(group: readonly Participant[], spec: HookSpec, request:
   const groupAbort = group.length > 1 ? new AbortController() : undefined;
   const signal = groupAbort === undefined ? options.signal
     : options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
-  // Each call of the group listens on this one signal (up to three listeners while it waits for the
-  // plugin to be ready and for a slot); a group may hold any number of plugins, so Node's default of
-  // 10 listeners would warn on every request past a few plugins in one group.
-  if (signal !== undefined && group.length > 3) setMaxListeners(group.length * 3 + 10, signal);
+  // Each call of the group has one listener on this signal at a time (the ready wait's, the slot
+  // wait's and the gRPC call's follow each other), so Node's default of 10 listeners would warn on
+  // every request with more than ten plugins in one group. Below that setMaxListeners is skipped:
+  // it was a visible share of a small group's dispatch (docs/performance.md §5.3).
+  if (signal !== undefined && group.length >= 10) setMaxListeners(group.length + 10, signal);
   const startedAt = Date.now();
   let firstFatal: HookdError | undefined;
   const settled = await Promise.allSettled(group.map(async (participant) => {
