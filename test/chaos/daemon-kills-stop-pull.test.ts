@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -151,6 +151,14 @@ async function assertStoreClean(what: string): Promise<void> {
   // An unpacked tree is a dir named by its image id: each belongs to an image the daemon lists (no half-unpacked one kept).
   const listed = new Set((JSON.parse((await sendUp('GET', '/images/json?all=1')).body) as Array<{ Id: string }>).map((i) => i.Id.replace('sha256:', '')));
   assert.deepEqual(entries.filter((e) => /^[0-9a-f]{64}$/.test(e) && !listed.has(e)), [], `${what}: no tree without its image`);
+  // The layer store: no unpack left half done, and every layer dir has its record (a crash-cut
+  // unpack is a tmp- dir or a dir renamed before its record, both swept at start).
+  const layersDir = join(daemon!.dataRoot, 'images', 'layers');
+  const layerEntries = await readdir(layersDir);
+  assert.deepEqual(layerEntries.filter((e) => e.startsWith('tmp-')), [], `${what}: no half-unpacked layer left`);
+  const recorded = new Set<string>();
+  for (const file of await readdir(join(layersDir, 'records'))) recorded.add((JSON.parse(await readFile(join(layersDir, 'records', file), 'utf8')) as { dir: string }).dir);
+  assert.deepEqual(layerEntries.filter((e) => /^\d+$/.test(e) && !recorded.has(e)), [], `${what}: no layer dir without its record`);
 }
 
 /** The image works: a container reads the payload with the sha256 it was built with. */

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, stat, watch, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
@@ -44,11 +44,15 @@ before(async () => {
   await writeFile(join(dir, 'upper-a', 'data', 'dir', 'new'), 'new');
   await mkdir(join(dir, 'upper-b'));
   await writeFile(join(dir, 'upper-b', 'b.txt'), 'b');
+  // Image "c": a big third layer (5,000 files), so that its unpack is long enough to be cut.
+  await mkdir(join(dir, 'many', 'many'), { recursive: true });
+  for (let i = 0; i < 5000; i += 1) await writeFile(join(dir, 'many', 'many', `f${i}`), `file ${i}\n`);
+  await writeOciLayout(join(dir, 'layout-c'), 'v1', [{ architecture: HOST_ARCH, layerDirs: [join(dir, 'busybox'), join(dir, 'data'), join(dir, 'many')] }]);
   for (const name of ['a', 'b']) {
     await writeOciLayout(join(dir, `layout-${name}`), 'v1', [{ architecture: HOST_ARCH, layerDirs: [join(dir, 'busybox'), join(dir, 'data'), join(dir, `upper-${name}`)] }]);
   }
   registry = await startRegistry();
-  for (const name of ['a', 'b']) await pushLayout(join(dir, `layout-${name}`), 'v1', image(name));
+  for (const name of ['a', 'b', 'c']) await pushLayout(join(dir, `layout-${name}`), 'v1', image(name));
   overlay = await DaemonProcess.start({ dir: join(dir, 'overlay') });
   const chosen = await overlay.waitForLog((line) => line.msg === 'container rootfs snapshotter', 0, 'the snapshotter choice');
   if (chosen.snapshotter !== 'overlayfs') overlaySkip = `overlayfs is not usable here (${String(chosen.reason)})`;
@@ -212,6 +216,32 @@ test('an image of 120 layers mounts: relative lowerdir names keep the options un
   assert.equal(loaded.exitCode, 0, loaded.stderr);
   assert.equal(await run(overlay!, 'deep:1', 'ls /deep | wc -l; cat /deep/layer-0 /deep/layer-119'), '120\n0119');
   assert.equal((await overlay!.cli(['rmi', 'deep:1'])).exitCode, 0);
+});
+
+test('a daemon killed while it unpacks a layer starts clean: the half layer is swept, nothing half is trusted, a re-pull works', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const layers = join(copy!.dataRoot, 'images', 'layers');
+  const kept = await layerDirs(copy!);
+  // Killed as soon as the unpack of c's own layer (the only one the store lacks) has begun.
+  const stop = new AbortController();
+  const unpacking = (async () => {
+    for await (const event of watch(layers, { signal: stop.signal })) if (event.filename?.startsWith('tmp-')) return;
+  })().catch((error: unknown) => { if ((error as Error).name !== 'AbortError') throw error; });
+  const pulling = copy!.cli(['pull', image('c')]);
+  await unpacking;
+  copy!.child!.kill('SIGKILL');
+  stop.abort();
+  await copy!.exited;
+  assert.notEqual((await pulling).exitCode, 0, 'the pull was cut short');
+  assert.ok((await readdir(layers)).some((entry) => entry.startsWith('tmp-')), 'the kill left a half-unpacked layer');
+  await copy!.spawn();
+  await copy!.listening();
+  assert.deepEqual((await readdir(layers)).filter((entry) => entry.startsWith('tmp-')), [], 'swept at start');
+  assert.deepEqual(await layerDirs(copy!), kept, 'no layer of the cut pull is trusted');
+  assert.notEqual((await copy!.cli(['image', 'inspect', image('c')])).exitCode, 0);
+  assert.equal((await copy!.cli(['pull', image('c')])).exitCode, 0);
+  assert.equal(await run(copy!, image('c'), 'ls /many | wc -l; cat /many/f4999'), '5000\nfile 4999');
+  assert.equal((await copy!.cli(['rmi', image('c')])).exitCode, 0);
 });
 
 test('a daemon start sweeps a crash-cut unpack (a tmp dir, a layer dir without its record)', async (t) => {
