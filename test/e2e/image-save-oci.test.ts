@@ -35,9 +35,11 @@ before(async () => {
   const image = { architecture: HOST_ARCH, layerDirs: [join(dir, 'busybox'), join(dir, 'top')], cmd: ['cat', '/saved.txt'] };
   await writeOciLayout(join(dir, 'gzip'), 'v1', [image]);
   await writeOciLayout(join(dir, 'zstd'), 'v1', [{ ...image, labels: { 'org.hookd.test': 'zstd' } }], 'zstd'); // its own config, so its own id
+  await writeOciLayout(join(dir, 'v2s2'), 'v1', [{ ...image, labels: { 'org.hookd.test': 'v2s2' } }]);
   registry = await startRegistry();
   await pushLayout(join(dir, 'gzip'), 'v1', `${registry.host}/oci-gzip:v1`);
   await pushLayout(join(dir, 'zstd'), 'v1', `${registry.host}/oci-zstd:v1`);
+  await pushLayout(join(dir, 'v2s2'), 'v1', `${registry.host}/oci-v2s2:v1`, ['--format', 'v2s2']);
   daemon = await DaemonProcess.start({ dir: join(dir, 'daemon') });
 });
 
@@ -102,6 +104,23 @@ test('a pulled image saves with its registry manifest: the index names it as Doc
   assert.equal(sha256(await readFile(join(work.dir, 'gzip-dir', 'manifest.json'))), repoDigest);
 });
 
+test('a Docker schema 2 image saves with its registry manifest too: the index entry keeps its media type and digest, skopeo copies it', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const name = `${registry!.host}/oci-v2s2:v1`;
+  assert.equal((await daemon!.cli(['pull', name])).exitCode, 0);
+  const repoDigest = (await inspect((args) => daemon!.cli(args), name)).RepoDigests[0]!.split('@')[1]!;
+  const archive = join(work.dir, 'v2s2.tar');
+  assert.equal((await daemon!.cli(['save', '-o', archive, name])).exitCode, 0);
+  const { index } = await readArchive(archive);
+  assert.equal(index.length, 1);
+  assert.equal(index[0]!.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+  assert.equal(index[0]!.digest, repoDigest);
+  // skopeo 1.9 finds only OCI manifests by ref name; the archive's single image needs none.
+  const copied = await skopeo(['copy', '--quiet', `oci-archive:${archive}`, `dir:${join(work.dir, 'v2s2-dir')}`]);
+  assert.equal(copied.exitCode, 0, copied.stderr);
+  assert.equal(sha256(await readFile(join(work.dir, 'v2s2-dir', 'manifest.json'))), repoDigest);
+});
+
 test('a zstd image and an imported one in one archive: skopeo copies each by its ref name, hookd loads both back', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const zstdName = `${registry!.host}/oci-zstd:v1`;
@@ -141,6 +160,29 @@ test('a zstd image and an imported one in one archive: skopeo copies each by its
   assert.equal((await inspect((args) => daemon!.cli(args), zstdName)).Id, zstd.Id);
   assert.equal((await daemon!.cli(['run', '--rm', zstdName])).stdout, 'saved as oci');
   assert.equal((await daemon!.cli(['run', '--rm', 'imported:1'])).stdout, 'imported');
+});
+
+test('images hookd loaded save again under their ids, with a manifest written for their layers that skopeo copies', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  // The previous test left the zstd image and imported:1 as loaded from its archive (no registry manifest).
+  const zstdName = `${registry!.host}/oci-zstd:v1`;
+  const ids = [(await inspect((args) => daemon!.cli(args), zstdName)).Id, (await inspect((args) => daemon!.cli(args), 'imported:1')).Id];
+  const archive = join(work.dir, 'reloaded.tar');
+  const saved = await daemon!.cli(['save', '-o', archive, zstdName, 'imported:1']);
+  assert.equal(saved.exitCode, 0, saved.stderr);
+  const { dir, index, manifest } = await readArchive(archive);
+  assert.deepEqual(manifest.map((entry) => entry.Config), ids.map((id) => `blobs/sha256/${id.slice(7)}`), 'the config blobs are the images\' ids');
+  for (const [i, entry] of index.entries()) {
+    const written = JSON.parse(await readFile(join(dir, 'blobs', 'sha256', entry.digest.slice(7)), 'utf8')) as { mediaType: string; config: { digest: string }; layers: Array<{ mediaType: string }> };
+    assert.equal(entry.mediaType, OCI_MANIFEST);
+    assert.equal(written.mediaType, OCI_MANIFEST);
+    assert.equal(written.config.digest, ids[i]);
+    assert.ok(written.layers.every((layer) => layer.mediaType.startsWith('application/vnd.oci.image.layer.')), JSON.stringify(written.layers));
+  }
+  for (const ref of ['v1', '1']) {
+    const copied = await skopeo(['copy', '--quiet', `oci-archive:${archive}:${ref}`, `dir:${join(work.dir, `reloaded-${ref}`)}`]);
+    assert.equal(copied.exitCode, 0, `${ref}: ${copied.stderr}`);
+  }
 });
 
 test('an image saved by id has one index entry without names and no RepoTags; saving it again gives the same bytes', async (t) => {

@@ -28,6 +28,13 @@ import type { ImageRecord } from './image-store.ts';
 
 const OCI_LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
 
+/** Docker's layer media types and the OCI ones for the same bytes. */
+const OCI_LAYER_TYPE: Record<string, string> = {
+  'application/vnd.docker.image.rootfs.diff.tar': OCI_LAYER_TAR,
+  'application/vnd.docker.image.rootfs.diff.tar.gzip': 'application/vnd.oci.image.layer.v1.tar+gzip',
+  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip': 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+};
+
 /** One image as saved: its manifest blob, and the manifest.json paths of its config and layers. */
 export interface SavedImage {
   manifest: Descriptor;
@@ -131,7 +138,9 @@ export async function savePulled(image: ImageRecord, store: BlobStore, out: Save
 
 /**
  * The registry's manifest when the store still has it and it names this config and these layers;
- * otherwise one written for them (Docker schema 2 for Docker layer media types, OCI for the rest).
+ * otherwise an OCI manifest written for them (a loaded image has no registry manifest), Docker
+ * layer media types given as their OCI equivalents: OCI tools look an index entry up by its ref
+ * name only when it is an OCI manifest (skopeo 1.9 skips any other).
  */
 async function pulledManifest(image: ImageRecord, store: BlobStore, out: SaveBlobs): Promise<Descriptor> {
   const layers = image.layers!;
@@ -152,12 +161,11 @@ async function pulledManifest(image: ImageRecord, store: BlobStore, out: SaveBlo
       if (written.digest === image.manifestDigest) return { mediaType, ...written };
     }
   }
-  const docker = layers.some((layer) => layer.mediaType.startsWith('application/vnd.docker.'));
   const manifest = {
     schemaVersion: 2,
-    mediaType: docker ? MEDIA.dockerManifest : MEDIA.ociManifest,
-    config: { mediaType: docker ? MEDIA.dockerConfig : MEDIA.ociConfig, digest: image.configDigest!, size: await store.size(image.configDigest!) },
-    layers: layers.map((layer) => ({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size })),
+    mediaType: MEDIA.ociManifest,
+    config: { mediaType: MEDIA.ociConfig, digest: image.configDigest!, size: await store.size(image.configDigest!) },
+    layers: layers.map((layer) => ({ mediaType: OCI_LAYER_TYPE[layer.mediaType] ?? layer.mediaType, digest: layer.digest, size: layer.size })),
   };
   return { mediaType: manifest.mediaType, ...(await out.writeBytes(Buffer.from(JSON.stringify(manifest)))) };
 }
