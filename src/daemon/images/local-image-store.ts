@@ -7,11 +7,9 @@
 //                              still used as the image's single lower (records without chainIds)
 //   <root>/tmp-*               work dirs of imports, loads and saves (removed at open after a crash)
 //
-// A pulled image whose reference is not stored yet (image.postPull failed or runs now) is
-// "staged": its layers are in the layer store, held by the staged entry (in memory) so that a
-// retry unpacks nothing, until the next garbage collection (image-gc.ts). An image appears when
-// its record is written, after all its layers are; tag and record changes are serialised through
-// one queue, so a tag names exactly one image.
+// A pulled image whose reference is not stored yet is staged (staged-pulls.ts). An image appears
+// when its record is written, after all its layers are; tag and record changes are serialised
+// through one queue, so a tag names exactly one image.
 
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +28,7 @@ import { lookupImage } from './image-lookup.ts';
 import { decideRemove } from './image-remove.ts';
 import { importRootfs, loadArchive, type CommitFields, type ImportSink } from './image-import.ts';
 import { chainIds, LayerStore } from './layer-store.ts';
+import { StagedPulls } from './staged-pulls.ts';
 import { flattenedForSave, snapshotLayers } from './image-layers.ts';
 
 export interface ImageStoreLogger {
@@ -57,16 +56,14 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
   /** hex → record; the in-memory truth, always equal to what is on disk once #queue drains. */
   readonly #images = new Map<string, ImageRecord>();
   #queue: Promise<unknown> = Promise.resolve();
-  /** Staged pulls: image hex → its layers' chainIDs, bottom first. */
-  readonly #staged = new Map<string, string[]>();
-  /** Unpacks in progress, by image hex: a second pull of the same image waits for the first. */
-  readonly #unpacking = new Map<string, Promise<void>>();
+  readonly #staged: StagedPulls;
   readonly #blobs: BlobStore | undefined;
   readonly #logger: ImageStoreLogger | undefined;
   readonly #layers: LayerStore;
 
   private constructor(options: LocalImageStoreOptions, layers: LayerStore) {
     this.#layers = layers;
+    this.#staged = new StagedPulls(layers);
     this.#root = options.root;
     this.#blobs = options.blobs;
     this.#logger = options.logger;
@@ -118,22 +115,7 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
   }
 
   unpackPulled(pulled: PulledImage, apply: PulledLayerApply): Promise<void> {
-    if (this.#images.has(pulled.hex) || this.#staged.has(pulled.hex)) return Promise.resolve();
-    const running = this.#unpacking.get(pulled.hex);
-    if (running) return running;
-    const ids = chainIds(pulled.layers.map((layer) => layer.diffId));
-    const release = this.#layers.hold(ids);
-    const run = (async () => {
-      for (const [index, layer] of pulled.layers.entries()) {
-        await this.#layers.ensure(ids[index - 1], layer.diffId, (root, lowers) => apply(index, root, lowers));
-      }
-      this.#staged.set(pulled.hex, ids); // every layer there, or not staged at all
-    })().finally(() => {
-      release();
-      this.#unpacking.delete(pulled.hex);
-    });
-    this.#unpacking.set(pulled.hex, run);
-    return run;
+    return this.#images.has(pulled.hex) ? Promise.resolve() : this.#staged.unpack(pulled, apply);
   }
 
   draftPulled(pulled: PulledImage, repoDigest: string): ImageRecord {
@@ -157,11 +139,11 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
         await this.#save(updated);
         return this.#moveTags(updated, tags.map(requireRepoTag));
       }
-      const staged = this.#staged.get(pulled.hex);
+      const staged = this.#staged.entries.get(pulled.hex);
       if (!staged) throw new ImageError('ERR_IMAGE_NOT_FOUND', `image ${pulled.hex} was collected before its reference could be stored; pull it again`);
       const record: ImageRecord = { ...draft, chainIds: staged, Size: this.#layersSize(staged) };
       await this.#save(record);
-      this.#staged.delete(pulled.hex);
+      this.#staged.take(pulled.hex);
       return this.#moveTags(record, tags.map(requireRepoTag));
     });
   }
@@ -248,7 +230,7 @@ export class LocalImageStore implements ImageStore, PulledImageStore {
 
   /** Unleased staged pulls, layers no image or staged pull names, unreferenced blobs. */
   async #collect(why: 'start' | 'rmi' | 'prune'): Promise<GarbageCollected> {
-    const collected = await collectGarbage({ blobs: this.#blobs, records: this.#images.values(), staged: this.#staged, layers: this.#layers });
+    const collected = await collectGarbage({ blobs: this.#blobs, records: this.#images.values(), staged: this.#staged.entries, layers: this.#layers });
     if (collected.blobs.length + collected.staged.length + collected.layers.length > 0) {
       this.#logger?.info?.({ why, blobs: collected.blobs.length, layers: collected.layers.length, bytes: collected.bytes, staged: collected.staged.length }, 'image garbage collected');
     }
