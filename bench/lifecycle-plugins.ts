@@ -70,9 +70,14 @@ export async function runLifecycleBench(runs: number): Promise<string> {
     for (const count of PLUGIN_COUNTS) daemons.set(count, await startDaemon(count));
     const samples = new Map<number, number[]>(PLUGIN_COUNTS.map((count) => [count, []]));
     for (const count of PLUGIN_COUNTS) lifecycleMs(daemons.get(count)!.host); // warm-up
-    // Interleaved: one lifecycle on each daemon per round, so load from elsewhere hits all three.
+    // Interleaved: one lifecycle on each daemon per round, so load from elsewhere hits all three;
+    // each round starts with the next daemon, so none is always measured first or right after the
+    // same other daemon (whose container's clean-up may still be running).
     for (let round = 0; round < runs; round++) {
-      for (const count of PLUGIN_COUNTS) samples.get(count)!.push(lifecycleMs(daemons.get(count)!.host));
+      for (let i = 0; i < PLUGIN_COUNTS.length; i++) {
+        const count = PLUGIN_COUNTS[(round + i) % PLUGIN_COUNTS.length]!;
+        samples.get(count)!.push(lifecycleMs(daemons.get(count)!.host));
+      }
     }
     const base = median(samples.get(0)!);
     return [
