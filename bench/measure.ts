@@ -1,6 +1,7 @@
-// Timing loops. Each row is measured in interleaved rounds (host, raw, in-process, host, raw, ...)
-// rather than one mode after the other, so a burst of load from the other users of a shared
-// machine lands on all three modes instead of skewing one ratio.
+// Timing loops. Each row is measured in interleaved rounds (host, raw, in-process; then raw,
+// in-process, host; ...) rather than one mode after the other, so a burst of load from the other
+// users of a shared machine lands on all three modes instead of skewing one ratio, and no mode is
+// always the one that follows another.
 
 export type Operation = () => Promise<unknown>;
 
@@ -52,7 +53,13 @@ export async function measureModes<M extends string>(operations: Record<M, Opera
   for (let round = 0; round < plan.rounds; round += 1) {
     const count = Math.min(perRound, plan.iterations - round * perRound);
     if (count <= 0 || (round > 0 && elapsedMs() > plan.budgetMs)) break;
-    for (const mode of modes) await runLoop(operations[mode], count, plan.concurrency, results[mode]);
+    // Each round starts with the next mode: a round that follows the in-process one (no plugin
+    // traffic for a while) starts with idle plugin processes, and a fixed order gave that to the
+    // host in every round while raw always followed the host's warm calls.
+    for (let i = 0; i < modes.length; i += 1) {
+      const mode = modes[(round + i) % modes.length] as M;
+      await runLoop(operations[mode], count, plan.concurrency, results[mode]);
+    }
   }
   return results;
 }

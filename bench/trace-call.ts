@@ -1,0 +1,73 @@
+// Where one host call's wall time goes, against a raw grpc-js call to the same plugin: timestamps
+// at invoke, at grpc-js makeUnaryRequest (the request leaves the host), at grpc-js's callback (the
+// reply is in), and when invoke resolves. Medians over N sequential calls of one bench row.
+//   node --import tsx bench/trace-call.ts <row-id> [calls, default 2000]
+// A development tool (`npm run build` first); asserts nothing.
+
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+
+import { attachHost, launchPool, stopAll } from './plugin-pool.ts';
+import { RawPluginClient } from './raw-client.ts';
+import { hostOperation, orderOf, rawOperation, ROWS } from './scenarios.ts';
+
+const rowId = process.argv[2] ?? 'env-1';
+const calls = Number(process.argv[3] ?? 2000);
+const found = ROWS.find((r) => r.id === rowId);
+if (!found) throw new Error(`no row ${rowId}`);
+const row = found;
+
+// One mark per event, per call in flight; the rows traced here make one gRPC call at a time per plugin.
+let marks: { sent: bigint[]; received: bigint[] } = { sent: [], received: [] };
+// Both clients create their calls through the channel (grpc-js's generated methods capture
+// makeUnaryRequest at load time, so the channel is where both can be seen): mark the call's start
+// and its status (the reply is complete; grpc-js calls back right after).
+interface TracedCall { start(metadata: unknown, listener: { onReceiveStatus(status: unknown): void }): void }
+const channelPrototype = grpc.Channel.prototype as unknown as { createCall(...args: unknown[]): TracedCall };
+const createCall = channelPrototype.createCall;
+channelPrototype.createCall = function traced(this: unknown, ...args: unknown[]): TracedCall {
+  const call = createCall.apply(this, args);
+  const start = call.start.bind(call);
+  call.start = (metadata, listener) => {
+    marks.sent.push(process.hrtime.bigint());
+    start(metadata, {
+      ...listener,
+      onReceiveStatus: (status) => {
+        marks.received.push(process.hrtime.bigint());
+        listener.onReceiveStatus(status);
+      },
+    });
+  };
+  return call;
+};
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+const logger = pino({ level: 'warn' }, pino.destination(2));
+const pool = await launchPool(row.plugins, logger);
+const names = pool.names.slice(0, row.plugins);
+const host = await attachHost(pool, names.map((name, i) => ({ name, order: orderOf(row, i), config: row.config(i) })), logger);
+const clients = names.map((name) => new RawPluginClient(pool.address(name)));
+try {
+  const modes = [['raw', rawOperation(row, clients, 10_000)], ['host', hostOperation(host)]] as const;
+  for (const [mode, operation] of process.env.TRACE_HOST_FIRST ? [...modes].reverse() : modes) {
+    const phases = { before: [] as number[], wire: [] as number[], after: [] as number[], total: [] as number[] };
+    for (let i = 0; i < calls + 300; i++) {
+      marks = { sent: [], received: [] };
+      const start = process.hrtime.bigint();
+      await operation();
+      const end = process.hrtime.bigint();
+      if (i < 300) continue;
+      const firstSent = marks.sent[0]!;
+      const lastReceived = marks.received[marks.received.length - 1]!;
+      phases.before.push(Number(firstSent - start) / 1000);
+      phases.wire.push(Number(lastReceived - firstSent) / 1000);
+      phases.after.push(Number(end - lastReceived) / 1000);
+      phases.total.push(Number(end - start) / 1000);
+    }
+    console.log(`${mode.padEnd(5)} p50 µs: before the first send ${median(phases.before).toFixed(1)}, first send → last reply ${median(phases.wire).toFixed(1)}, after the last reply ${median(phases.after).toFixed(1)}, total ${median(phases.total).toFixed(1)}`);
+  }
+} finally {
+  for (const client of clients) client.close();
+  await stopAll(pool, [host]);
+}
