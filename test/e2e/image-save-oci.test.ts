@@ -1,9 +1,10 @@
 // docker save's OCI image layout (oci-layout, index.json, blobs/sha256), as Docker 25+ writes it
 // beside manifest.json, read by skopeo (which checks every blob it copies against its digest), by
-// hookd's `docker load` and by a real (private) dockerd: a pulled gzip image keeps its registry
-// manifest (the manifest digest is the RepoDigest); a zstd one too, with manifest.json naming its
-// layers decompressed; an imported image gets a manifest written for it; one asked for by id has
-// an index entry without names.
+// a private containerd (`ctr images import`, which names images by the index annotations), by
+// hookd's `docker load` and by a private dockerd: a pulled image keeps its registry manifest (OCI
+// or Docker schema 2; the manifest digest is the RepoDigest); a zstd one too, with manifest.json
+// naming its layers decompressed; an imported or loaded image gets an OCI manifest written for it;
+// one asked for by id has an index entry without names.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -58,6 +59,33 @@ interface IndexEntry { mediaType: string; digest: string; size: number; annotati
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** Unpacks the archive and checks the layout's own invariants: every blob hashes to its name, every path manifest.json gives is a blob. */
+/** A containerd of the test's own (root, state and socket under `dir`, no CRI plugin); stop() ends it. */
+async function startPrivateContainerd(dir: string): Promise<{ socket: string; stop: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const socket = join(dir, 'containerd.sock');
+  const config = join(dir, 'config.toml');
+  await writeFile(config, [
+    'version = 2', `root = "${join(dir, 'root')}"`, `state = "${join(dir, 'state')}"`, 'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    '[grpc]', `  address = "${socket}"`, '[ttrpc]', `  address = "${join(dir, 'ttrpc.sock')}"`, '[debug]', '  address = ""',
+  ].join('\n'));
+  const child = execa('containerd', ['--config', config], { reject: false, stdout: 'ignore', stderr: 'pipe', buffer: false });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('containerd successfully booted')) resolve();
+    });
+    void child.then((result) => reject(new Error(`private containerd exited (${result.exitCode}): ${log.slice(-2000)}`)));
+  });
+  return {
+    socket,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
 async function readArchive(archive: string): Promise<{ dir: string; index: IndexEntry[]; manifest: Array<{ Config: string; RepoTags: string[]; Layers: string[] }> }> {
   const dir = `${archive}.d`;
   await mkdir(dir);
@@ -199,6 +227,28 @@ test('an image saved by id has one index entry without names and no RepoTags; sa
   const again = join(work.dir, 'by-id-again.tar');
   assert.equal((await daemon!.cli(['save', '-o', again, id])).exitCode, 0);
   assert.equal(sha256(await readFile(again)), sha256(await readFile(archive)));
+});
+
+test('containerd imports the archive by its index names: the images it lists are the saved tags at the registry digests', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  if ((await execa('sh', ['-c', 'command -v containerd && command -v ctr'], { reject: false })).exitCode !== 0) return t.skip('containerd is not installed (Debian: apt-get install containerd)');
+  const gzipName = `${registry!.host}/oci-gzip:v1`;
+  const v2s2Name = `${registry!.host}/oci-v2s2:v1`;
+  const digests = await Promise.all([gzipName, v2s2Name].map(async (name) => (await inspect((args) => daemon!.cli(args), name)).RepoDigests[0]!.split('@')[1]!));
+  const archive = join(work.dir, 'for-containerd.tar');
+  assert.equal((await daemon!.cli(['save', '-o', archive, gzipName, v2s2Name])).exitCode, 0);
+  const containerd = await startPrivateContainerd(join(work.dir, 'containerd'));
+  try {
+    const ctr = (args: string[]) => execa('ctr', ['--address', containerd.socket, '--namespace', 'hookd-test', ...args], { reject: false });
+    const imported = await ctr(['images', 'import', '--no-unpack', archive]);
+    assert.equal(imported.exitCode, 0, imported.stderr);
+    const listed = await ctr(['images', 'ls']);
+    assert.equal(listed.exitCode, 0, listed.stderr);
+    const rows = listed.stdout.split('\n').slice(1).filter(Boolean).map((line) => line.split(/\s+/));
+    assert.deepEqual(rows.map(([ref, , digest]) => [ref, digest]).sort(), [[gzipName, digests[0]], [v2s2Name, digests[1]]].sort());
+  } finally {
+    await containerd.stop();
+  }
 });
 
 test('a zstd image saved by hookd loads into a real dockerd with the same id and runs there', async (t) => {
