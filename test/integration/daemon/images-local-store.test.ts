@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { lstat, mkdir, readFile, readlink, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -200,6 +200,18 @@ test('load applies layers in order with whiteouts and opaque dirs, tags from Rep
   assert.equal(await readFile(join(rootfs, 'bin/tool'), 'utf8'), 'v2');
   assert.equal((await stat(join(rootfs, 'bin/tool'))).mode & 0o777, 0o700);
   assert.equal(store.resolve('layered:1')?.Id, image.Id);
+  // Without a content store the layer tars are not kept: docker save flattens the layers into one
+  // (the merged view, no whiteout device or marker in it).
+  const saved = join(dir, 'save-1-out');
+  await mkdir(saved);
+  const out = createWriteStream(join(saved, 'out.tar'));
+  await store.save(['layered:1'], out);
+  await new Promise((resolve) => out.end(resolve));
+  await execa('tar', ['-C', saved, '-xf', join(saved, 'out.tar')]);
+  const manifest = JSON.parse(await readFile(join(saved, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
+  assert.equal(manifest[0]!.Layers.length, 1);
+  const listed = (await execa('tar', ['-tf', join(saved, manifest[0]!.Layers[0]!)])).stdout.split('\n').map((name) => name.replace(/^\.\//, '').replace(/\/$/, '')).filter(Boolean).sort();
+  assert.deepEqual(listed, ['b.txt', 'bin', 'bin/tool', 'd', 'd/z', 'keep.txt']);
 });
 
 test('load never writes through a lower layer symlink that leads out of the image: the upper layer lands in the rootfs, nothing on the host', async () => {
