@@ -132,6 +132,24 @@ test('a pulled image saves with its registry manifest: the index names it as Doc
   assert.equal(sha256(await readFile(join(work.dir, 'gzip-dir', 'manifest.json'))), repoDigest);
 });
 
+test('one image saved under two tags: one manifest.json entry with both, two index entries for the one manifest', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const name = `${registry!.host}/oci-gzip:v1`;
+  assert.equal((await daemon!.cli(['tag', name, 'second:two'])).exitCode, 0);
+  const archive = join(work.dir, 'two-tags.tar');
+  assert.equal((await daemon!.cli(['save', '-o', archive, name, 'second:two'])).exitCode, 0);
+  const { index, manifest } = await readArchive(archive);
+  assert.deepEqual(manifest.map((entry) => entry.RepoTags), [[name, 'second:two']]);
+  assert.deepEqual(index.map((entry) => entry.annotations), [
+    { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': 'v1' },
+    { 'io.containerd.image.name': 'docker.io/library/second:two', 'org.opencontainers.image.ref.name': 'two' },
+  ]);
+  assert.equal(index[0]!.digest, index[1]!.digest);
+  const copied = await skopeo(['copy', '--quiet', `oci-archive:${archive}:two`, `dir:${join(work.dir, 'two-tags-dir')}`]);
+  assert.equal(copied.exitCode, 0, copied.stderr);
+  assert.equal((await daemon!.cli(['rmi', 'second:two'])).exitCode, 0);
+});
+
 test('a Docker schema 2 image saves with its registry manifest too: the index entry keeps its media type and digest, skopeo copies it', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const name = `${registry!.host}/oci-v2s2:v1`;
