@@ -58,6 +58,7 @@ async function applyMembers(root: RootDir, members: Members, label: string, lowe
   const written = new LayerWrites();
   const whiteouts: string[] = [];
   const opaques: string[] = [];
+  const devices: string[] = [];
   try {
     for await (const { member, body } of members) {
       const base = posix.basename(member.name);
@@ -74,10 +75,14 @@ async function applyMembers(root: RootDir, members: Members, label: string, lowe
       } else {
         await inRoot(label, member.name, () => unpackMember(root, member, body, state));
         written.add(member.name);
+        if (member.type === 'character-device' && member.devmajor === 0 && member.devminor === 0) devices.push(member.name);
       }
     }
     await inRoot(label, 'after the last', () => dropParentDir(state)); // sets the held directory's members' xattrs
     const markers = lowers.length === 0 ? { whiteouts: [], opaques: [] } : await writeMarkers(root, whiteouts, opaques, written, lowers, label);
+    // A 0/0 device the layer carries as a plain member is a whiteout to overlayfs too (as in
+    // Docker): listed, so that the copy snapshotter hides it the same way.
+    for (const name of devices) if (!markers.whiteouts.includes(name) && (await isWhiteoutDevice(root, name))) markers.whiteouts.push(name);
     await inRoot(label, 'after the last', () => finishDirectories(root, state)); // sets the last directory's xattrs too
     return markers;
   } catch (error) {
@@ -102,6 +107,11 @@ export async function unpackTar(root: RootDir, source: () => ReturnType<typeof o
     await dropParentDir(state).catch(() => undefined);
     throw error;
   }
+}
+
+async function isWhiteoutDevice(root: RootDir, path: string): Promise<boolean> {
+  const stats = await root.lstat(path).catch(() => undefined);
+  return stats !== undefined && stats.isCharacterDevice() && stats.rdev === 0;
 }
 
 async function openInArchive(archive: RootDir, path: string, label: string): ReturnType<typeof open> {

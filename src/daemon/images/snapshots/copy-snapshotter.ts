@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
 import { mergeLayer } from './copy-merge.ts';
+import { withRootDir } from '../../rootfs/in-root.ts';
 import type { SnapshotLayers, Snapshotter } from './snapshotter.ts';
 
 export class CopySnapshotter implements Snapshotter {
@@ -23,6 +24,8 @@ export class CopySnapshotter implements Snapshotter {
     if (result.exitCode !== 0) {
       throw new Error(`could not copy the image layer ${paths[0]!} into ${targetDir}: cp exited ${result.exitCode ?? '?'}: ${result.stderr.trim() || result.shortMessage}`);
     }
+    // The bottom layer hides nothing below it, but a 0/0 device it carries is hidden (overlayfs hides it).
+    if (markers[0]!.whiteouts.length > 0) await withRootDir(targetDir, async (target) => { for (const path of markers[0]!.whiteouts) await target.removeAll(path); });
     for (const [index, path] of paths.entries()) {
       if (index > 0) await mergeLayer(path, targetDir, markers[index]!);
     }

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { applyLayerStream } from '../../../../src/daemon/images/layer-apply.ts';
 import { decompressStages } from '../../../../src/daemon/images/layer-decompress.ts';
 import { memberName } from '../../../../src/daemon/images/tar-archive.ts';
+import { CopySnapshotter } from '../../../../src/daemon/images/snapshots/copy-snapshotter.ts';
 import { RootDir, withRootDir } from '../../../../src/daemon/rootfs/in-root.ts';
 import type { LayerMarkers } from '../../../../src/daemon/images/layer-markers.ts';
 import { isImageError } from '../../../../src/daemon/images/image-errors.ts';
@@ -93,14 +94,24 @@ test('a whiteout naming a file of its own layer leaves it; a hard link to a lowe
     'for name, data in (("f.txt", b"mine"), (".wh.f.txt", b"")):',
     '    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))',
     'i = tarfile.TarInfo("copy"); i.type = tarfile.LNKTYPE; i.linkname = "real/data"; t.addfile(i)',
+    'for name, major, minor in (("zero", 0, 0), ("null", 1, 3)):',
+    '    i = tarfile.TarInfo(name); i.type = tarfile.CHRTYPE; i.devmajor = major; i.devminor = minor; t.addfile(i)',
     't.close()',
   ].join('\n');
   const both = Buffer.from((await execa('python3', ['-c', script], { encoding: 'buffer' })).stdout);
   const applied = await applyGzip(upperDir, both, [lowerDir]);
-  assert.deepEqual(applied.markers, { whiteouts: [], opaques: [] });
-  assert.deepEqual((await readdir(upperDir)).sort(), ['copy', 'f.txt']);
+  // A 0/0 device carried as a plain member is a whiteout to overlayfs: listed for the copy snapshotter.
+  assert.deepEqual(applied.markers, { whiteouts: ['zero'], opaques: [] });
+  assert.deepEqual((await readdir(upperDir)).sort(), ['copy', 'f.txt', 'null', 'zero']);
   assert.equal(await readFile(join(upperDir, 'f.txt'), 'utf8'), 'mine');
   assert.equal(await readFile(join(upperDir, 'copy'), 'utf8'), 'lower data');
+  // The copy snapshotter shows what overlayfs shows: the lower f.txt replaced, zero hidden, null a device.
+  const target = join(dir, 'copy-same');
+  const base = dir;
+  await new CopySnapshotter().prepare({ base, lowers: ['upper-same', 'lower-same'], markers: [applied.markers, { whiteouts: [], opaques: [] }] }, target);
+  assert.deepEqual((await readdir(target)).sort(), ['copy', 'f.txt', 'null', 'real']);
+  assert.equal(await readFile(join(target, 'f.txt'), 'utf8'), 'mine');
+  assert.ok((await lstat(join(target, 'null'))).isCharacterDevice());
 });
 
 test('a corrupt gzip stream fails with ERR_IMAGE_BAD_ARCHIVE naming the layer', async () => {
