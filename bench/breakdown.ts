@@ -29,8 +29,12 @@ export function measureBreakdown(iterations: number): CostLine[] {
   const spec = hookSpec('container.preCreate');
   const changedDocument = (index: number) => ({ ...CREATE_CONFIG, Env: [...(CREATE_CONFIG.Env ?? []), `BENCH_PLUGIN_${index}=1`] });
   const changedBytes = Buffer.from(JSON.stringify(changedDocument(1)));
-  const oneReply = [{ plugin: 'p1', output: changedDocument(1) }];
-  const fourReplies = [1, 2, 3, 4].map((i) => ({ plugin: `p${i}`, output: changedDocument(i) }));
+  // Replies as the host has them: parsed from the reply's bytes, so they share no objects with the
+  // input (a spread copy would share HostConfig and every other unchanged object with it, and the
+  // diff skips identical objects without looking inside them).
+  const parsed = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+  const oneReply = [{ plugin: 'p1', output: parsed(changedDocument(1)) }];
+  const fourReplies = [1, 2, 3, 4].map((i) => ({ plugin: `p${i}`, output: parsed(changedDocument(i)) }));
   const group = { hook: spec.name, order: 0 };
 
   const lines: Array<[string, string, () => unknown]> = [
