@@ -49,23 +49,29 @@ const names = pool.names.slice(0, row.plugins);
 const host = await attachHost(pool, names.map((name, i) => ({ name, order: orderOf(row, i), config: row.config(i) })), logger);
 const clients = names.map((name) => new RawPluginClient(pool.address(name)));
 try {
-  const modes = [['raw', rawOperation(row, clients, 10_000)], ['host', hostOperation(host)]] as const;
-  for (const [mode, operation] of process.env.TRACE_HOST_FIRST ? [...modes].reverse() : modes) {
-    const phases = { before: [] as number[], wire: [] as number[], after: [] as number[], total: [] as number[] };
-    for (let i = 0; i < calls + 300; i++) {
-      marks = { sent: [], received: [] };
-      const start = process.hrtime.bigint();
-      await operation();
-      const end = process.hrtime.bigint();
-      if (i < 300) continue;
-      const firstSent = marks.sent[0]!;
-      const lastReceived = marks.received[marks.received.length - 1]!;
-      phases.before.push(Number(firstSent - start) / 1000);
-      phases.wire.push(Number(lastReceived - firstSent) / 1000);
-      phases.after.push(Number(end - lastReceived) / 1000);
-      phases.total.push(Number(end - start) / 1000);
+  const modes = { raw: rawOperation(row, clients, 10_000), host: hostOperation(host) };
+  const phases = Object.fromEntries(Object.keys(modes).map((mode) => [mode, { before: [] as number[], wire: [] as number[], after: [] as number[], total: [] as number[] }]));
+  for (const operation of Object.values(modes)) for (let i = 0; i < 300; i++) await operation();
+  // Blocks of 100 calls, alternating which mode goes first, so neither always follows the other.
+  for (let block = 0; block < Math.ceil(calls / 100); block++) {
+    for (const mode of block % 2 === 0 ? ['raw', 'host'] as const : ['host', 'raw'] as const) {
+      for (let i = 0; i < 100; i++) {
+        marks = { sent: [], received: [] };
+        const start = process.hrtime.bigint();
+        await modes[mode]();
+        const end = process.hrtime.bigint();
+        const firstSent = marks.sent[0]!;
+        const lastReceived = marks.received[marks.received.length - 1]!;
+        const into = phases[mode]!;
+        into.before.push(Number(firstSent - start) / 1000);
+        into.wire.push(Number(lastReceived - firstSent) / 1000);
+        into.after.push(Number(end - lastReceived) / 1000);
+        into.total.push(Number(end - start) / 1000);
+      }
     }
-    console.log(`${mode.padEnd(5)} p50 µs: before the first send ${median(phases.before).toFixed(1)}, first send → last reply ${median(phases.wire).toFixed(1)}, after the last reply ${median(phases.after).toFixed(1)}, total ${median(phases.total).toFixed(1)}`);
+  }
+  for (const [mode, into] of Object.entries(phases)) {
+    console.log(`${mode.padEnd(5)} p50 µs: before the first send ${median(into.before).toFixed(1)}, first send → last reply ${median(into.wire).toFixed(1)}, after the last reply ${median(into.after).toFixed(1)}, total ${median(into.total).toFixed(1)}`);
   }
 } finally {
   for (const client of clients) client.close();
