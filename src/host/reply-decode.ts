@@ -6,7 +6,7 @@
 import { HookdError } from './errors.ts';
 import type { HookSpec } from './hooks.ts';
 import { isPlainObject } from './json-paths.ts';
-import { replyDepthProblem, replySizeProblem } from './reply-limits.ts';
+import { MAX_REPLY_ENTRIES, replyDepthProblem, replySizeProblem } from './reply-limits.ts';
 import type { HookInput } from './types.ts';
 
 /** Largest reply document accepted from a plugin (bytes of JSON), so one plugin cannot balloon a config. */
@@ -98,7 +98,9 @@ export function decodeReplyDocument(spec: HookSpec, plugin: string, reply: unkno
   } catch (error) {
     throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: spec.name, field, reason: `is not JSON (${(error as Error).message}); leave the field unset to mean "unchanged"` }, { cause: error });
   }
-  const tooLarge = replySizeProblem(value);
+  // Every value counted takes at least one character of the text of its own, so a text no longer
+  // than the limit cannot exceed it: the walk is only needed for larger replies.
+  const tooLarge = text.length > MAX_REPLY_ENTRIES ? replySizeProblem(value) : undefined;
   if (tooLarge) throw bad(tooLarge);
   const expected = jsonKind(input);
   if ((expected === 'object' || expected === 'array') && jsonKind(value) !== expected) {
