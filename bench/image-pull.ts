@@ -15,8 +15,9 @@ import { DaemonProcess, makeWorkDir } from '../test/e2e/daemon-process.ts';
 import { startPrivateDockerd } from '../test/fixtures/private-dockerd.ts';
 import { startRegistry } from '../test/e2e/registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from '../test/e2e/registry/oci-layout.ts';
+import { hostPlatform } from '../src/daemon/registry/manifest.ts';
 
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const HOST_ARCH = hostPlatform().architecture;
 const MB = 1024 * 1024;
 /** Pull rounds (HOOKD_BENCH_PULL_SAMPLES, default 5): each pulls once with hookd and once with dockerd. */
 const SAMPLES = Number(process.env.HOOKD_BENCH_PULL_SAMPLES ?? 5);

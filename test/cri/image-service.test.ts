@@ -14,9 +14,10 @@ import { criClient, criSocketOf, type CriClient } from '../e2e/cri-client.ts';
 import { startRegistry, type LocalRegistry } from '../e2e/registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from '../e2e/registry/oci-layout.ts';
 import { standInsMissingReason, startStandInRegistry, type StandInRegistry } from './stand-in-registry.ts';
+import { hostPlatform } from '../../src/daemon/registry/manifest.ts';
 
 const GCR = 'gcr.io/k8s-staging-cri-tools';
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const HOST_ARCH = hostPlatform().architecture;
 
 let work: { dir: string; remove: () => Promise<void> } | undefined;
 let standIns: StandInRegistry | undefined;

@@ -10,8 +10,9 @@ import { after, before, test } from 'node:test';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
 import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
+import { hostPlatform } from '../../src/daemon/registry/manifest.ts';
 
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const HOST_ARCH = hostPlatform().architecture;
 const OTHER_ARCH = HOST_ARCH === 'amd64' ? 'arm64' : 'amd64';
 
 let work: { dir: string; remove: () => Promise<void> };

@@ -16,8 +16,9 @@ import { startPrivateDockerd } from '../fixtures/private-dockerd.ts';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
 import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
+import { hostPlatform } from '../../src/daemon/registry/manifest.ts';
 
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const HOST_ARCH = hostPlatform().architecture;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 let work: { dir: string; remove: () => Promise<void> };

@@ -12,8 +12,9 @@ import { after, before, test } from 'node:test';
 import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-process.ts';
 import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
+import { hostPlatform } from '../../src/daemon/registry/manifest.ts';
 
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const HOST_ARCH = hostPlatform().architecture;
 const CAP_NET_RAW_EP = '0100000200200000000000000000000000000000';
 /** CAP_NET_RAW is bit 13. */
 const CAP_EFF_NET_RAW = '0000000000002000';

@@ -12,10 +12,11 @@ import { DaemonProcess, dockerCliMissingReason, makeWorkDir } from './daemon-pro
 import { registryMissingReason, startRegistry, type LocalRegistry } from './registry/local-registry.ts';
 import { pushLayout, writeBusyboxRootfs, writeOciLayout } from './registry/oci-layout.ts';
 import { startTokenServer, type TokenServer } from './registry/token-server.ts';
+import { hostPlatform } from '../../src/daemon/registry/manifest.ts';
 
 const USER = 'alice';
 const PASSWORD = 'correct horse';
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const HOST_ARCH = hostPlatform().architecture;
 
 let work: { dir: string; remove: () => Promise<void> };
 let basic: LocalRegistry | undefined;

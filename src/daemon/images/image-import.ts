@@ -24,6 +24,7 @@ import { withRootDir, type RootDir } from '../rootfs/in-root.ts';
 import { chainIds, type LayerStore } from './layer-store.ts';
 import { applyLayer, unpackTar } from './layer-apply.ts';
 import { saveStream } from './tar-archive.ts';
+import { hostPlatform } from '../registry/manifest.ts';
 
 /** The record fields an import or load decides; the store adds Id, RepoTags, Size and the layers. */
 export type CommitFields = Omit<ImageRecord, 'Id' | 'RepoTags' | 'Size' | 'rootfsDir' | 'chainIds' | 'Config'> & { Config: ImageConfig };
@@ -41,8 +42,6 @@ export interface ImportSink {
   commit(hex: string, ids: string[], fields: CommitFields, tags: string[]): Promise<ImageRecord>;
 }
 
-const ARCHITECTURES: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
-
 export async function importRootfs(sink: ImportSink, tarball: Readable, options: ImportOptions): Promise<ImageRecord> {
   // Validate what the caller said before reading a possibly large body.
   const repoTag = options.repoTag ? requireRepoTag(options.repoTag) : undefined;
@@ -50,7 +49,7 @@ export async function importRootfs(sink: ImportSink, tarball: Readable, options:
   return sink.inWorkDir(async (work) => {
     const tarPath = join(work, 'rootfs.tar');
     const { sha256 } = await saveStream(tarball, tarPath);
-    const base = { architecture: architecture(), os: 'linux', comment: options.message ?? '', config };
+    const base = { architecture: hostPlatform().architecture, os: 'linux', comment: options.message ?? '', config };
     // Deterministic id: the same tarball with the same changes is the same image (re-tagged).
     // The tarball's own sha256 keys its layer (a compressed one's too: the same bytes, the same layer).
     const diffId = `sha256:${sha256}`;
@@ -164,8 +163,4 @@ async function hashLayer(archive: RootDir, path: string, label: string): Promise
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function architecture(): string {
-  return ARCHITECTURES[process.arch] ?? process.arch;
 }
