@@ -217,7 +217,7 @@ export interface InvokeResult {
   /** Plugins that were called, in order of their groups. */
   called: string[];
   skipped: SkippedPlugin[];
-  /** merge hooks: the merged document (the input itself when nobody changed it). */
+  /** merge hooks: the merged document; read-only, sharing with the input as MergeOutcome.document says. */
   document?: unknown;
   changed: boolean;
   provenance: ProvenanceEntry[];
@@ -240,7 +240,10 @@ export interface InvokeOutcome<H extends HookName = HookName> {
 /** COMBINE_MERGE hooks. */
 export interface MergeOutcome<H extends HookName = HookName> extends InvokeOutcome<H> {
   /**
-   * The merged document (the input itself when nobody changed it). For a raw document
+   * The merged document (the input itself when nobody changed it). Otherwise it shares every
+   * object and array that no claim changed with the input (the merge copies only the containers
+   * on a claim's path: document-diff.ts applyClaims), so treat both the input and the result as
+   * read-only once invoke() was called; copy what you need to edit. For a raw document
    * (container.preUpdate) whose bytes are not JSON and that no plugin replaced: undefined.
    */
   document: unknown;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileAllowList } from '../../../src/host/allow-list.ts';
-import { cloneDocument } from '../../../src/host/document-diff.ts';
+import { applyClaims, cloneDocument, diffDocuments } from '../../../src/host/document-diff.ts';
 import { isHookdError, type HookdErrorCode } from '../../../src/host/errors.ts';
 import { formatPath, parsePath, type PathSegment } from '../../../src/host/json-paths.ts';
 import {
@@ -611,5 +611,57 @@ describe('cloneDocument', () => {
     assert.ok(copy.when instanceof Date);
     assert.notEqual(copy.when, when);
     assert.equal(copy.when.getTime(), 0);
+  });
+});
+
+describe('applyClaims (copy-on-write)', () => {
+  function deepFreeze<T>(value: T): T {
+    if (typeof value === 'object' && value !== null) {
+      for (const child of Object.values(value)) deepFreeze(child);
+      Object.freeze(value);
+    }
+    return value;
+  }
+  const input = (): Doc => deepFreeze(JSON.parse('{"Image":"busybox","Env":["A=1","B=2"],"Labels":{"x":"1"},"HostConfig":{"Memory":0,"Binds":["/a:/data"],"RestartPolicy":{"Name":"no"}},"c":{"__proto__":{"y":1},"d":{"e":1}}}') as Doc);
+
+  it('copies only the containers on the claims\' paths and shares every other subtree with the input', () => {
+    const before = input();
+    const after = JSON.parse(JSON.stringify(before)) as Doc & { HostConfig: Doc; Env: string[] };
+    after.HostConfig.Memory = 64;
+    after.Env.push('C=3');
+    const result = applyClaims(before, [...diffDocuments(before, after, 'a')]) as Doc & { HostConfig: Doc };
+    assert.deepEqual(result, after);
+    assert.notEqual(result, before);
+    assert.notEqual(result.HostConfig, before.HostConfig);
+    assert.notEqual(result.Env, before.Env);
+    assert.equal(result.Labels, before.Labels, 'an untouched map is the input\'s own object');
+    assert.equal(result.HostConfig.Binds, (before.HostConfig as Doc).Binds);
+    assert.equal(result.HostConfig.RestartPolicy, (before.HostConfig as Doc).RestartPolicy);
+    assert.deepEqual(before, input(), 'the (frozen) input is unchanged');
+  });
+
+  it('copies a container once for several claims through it, and creates the ones that are absent', () => {
+    const before = input();
+    const claims = [
+      ...diffDocuments(before, { ...before, HostConfig: { ...(before.HostConfig as Doc), Memory: 1, CpuShares: 2 } }, 'a'),
+      ...diffDocuments(before, { ...before, Volumes: { '/v': {} }, c: { ...(before.c as Doc), d: { e: 2 } } }, 'b'),
+    ];
+    const result = applyClaims(before, claims) as Doc & { c: Doc };
+    assert.deepEqual(result.HostConfig, { Memory: 1, Binds: ['/a:/data'], RestartPolicy: { Name: 'no' }, CpuShares: 2 });
+    assert.deepEqual(result.Volumes, { '/v': {} });
+    assert.ok(Object.hasOwn(result.c, '__proto__'), 'a copied container keeps a "__proto__" own key');
+    assert.equal(Object.getPrototypeOf(result.c), Object.prototype);
+    assert.deepEqual(result.c.d, { e: 2 });
+  });
+
+  it('copies a claim\'s value, so the result shares nothing with the reply', () => {
+    const before = input();
+    const labels = { x: '1', team: 'infra' };
+    const result = applyClaims(before, diffDocuments(before, { ...before, Labels: labels, Mounts: [{ Target: '/m' }] }, 'a')) as Doc & { Mounts: Doc[] };
+    assert.deepEqual(result.Labels, labels);
+    assert.notEqual(result.Labels, labels);
+    labels.team = 'changed';
+    assert.equal((result.Labels as Doc).team, 'infra');
+    assert.deepEqual(result.Mounts, [{ Target: '/m' }]);
   });
 });
