@@ -22,6 +22,20 @@ type ClientConstructor = new (address: string, credentials: grpc.ChannelCredenti
 interface LoadedServices {
   plugin: ClientConstructor;
   health: ClientConstructor;
+  /** hookd.v1.Plugin's methods by RPC name, for the thin client (wire-client.ts). */
+  pluginMethods: ReadonlyMap<string, WireMethod>;
+}
+
+/**
+ * One hookd.v1.Plugin method as both clients call it: the same proto-loader definition, so the
+ * grpc-js client and the thin client (wire-client.ts) encode requests and decode replies (the
+ * UndecodableReply wrapper included) identically.
+ */
+export interface WireMethod {
+  /** `/hookd.v1.Plugin/<Rpc>` */
+  path: string;
+  requestSerialize(request: object): Buffer;
+  responseDeserialize(bytes: Buffer): unknown;
 }
 
 // Loaded once per process: the descriptors are constants, so this is a cache, not shared state.
@@ -38,6 +52,7 @@ function loadServices(): LoadedServices {
   loaded = {
     plugin: (hookd.v1 as grpc.GrpcObject).Plugin as unknown as ClientConstructor,
     health: healthV1.Health as unknown as ClientConstructor,
+    pluginMethods: new Map(Object.entries(pluginDefinition['hookd.v1.Plugin'] as grpc.ServiceDefinition).map(([rpc, method]) => [rpc, method as WireMethod])),
   };
   return loaded;
 }
@@ -108,14 +123,30 @@ export function createPluginClients(plugin: string, address: string, tls?: TlsSp
   };
 }
 
-function createTlsCredentials(tls: TlsSpec): grpc.ChannelCredentials {
-  const ca = tls.caFile ? readFileSync(tls.caFile) : null;
+/** hookd.v1.Plugin's methods by RPC name (loaded once per process). */
+export function pluginMethods(): ReadonlyMap<string, WireMethod> {
+  return loadServices().pluginMethods;
+}
+
+/** The PEM files of a TlsSpec, read: a CA (else the system's roots), and key+cert only as a pair. */
+export interface TlsMaterial {
+  ca?: Buffer;
+  key?: Buffer;
+  cert?: Buffer;
+}
+
+/** Read by both clients, so grpc-js and the thin client trust and present exactly the same. */
+export function readTlsMaterial(tls: TlsSpec): TlsMaterial {
   const hasClientCert = Boolean(tls.certFile && tls.keyFile);
-  return grpc.credentials.createSsl(
-    ca,
-    hasClientCert ? readFileSync(tls.keyFile!) : null,
-    hasClientCert ? readFileSync(tls.certFile!) : null,
-  );
+  return {
+    ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+    ...(hasClientCert ? { key: readFileSync(tls.keyFile!), cert: readFileSync(tls.certFile!) } : {}),
+  };
+}
+
+function createTlsCredentials(tls: TlsSpec): grpc.ChannelCredentials {
+  const { ca, key, cert } = readTlsMaterial(tls);
+  return grpc.credentials.createSsl(ca ?? null, key ?? null, cert ?? null);
 }
 
 // ─── Calls ─────────────────────────────────────────────────────────────────────────────────────
@@ -200,7 +231,7 @@ type UnaryMethod = (
   callback: (error: grpc.ServiceError | null, reply?: unknown) => void,
 ) => grpc.ClientUnaryCall;
 
-type CallContext = {
+export type CallContext = {
   plugin: string;
   hook: string;
   timeoutMs: number;
@@ -259,7 +290,7 @@ function badReply(context: CallContext, reason: string, cause: unknown): Classif
   return { error: new HookdError('ERR_HOOK_BAD_REPLY', { ...context, reason }, { cause }), isTransport: false };
 }
 
-function abortedFailure(context: CallContext, signal: AbortSignal): ClassifiedFailure {
+export function abortedFailure(context: CallContext, signal: AbortSignal): ClassifiedFailure {
   const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
   return { error: new HookdError('ERR_HOOK_ABORTED', { ...context, reason }, { cause: signal.reason }), isTransport: false };
 }

@@ -1,0 +1,90 @@
+// The HTTP/2 connection of the host's thin client to one plugin attempt: dialled when the first
+// call needs it, dialled again by the next call after it closed (the plugin's GOAWAY, a dropped
+// socket), destroyed with the attempt. Unix sockets are plaintext (their 0700 directory is the
+// access control); TCP is TLS with the same files grpc-js's credentials use (grpc-client.ts
+// readTlsMaterial), ALPN h2, and the manifest's serverName as the name to verify.
+
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+
+import { HookdError } from './errors.ts';
+import { readTlsMaterial, type TlsMaterial } from './grpc-client.ts';
+import type { TlsSpec } from './types.ts';
+
+type Dial = () => http2.ClientHttp2Session;
+
+export class WireSession {
+  readonly #dial: Dial;
+  #session: http2.ClientHttp2Session | undefined;
+  #isClosed = false;
+
+  /**
+   * `address` is `unix:///abs/path` or `host:port` (manifest.ts checks the forms). TCP requires
+   * `tls`, as createPluginClients does: a sidecar port is reachable by anyone.
+   */
+  constructor(plugin: string, address: string, tls?: TlsSpec, manifestFile = '<inline>') {
+    if (address.startsWith('unix:')) {
+      this.#dial = unixDial(address.replace(/^unix:(\/\/)?/, ''));
+    } else if (tls) {
+      this.#dial = tlsDial(address, readTlsMaterial(tls), tls.serverName);
+    } else {
+      throw new HookdError('ERR_MANIFEST_INVALID', { plugin, file: manifestFile, field: 'attach.tls', reason: `is required: plugin "${plugin}" is attached over TCP (${address})` });
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /**
+   * The session to open the next stream on: the current one while it takes new streams, else a
+   * new dial (it connects in the background; streams opened meanwhile wait for it, and fail with
+   * the session if the dial fails). Throws once close() was called.
+   */
+  current(): http2.ClientHttp2Session {
+    if (this.#isClosed) throw new Error('the host closed its connection to the plugin');
+    const session = this.#session;
+    if (session !== undefined && !session.closed && !session.destroyed) return session;
+    return this.#open();
+  }
+
+  /** Destroys the session; streams still open end as a lost connection. No redial after this. Idempotent. */
+  close(): void {
+    this.#isClosed = true;
+    this.#session?.destroy();
+    this.#session = undefined;
+  }
+
+  #open(): http2.ClientHttp2Session {
+    const session = this.#dial();
+    const forget = (): void => {
+      if (this.#session === session) this.#session = undefined;
+    };
+    // A GOAWAY stops new streams on this session (streams it already accepted finish); the next
+    // call dials again. An error is reported to the streams it ends (wire-client.ts reads
+    // session.destroyed there), so the listener only keeps it from being an uncaught exception.
+    session.on('goaway', forget);
+    session.on('close', forget);
+    session.on('error', forget);
+    // The session never holds the process open by itself: a call in flight does, by its deadline
+    // timer, and the attempt closes the session when it ends.
+    session.unref();
+    this.#session = session;
+    return session;
+  }
+}
+
+// No server push: the host never accepts pushed streams.
+const SETTINGS: http2.Settings = { enablePush: false };
+
+function unixDial(path: string): Dial {
+  return () => http2.connect('http://localhost', { settings: SETTINGS, createConnection: () => net.connect(path) });
+}
+
+function tlsDial(address: string, material: TlsMaterial, serverName: string | undefined): Dial {
+  // node:http2 negotiates ALPN h2 for https: authorities, and verifies the certificate against
+  // `servername` when one is given (grpc-js's ssl_target_name_override), else the address's host.
+  const options: http2.SecureClientSessionOptions = { settings: SETTINGS, ...material, ALPNProtocols: ['h2'] };
+  if (serverName) options.servername = serverName;
+  return () => http2.connect(`https://${address}`, options);
+}
