@@ -1,6 +1,7 @@
 // `npm run build`: the compiled JavaScript every shipped process runs (docs/packaging.md).
 //
 //   src/**/*.ts              -> dist/**/*.js               the daemon, host, CLI, conformance kit, shim
+//   src/cli/main.ts          -> dist/cli/hookd.cjs         CLI + daemon in one CommonJS file (bin/hookd.js)
 //   plugin-sdk/node/src      -> plugin-sdk/node/dist       the SDK package (its `exports`)
 //   examples/node-*/src/main -> examples/node-*/dist/main.js  one self-contained file per plugin
 //   test/compose/main.ts     -> test/compose/dist/main.js  the compose test driver's image runs it
@@ -109,19 +110,55 @@ async function buildBundle(entry, outfile) {
   });
 }
 
+const IMPORT_META_BANNER = [
+  '"use strict";',
+  'var __hookdImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+  'var __hookdImportMetaResolve = (specifier) => require("node:url").pathToFileURL(require.resolve(specifier)).href;',
+].join(' ');
+
+/**
+ * The CLI and daemon as one self-contained CommonJS file: bin/hookd.js compiles it through
+ * vm.Script with a V8 code cache (src/cli/bundle-loader.ts), which Node 20 offers for scripts
+ * only, not for ES modules. import.meta.url and import.meta.resolve answer what they would in the
+ * ES module form of the same file; the sources use no other import.meta and no top-level await.
+ */
+async function buildCommonJsBundle(entry, outfile) {
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile: join(ROOT, outfile),
+    bundle: true,
+    plugins: [inlineDescriptor],
+    platform: 'node',
+    format: 'cjs',
+    target: TARGET,
+    define: { 'import.meta.url': '__hookdImportMetaUrl', 'import.meta.resolve': '__hookdImportMetaResolve' },
+    // The banner opens with the directive, so the whole file stays strict (an ES module is; the
+    // "use strict" esbuild writes below it is then a plain statement).
+    banner: { js: IMPORT_META_BANNER },
+    logLevel: 'warning',
+  });
+}
+
 const started = Date.now();
 await buildTree('plugin-sdk/node/src', 'plugin-sdk/node/dist');
 if (!sdkOnly) await buildTree('src', 'dist');
 const bundles = readdirSync(join(ROOT, 'examples'))
   .filter((name) => existsSync(join(ROOT, 'examples', name, 'src/main.ts')))
   .map((name) => [`examples/${name}/src/main.ts`, `examples/${name}/dist/main.js`]);
-// The daemon and CLI as one file with their dependencies (bin/hookd.js runs it), and the shim next to
-// it (shim-launch.ts starts ./shim.js beside whichever file it was compiled into). dist/cli/ keeps
-// import.meta.url-relative paths ('../../package.json') pointing where they do from dist/cli/main.js.
-bundles.push(['src/cli/main.ts', 'dist/cli/hookd.js'], ['src/daemon/runtime/shim.ts', 'dist/cli/shim.js']);
+// The shim next to the daemon's bundle (shim-launch.ts starts ./shim.js beside whichever file it was
+// compiled into). dist/cli/ keeps import.meta.url-relative paths ('../../package.json') pointing
+// where they do from dist/cli/main.js.
+bundles.push(['src/daemon/runtime/shim.ts', 'dist/cli/shim.js']);
 bundles.push(['test/compose/main.ts', 'test/compose/dist/main.js']);
 bundles.push(['bench/fixtures/noop-plugin.ts', 'bench/dist/noop-plugin.js']);
-if (!sdkOnly) await Promise.all(bundles.map(([entry, outfile]) => buildBundle(entry, outfile)));
+if (!sdkOnly) {
+  // The daemon and CLI as one file with their dependencies (bin/hookd.js runs it).
+  rmSync(join(ROOT, 'dist/cli/hookd.js'), { force: true }); // the ES module form of earlier builds
+  await Promise.all([
+    ...bundles.map(([entry, outfile]) => buildBundle(entry, outfile)),
+    buildCommonJsBundle('src/cli/main.ts', 'dist/cli/hookd.cjs'),
+  ]);
+}
 console.error(`build: JavaScript in ${Date.now() - started} ms`);
 
 if (!jsOnly) {

@@ -1,4 +1,4 @@
-// `hookd`: the command users run (bin/hookd.js runs the compiled form of this file, dist/cli/main.js).
+// `hookd`: the command users run (bin/hookd.js runs this file bundled, dist/cli/hookd.cjs; src/cli/bundle-loader.ts).
 //
 //   hookd daemon  [--config file]           run the daemon
 //   hookd config  [--config file]           print the effective config (defaults filled, paths absolute)
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { formatEffectiveConfig, loadDaemonConfig } from '../daemon/config.ts';
 import type { PluginListing } from '../daemon/plugin-routes.ts';
 import type { ReloadReport } from '../daemon/reload.ts';
-import { runDaemon } from '../daemon/main.ts';
+import { runDaemon, type DaemonStartup } from '../daemon/main.ts';
 import { runPluginTestCommand } from './plugin-test.ts';
 
 /** The config `npm start` uses, shipped in the repository. */
@@ -48,7 +48,8 @@ const STDIO: CliIo = {
 
 class UsageError extends Error {}
 
-export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number> {
+/** `startup`: what bin/hookd.js wants done during a daemon's start (src/cli/bundle-loader.ts). */
+export async function runCli(argv: string[], io: CliIo = STDIO, startup: DaemonStartup = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -59,7 +60,7 @@ export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number>
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       case 'daemon':
-        return await runDaemon(configOption(rest, 'daemon'));
+        return await runDaemon(configOption(rest, 'daemon'), undefined, startup);
       case 'config':
         return await printConfig(configOption(rest, 'config'), io);
       case 'plugins':
@@ -182,14 +183,16 @@ export function formatPluginTable(plugins: readonly PluginListing[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+// Not a top-level await: this file is also bundled as CommonJS (dist/cli/hookd.cjs), which has none.
+// runCliAndExit never settles (it exits), so there is nothing to wait for.
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await runCliAndExit(process.argv.slice(2));
+  void runCliAndExit(process.argv.slice(2));
 }
 
 /**
  * Runs the CLI and ends the process with its status. Exits explicitly: a stopped daemon may leave
  * nothing to wait for but a stray handle, and its status must be the one reported.
  */
-export async function runCliAndExit(argv: string[]): Promise<never> {
-  process.exit(await runCli(argv));
+export async function runCliAndExit(argv: string[], startup: DaemonStartup = {}): Promise<never> {
+  process.exit(await runCli(argv, STDIO, startup));
 }

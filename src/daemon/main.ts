@@ -40,8 +40,18 @@ const STDIO: DaemonIo = {
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
+/** What the process that loaded the daemon wants done at points of its start (bin/hookd.js). */
+export interface DaemonStartup {
+  /**
+   * Called once, right after the API listens and the banner is out; what it returns is logged.
+   * bin/hookd.js writes the bundle's code cache here (src/cli/bundle-loader.ts): by then V8 has
+   * compiled every function a start needs.
+   */
+  afterListen?: () => object;
+}
+
 /** Runs the daemon until SIGTERM/SIGINT; resolves with the process's exit status. */
-export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promise<number> {
+export async function runDaemon(configFile: string, io: DaemonIo = STDIO, startup: DaemonStartup = {}): Promise<number> {
   let config: EffectiveConfig;
   try {
     config = await loadDaemonConfig(configFile);
@@ -91,6 +101,7 @@ export async function runDaemon(configFile: string, io: DaemonIo = STDIO): Promi
     daemon = await buildDaemon(config, { logger, version, host, metrics, invoker, reloader });
     const address = await daemon.listen();
     printBanner(io, version, address, daemon, host);
+    if (startup.afterListen) logger.info({ codeCache: startup.afterListen() }, 'start-up code cache');
   } catch (error) {
     io.err(`hookd: ${(error as Error).message}`);
     logger.error({ err: error }, 'the daemon could not start');

@@ -83,6 +83,8 @@ export class DaemonProcess {
   /** Lines that were not JSON (the banner, stray output). */
   readonly text: string[] = [];
   stderr = '';
+  /** Added to the test's environment for the next spawn() (HOOKD_CODE_CACHE_DIR, ...). */
+  env: NodeJS.ProcessEnv = {};
   child: ChildProcess | undefined;
   /** Set when the current process has exited. */
   exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -125,7 +127,7 @@ export class DaemonProcess {
     this.logs.length = 0;
     this.text.length = 0;
     this.stderr = '';
-    const child = spawn(process.execPath, [join(REPO, 'bin/hookd.js'), 'daemon', '--config', this.configFile], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin/hookd.js'), 'daemon', '--config', this.configFile], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
     this.child = child;
     this.exitInfo = undefined;
     this.exited = once(child, 'exit').then(([code, signal]) => {
