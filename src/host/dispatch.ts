@@ -4,7 +4,8 @@
 //   select participants (dispatch-policy.ts)   enabled + subscribed; required plugins fail closed
 //   for each order group, ascending:
 //     call every plugin of the group in parallel on the same input (dispatch-call.ts)
-//     judge failures by policy; decode replies (reply-decode.ts)
+//     judge failures by policy; decode replies: a changed document is diffed only where its
+//       bytes differ from those sent (reply-claims.ts), else whole (reply-decode.ts)
 //     combine: merge → mergeGroup; the next group sees the result (merge.ts)
 //              oci-hooks → gathered, then sortOciHooks; routes → combineRoutes;
 //              snapshotters → unionSnapshotters; notify → nothing to combine
@@ -23,7 +24,8 @@ import {
   appendProvenance, mergeGroup, unionSnapshotters, validateSnapshotters, type GroupReply,
 } from './merge.ts';
 import { sortOciHooks, validateOciHooks } from './oci-hooks.ts';
-import { buildRequest, decodeReplyDocument, readInputDocument } from './reply-decode.ts';
+import { decodeReplyClaims, SentDocument } from './reply-claims.ts';
+import { buildRequest, readInputDocument } from './reply-decode.ts';
 import { combineRoutes, validateRouteReply, type RouteReply } from './routes.ts';
 import type {
   HookInput, InvokeOptions, InvokeResult, OwnedOciHook, PluginHandle, ProvenanceEntry, RouteRef, SkippedPlugin,
@@ -44,6 +46,8 @@ interface Accumulated {
   documentBytes: Buffer | undefined;
   /** `document` changed since `documentBytes` were encoded (no JSON.stringify after the last group). */
   isBytesStale: boolean;
+  /** `documentBytes` are JSON.stringify(document), not the caller's raw bytes (reply-claims.ts narrows against them). */
+  isBytesStringified: boolean;
   provenance: ProvenanceEntry[];
   ociHooks: OwnedOciHook[];
   routeReplies: RouteReply[];
@@ -138,11 +142,13 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
   switch (spec.combine) {
     case 'merge': {
       const groupReplies: GroupReply[] = [];
+      // What this group was sent: a changed reply is diffed in the part that differs from these bytes.
+      const sent = new SentDocument(acc.document, acc.isBytesStringified ? acc.documentBytes : undefined);
       for (const [participant, reply] of replies) {
-        const decoded = decodeOrSkip(participant, () => ({ output: decodeReplyDocument(spec, participant.name, reply, acc.document) }));
+        const decoded = decodeOrSkip(participant, () => decodeReplyClaims(spec, participant.name, reply, sent));
         if (decoded === undefined) continue;
         const { allowedPaths } = participant.handle.manifest;
-        groupReplies.push({ plugin: participant.name, output: decoded.output, ...(allowedPaths ? { allowedPaths } : {}) });
+        groupReplies.push({ plugin: participant.name, ...decoded, ...(allowedPaths ? { allowedPaths } : {}) });
       }
       const policies = new Map(group.map((participant) => [participant.name, participant.policy]));
       const merged = mergeGroup(acc.document, groupReplies, { hook: spec.name, order, policyFor: (plugin) => policies.get(plugin) ?? 'fail' });
@@ -190,7 +196,8 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
   const skips = new Skips(hook, requestId, options.logger);
   const inputDocument = spec.combine === 'merge' ? readInputDocument(spec, input) : undefined;
   const acc: Accumulated = {
-    document: inputDocument?.value, documentBytes: inputDocument?.bytes, isBytesStale: false, provenance: [], ociHooks: [], routeReplies: [], snapshotters: [],
+    document: inputDocument?.value, documentBytes: inputDocument?.bytes, isBytesStale: false, isBytesStringified: inputDocument?.isStringified ?? false,
+    provenance: [], ociHooks: [], routeReplies: [], snapshotters: [],
   };
   const called: string[] = [];
 
@@ -207,6 +214,7 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
     if (acc.isBytesStale) {
       acc.documentBytes = Buffer.from(JSON.stringify(acc.document));
       acc.isBytesStale = false;
+      acc.isBytesStringified = true;
     }
     const request = buildRequest(spec, input, requestId, acc.documentBytes);
     called.push(...group.map((participant) => participant.name));

@@ -47,8 +47,13 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** The claims that turn `before` into `after`, in `after`'s order (which fixes Env append order). */
-export function diffDocuments(before: unknown, after: unknown, plugin: string): Claim[] {
+/**
+ * The claims that turn `before` into `after`, in `after`'s order (which fixes Env append order).
+ * `at`: the path of `before` and `after` in their document when they are a part of it (the
+ * narrowed diff of reply-claims.ts); the claims are exactly those the whole documents' diff
+ * finds inside that part.
+ */
+export function diffDocuments(before: unknown, after: unknown, plugin: string, at: readonly PathSegment[] = []): Claim[] {
   const claims: Claim[] = [];
   const claim = (segments: PathSegment[], action: Claim['action'], value?: unknown): void => {
     claims.push({ plugin, segments, path: formatPath(segments), id: pathId(segments), action, ...(action === 'set' ? { value } : {}) });
@@ -91,7 +96,7 @@ export function diffDocuments(before: unknown, after: unknown, plugin: string): 
     if (!deepEqual(b, a)) claim(segments, 'set', a);
   };
 
-  diffValue(before, after, []);
+  diffValue(before, after, [...at]);
   return claims;
 }
 

@@ -18,8 +18,13 @@ export { combineRoutes, validateRouteReply } from './routes.ts';
 
 export interface GroupReply {
   readonly plugin: string;
-  /** The whole document as the plugin wants it; undefined = unchanged. */
-  readonly output: unknown;
+  /** The whole document as the plugin wants it; undefined = unchanged. Not read when `claims` is set. */
+  readonly output?: unknown;
+  /**
+   * The diff of the reply against the input, when the caller has already found it (dispatch's
+   * narrowed decode, reply-claims.ts): exactly what diffDocuments(input, output) would return.
+   */
+  readonly claims?: readonly Claim[];
   /** The plugin's manifest allowedPaths; undefined = it may change anything. */
   readonly allowedPaths?: readonly string[];
 }
@@ -120,8 +125,8 @@ export function mergeGroup(input: unknown, replies: readonly GroupReply[], conte
   const accepted: Claim[] = [];
   const dropped: Array<{ plugin: string; error: HookdError }> = [];
   for (const reply of sorted) {
-    if (reply.output === undefined) continue;
-    const claims = diffDocuments(input, reply.output, reply.plugin);
+    if (reply.claims === undefined && reply.output === undefined) continue;
+    const claims = reply.claims ?? diffDocuments(input, reply.output, reply.plugin);
     if (reply.allowedPaths !== undefined && claims.length > 0) {
       const allowList = allowListFor(reply.allowedPaths);
       const outside = claims.find((claim) => !allowList.allows(claim.segments));

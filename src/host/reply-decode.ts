@@ -20,6 +20,8 @@ export interface InputDocument {
    */
   readonly value: unknown;
   readonly bytes: Buffer;
+  /** The bytes are JSON.stringify(value) (not a caller's raw bytes): replies may be narrowed against them. */
+  readonly isStringified: boolean;
 }
 
 export function readInputDocument(spec: HookSpec, input: HookInput): InputDocument {
@@ -27,18 +29,18 @@ export function readInputDocument(spec: HookSpec, input: HookInput): InputDocume
   if (spec.document?.raw) {
     if (input.rawDocument !== undefined) {
       if (!Buffer.isBuffer(input.rawDocument)) throw badInput('rawDocument must be a Buffer');
-      return { value: parseOrUndefined(input.rawDocument), bytes: input.rawDocument };
+      return { value: parseOrUndefined(input.rawDocument), bytes: input.rawDocument, isStringified: false };
     }
     if (input.document === undefined) throw badInput('the hook takes a document (rawDocument or document)');
-    return { value: input.document, bytes: Buffer.from(JSON.stringify(input.document)) };
+    return { value: input.document, bytes: Buffer.from(JSON.stringify(input.document)), isStringified: true };
   }
   if (input.document === undefined) {
     if (input.rawDocument === undefined) throw badInput('the hook takes a document');
     const value = parseOrUndefined(input.rawDocument);
     if (value === undefined) throw badInput('rawDocument is not JSON');
-    return { value, bytes: input.rawDocument };
+    return { value, bytes: input.rawDocument, isStringified: false };
   }
-  return { value: input.document, bytes: Buffer.from(JSON.stringify(input.document)) };
+  return { value: input.document, bytes: Buffer.from(JSON.stringify(input.document)), isStringified: true };
 }
 
 function parseOrUndefined(bytes: Buffer): unknown {

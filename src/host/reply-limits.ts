@@ -14,9 +14,11 @@ export const MAX_REPLY_ENTRIES = 100_000;
 /**
  * The reason `text` nests deeper than MAX_REPLY_DEPTH, or undefined. A character scan before
  * JSON.parse, so no recursion ever sees the document; brackets inside strings do not count.
+ * `enclosingDepth`: how many containers enclose `text` when it is one value cut out of a reply
+ * (reply-claims.ts); the byte in the message is then counted from the start of `text`.
  */
-export function replyDepthProblem(text: string): string | undefined {
-  let depth = 0;
+export function replyDepthProblem(text: string, enclosingDepth = 0): string | undefined {
+  let depth = enclosingDepth;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
     const char = text.charCodeAt(i);

@@ -1,0 +1,181 @@
+// Property test of the narrowed reply diff (reply-claims.ts): for random create-config-shaped
+// documents and random edits, serialised as an SDK does (the input's key order, compact) and also
+// reformatted (other whitespace or key order), corrupted inside the edit, or nested past the depth
+// limit there, the fast path gives exactly the full path's claims, merged document, provenance and
+// error (code and message). The full path is decodeReplyDocument + mergeGroup's own diff, the
+// host's path before the narrowing.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { diffDocuments, type Claim } from '../../../src/host/document-diff.ts';
+import { hookSpec } from '../../../src/host/hooks.ts';
+import { mergeGroup } from '../../../src/host/merge.ts';
+import { decodeReplyClaims, narrowedClaims, SentDocument } from '../../../src/host/reply-claims.ts';
+import { decodeReplyDocument } from '../../../src/host/reply-decode.ts';
+
+const RUNS = Number(process.env.HOOKD_FUZZ_RUNS ?? 600);
+const spec = hookSpec('container.preCreate');
+const context = { hook: spec.name, order: 3 };
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+// Strings with quotes, backslashes, brackets, control characters and non-ASCII, so that edits land
+// inside escapes and multi-byte characters.
+const text = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.string({ unit: fc.constantFrom('a', '"', '\\', '{', ']', ',', ':', '=', '\n', 'é', '😀', '\u2028', '/'), maxLength: 8 }),
+);
+const envEntry = fc.tuple(fc.constantFrom('A', 'B', 'PATH', 'X_1', 'é'), text).map(([k, v]) => `${k}=${v}`);
+const bind = fc.tuple(fc.constantFrom('/a', '/srv', 'vol'), fc.constantFrom('/data', '/x', '/y'), fc.constantFrom('', ':ro', ':rw')).map(([s, d, o]) => `${s}:${d}${o}`);
+const mount = fc.record({ Type: fc.constantFrom('bind', 'volume'), Source: text, Target: fc.constantFrom('/m', '/n', '/o') }, { requiredKeys: ['Target'] });
+const document = fc.record({
+  Hostname: text,
+  Env: fc.array(envEntry, { maxLength: 5 }),
+  Cmd: fc.array(text, { maxLength: 3 }),
+  Labels: fc.dictionary(text, text, { maxKeys: 4 }),
+  Image: text,
+  HostConfig: fc.record({
+    Memory: fc.integer(),
+    Binds: fc.array(bind, { maxLength: 3 }),
+    Mounts: fc.array(mount, { maxLength: 3 }),
+    RestartPolicy: fc.record({ Name: text, MaximumRetryCount: fc.nat() }),
+    LogConfig: fc.record({ Type: text, Config: fc.dictionary(text, text, { maxKeys: 2 }) }),
+  }, { requiredKeys: [] }),
+  X: fc.jsonValue({ maxDepth: 3 }),
+}, { requiredKeys: ['HostConfig'] }) as fc.Arbitrary<{ [key: string]: Json }>;
+
+/** A walk from the root to a random container or member, then one change there. */
+const oneEdit = fc.record({
+  steps: fc.array(fc.nat(), { maxLength: 5 }),
+  action: fc.constantFrom('replace', 'delete', 'add', 'push', 'splice', 'rename'),
+  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), text, envEntry, bind, mount),
+  key: text,
+});
+
+/** One edit mostly (an SDK's plugin changing one thing), sometimes two far apart. */
+const edits = fc.array(oneEdit, { minLength: 1, maxLength: 2 });
+
+type Edit = { steps: number[]; action: string; value: unknown; key: string };
+
+function applyEdits(root: Json, list: readonly Edit[]): Json {
+  let copy = JSON.parse(JSON.stringify(root)) as Json;
+  for (const one of list) copy = applyEdit(copy, one);
+  return copy;
+}
+
+/**
+ * Values whose JSON is not themselves (a Date, an undefined member, NaN, an array hole): in the
+ * caller's input they must send both paths the same way (the full diff sees them as changes).
+ */
+const holed: unknown[] = [1];
+holed[2] = 2; // index 1 is a hole: JSON null, undefined to the diff
+const unfaithful = fc.constantFrom<Array<[string, unknown]>>(
+  [], [], [], [], [],
+  [['Z', undefined]], [['Z', new Date(0)]], [['Z', Number.NaN]], [['Z', holed]], [['Z', { toJSON: () => 'x' }]],
+);
+
+function applyEdit(root: Json, { steps, action, value, key }: Edit): Json {
+  const copy = root;
+  let node = copy;
+  for (const step of steps) {
+    const children = Array.isArray(node) ? node : node !== null && typeof node === 'object' ? Object.values(node) : [];
+    const next = children[step % Math.max(children.length, 1)];
+    if (next === undefined || next === null || typeof next !== 'object') break;
+    node = next;
+  }
+  if (Array.isArray(node)) {
+    const at = steps.length % (node.length + 1);
+    if (action === 'push' || action === 'add') node.push(value as Json);
+    else if (action === 'splice' || action === 'delete') node.splice(at, 1);
+    else node[Math.min(at, node.length)] = value as Json;
+  } else if (node !== null && typeof node === 'object') {
+    const keys = Object.keys(node);
+    const target = keys[steps.length % Math.max(keys.length, 1)];
+    if (action === 'delete' && target !== undefined) delete node[target];
+    else if (action === 'rename' && target !== undefined) {
+      // A key renamed in place: the same position, another name (SDKs keep member order).
+      const entries = Object.entries(node).map(([k, v]): [string, Json] => [k === target ? key : k, v]);
+      for (const k of keys) delete node[k];
+      for (const [k, v] of entries) node[k] = v;
+    } else if (action === 'add' || target === undefined) node[key] = value as Json;
+    else node[target] = value as Json;
+  }
+  return copy;
+}
+
+function shuffledKeys(value: Json, seed: number): Json {
+  if (Array.isArray(value)) return value.map((item) => shuffledKeys(item, seed + 1));
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  const rotated = [...keys.slice(seed % Math.max(keys.length, 1)), ...keys.slice(0, seed % Math.max(keys.length, 1))];
+  return Object.fromEntries(rotated.map((k) => [k, shuffledKeys(value[k] as Json, seed + 1)]));
+}
+
+/** How the reply's bytes are made from the edited document. */
+const serialisation = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({ kind: 'sdk' as const }) },
+  fc.constant({ kind: 'indented' as const }),
+  fc.nat().map((seed) => ({ kind: 'reordered' as const, seed })),
+  fc.tuple(fc.nat(), fc.constantFrom('x', '"', '\\', '{', '}', ']', ',', '\u00ff')).map(([at, junk]) => ({ kind: 'corrupt' as const, at, junk })),
+  fc.tuple(fc.nat(), fc.integer({ min: 55, max: 70 })).map(([at, depth]) => ({ kind: 'deep' as const, at, depth })),
+);
+
+type Serialisation = { kind: string; at?: number; seed?: number; junk?: string; depth?: number };
+
+function serialise(edited: Json, how: Serialisation): Buffer {
+  const sdk = JSON.stringify(edited);
+  switch (how.kind) {
+    case 'indented': return Buffer.from(JSON.stringify(edited, null, 1));
+    case 'reordered': return Buffer.from(JSON.stringify(shuffledKeys(edited, how.seed ?? 0)));
+    case 'corrupt': {
+      const at = (how.at ?? 0) % (sdk.length + 1);
+      return Buffer.from(sdk.slice(0, at) + (how.junk ?? '') + sdk.slice(at));
+    }
+    case 'deep': {
+      // A bomb in place of a value: after a ':' or '[' that is not inside a string, when one is found.
+      const bomb = '['.repeat(how.depth ?? 0) + ']'.repeat(how.depth ?? 0);
+      const at = sdk.indexOf('":[', (how.at ?? 0) % (sdk.length + 1));
+      return Buffer.from(at === -1 ? sdk : `${sdk.slice(0, at + 3)}${bomb},${sdk.slice(at + 3)}`);
+    }
+    default: return Buffer.from(sdk);
+  }
+}
+
+type Outcome = { claims: Claim[]; document: unknown; provenance: unknown } | { error: string };
+
+function outcome(run: () => { claims: Claim[]; merged: ReturnType<typeof mergeGroup> }): Outcome {
+  try {
+    const { claims, merged } = run();
+    return { claims, document: merged.document, provenance: merged.claims };
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    return { error: `${code ?? 'no code'}: ${message}` };
+  }
+}
+
+test('the narrowed diff gives exactly the full path\'s claims, document, provenance and errors', () => {
+  let narrowed = 0;
+  let sdkRuns = 0;
+  fc.assert(fc.property(document, edits, serialisation, unfaithful, (document, change, how, extra) => {
+    const input: Record<string, unknown> = { ...document };
+    for (const [key, value] of extra) input.X = { ...(input.X as object), [key]: value };
+    const sent = Buffer.from(JSON.stringify(input));
+    const reply = { config: { json: serialise(applyEdits(JSON.parse(sent.toString()) as Json, change), how) } };
+    const full = outcome(() => {
+      const output = decodeReplyDocument(spec, 'p', reply, input);
+      return { claims: output === undefined ? [] : diffDocuments(input, output, 'p'), merged: mergeGroup(input, [{ plugin: 'p', output }], context) };
+    });
+    const fast = outcome(() => {
+      const decoded = decodeReplyClaims(spec, 'p', reply, new SentDocument(input, sent));
+      const claims = 'claims' in decoded ? decoded.claims : decoded.output === undefined ? [] : diffDocuments(input, decoded.output, 'p');
+      return { claims, merged: mergeGroup(input, [{ plugin: 'p', ...decoded }], context) };
+    });
+    assert.deepEqual(fast, full);
+    if (narrowedClaims(spec, 'p', reply, new SentDocument(input, sent)) !== undefined) narrowed += 1;
+    if (how.kind === 'sdk' && extra.length === 0 && change.length === 1) sdkRuns += 1;
+    assert.equal(JSON.stringify(input), sent.toString(), 'the input is not modified');
+    if (extra.length > 0) assert.equal(narrowedClaims(spec, 'p', reply, new SentDocument(input, sent)), undefined);
+  }), { numRuns: RUNS });
+  // The property is not vacuous: most SDK-style replies with one edit take the narrowed path.
+  assert.ok(narrowed > sdkRuns / 3, `only ${narrowed} of ${sdkRuns} SDK-style replies were narrowed`);
+});

@@ -1,0 +1,157 @@
+// The narrowed reply diff at its boundaries (reply-claims.ts, reply-narrow.ts): for each reply, the
+// fast path must give exactly the full path's claims and error, and the table says whether it may
+// answer itself (narrowed, and at which container) or must hand over to the full path.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { diffDocuments, type Claim } from '../../../src/host/document-diff.ts';
+import { dispatchHook } from '../../../src/host/dispatch.ts';
+import { hookSpec } from '../../../src/host/hooks.ts';
+import { decodeReplyClaims, narrowedClaims, SentDocument } from '../../../src/host/reply-claims.ts';
+import { decodeReplyDocument } from '../../../src/host/reply-decode.ts';
+import { narrowReply } from '../../../src/host/reply-narrow.ts';
+import { FakeHandle } from './fake-handle.ts';
+
+const spec = hookSpec('container.preCreate');
+const INPUT = {
+  Hostname: 'web',
+  Env: ['PATH=/bin', 'QUOTE=say "hi"\\now\n'],
+  Labels: { team: 'payments', 'a]b': 'x' },
+  HostConfig: {
+    Memory: 0,
+    Binds: ['/srv:/data:ro'],
+    Mounts: [{ Type: 'bind', Source: '/s', Target: '/m', ReadOnly: false }],
+  },
+  Cmd: ['node', 'é😀'],
+};
+const SENT = JSON.stringify(INPUT);
+
+interface BoundaryCase {
+  title: string;
+  /** The reply's text, made from the input's JSON text. */
+  reply: string;
+  /** The container the fast path diffs (its keys from the root), or false: the full path answers. */
+  narrowedAt: string[] | false;
+}
+
+const cases: BoundaryCase[] = [
+  { title: 'an identical reply', reply: SENT, narrowedAt: [] },
+  { title: 'an edit at the first byte (leading space)', reply: ` ${SENT}`, narrowedAt: false },
+  { title: 'an edit at the first byte (an array for an object)', reply: `[${SENT.slice(1, -1)}]`, narrowedAt: false },
+  { title: 'an edit at the last byte (trailing space)', reply: `${SENT} `, narrowedAt: false },
+  { title: 'an edit at the last byte (the closing brace gone)', reply: SENT.slice(0, -1), narrowedAt: false },
+  { title: 'an Env entry appended', reply: SENT.replace('now\\n"]', 'now\\n","NEW=1"]'), narrowedAt: ['Env'] },
+  { title: 'an edit inside a string, right after a backslash', reply: SENT.replace('\\now\\n', '\\now\\t'), narrowedAt: ['Env'] },
+  { title: 'an escaped quote removed inside a string', reply: SENT.replace('say \\"hi\\"', 'say hi'), narrowedAt: ['Env'] },
+  { title: 'a multi-byte character changed', reply: SENT.replace('é😀', 'é😁'), narrowedAt: ['Cmd'] },
+  { title: 'a key renamed', reply: SENT.replace('"team":', '"group":'), narrowedAt: ['Labels'] },
+  { title: 'a key with a bracket renamed', reply: SENT.replace('"a]b":', '"a]c":'), narrowedAt: ['Labels'] },
+  { title: 'a keyed-array element changed inside', reply: SENT.replace('"ReadOnly":false', '"ReadOnly":true'), narrowedAt: ['HostConfig', 'Mounts'] },
+  { title: 'a bind changed', reply: SENT.replace('/srv:/data:ro', '/srv:/data:rw'), narrowedAt: ['HostConfig', 'Binds'] },
+  { title: 'two edits in one struct: its smallest container holding both', reply: SENT.replace('"Memory":0', '"Memory":64').replace(':ro"', ':rw"'), narrowedAt: ['HostConfig'] },
+  { title: 'a whole top-level key deleted', reply: SENT.replace(/"Labels":\{[^}]*\},/, ''), narrowedAt: false },
+  { title: 'a top-level scalar changed', reply: SENT.replace('"web"', '"api"'), narrowedAt: false },
+  { title: 'two edits in different top-level members', reply: SENT.replace('PATH=', 'PATH2=').replace('"node"', '"deno"'), narrowedAt: false },
+  { title: 'an Env replaced by an object', reply: SENT.replace(/"Env":\[[^\]]*\]/, '"Env":{"A":"1"}'), narrowedAt: false },
+  { title: 'invalid JSON only inside the changed region', reply: SENT.replace('"PATH=/bin",', '"PATH=/bin",,'), narrowedAt: false },
+  { title: 'an unterminated string inside the changed region', reply: SENT.replace('"PATH=/bin"', '"PATH=/bin'), narrowedAt: false },
+  { title: 'a depth bomb inside the region (past the limit)', reply: SENT.replace('"Memory":0', `"Memory":${'['.repeat(63)}${']'.repeat(63)}`), narrowedAt: false },
+  { title: 'nesting inside the region up to the limit', reply: SENT.replace('"Memory":0', `"Memory":${'['.repeat(62)}${']'.repeat(62)}`), narrowedAt: ['HostConfig'] },
+  { title: 'Go\'s json.Marshal order (keys sorted)', reply: JSON.stringify(Object.fromEntries(Object.entries({ ...INPUT, Hostname: 'x' }).sort())), narrowedAt: false },
+  { title: 'Python\'s json.dumps spacing', reply: JSON.stringify({ ...INPUT, Hostname: 'x' }).replace(/":/g, '": ').replace(/,"/g, ', "'), narrowedAt: false },
+];
+
+/** The full path's answer: decodeReplyDocument then the whole documents' diff. */
+function fullPath(reply: object, input: unknown): Claim[] | string {
+  try {
+    const output = decodeReplyDocument(spec, 'p', reply, input);
+    return output === undefined ? [] : diffDocuments(input, output, 'p');
+  } catch (error) {
+    return `${(error as { code: string }).code}: ${(error as Error).message}`;
+  }
+}
+
+function fastPath(reply: object, sent: SentDocument, input: unknown): Claim[] | string {
+  try {
+    const decoded = decodeReplyClaims(spec, 'p', reply, sent);
+    if ('claims' in decoded) return decoded.claims;
+    return decoded.output === undefined ? [] : diffDocuments(input, decoded.output, 'p');
+  } catch (error) {
+    return `${(error as { code: string }).code}: ${(error as Error).message}`;
+  }
+}
+
+describe('the narrowed reply diff at its boundaries', () => {
+  for (const { title, reply: text, narrowedAt } of cases) {
+    it(`${title}: ${narrowedAt === false ? 'the full path answers' : `narrowed at ${narrowedAt.join('.') || 'nothing'}`}, with the same claims or error`, () => {
+      const reply = { config: { json: Buffer.from(text) } };
+      const sent = new SentDocument(INPUT, Buffer.from(SENT));
+      assert.deepEqual(fastPath(reply, sent, INPUT), fullPath(reply, INPUT));
+      const narrowed = narrowReply(Buffer.from(SENT), Buffer.from(text), 64);
+      if (narrowedAt === false) {
+        assert.equal(narrowedClaims(spec, 'p', reply, sent), undefined);
+      } else {
+        assert.notEqual(narrowedClaims(spec, 'p', reply, sent), undefined);
+        const keys = narrowed === 'identical' || narrowed === undefined ? [] : narrowed.keyTexts.map((key) => JSON.parse(key) as string);
+        assert.deepEqual(keys, narrowedAt);
+      }
+    });
+  }
+
+  it('errors name the plugin and the field, as on the full path', () => {
+    const reply = { config: { json: Buffer.from(SENT.replace('"PATH=/bin",', '"PATH=/bin",,')) } };
+    assert.throws(() => decodeReplyClaims(spec, 'quota', reply, new SentDocument(INPUT, Buffer.from(SENT))), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'ERR_HOOK_BAD_REPLY');
+      assert.match(error.message, /quota/);
+      assert.match(error.message, /config\.json/);
+      return true;
+    });
+  });
+
+  it('takes the full path when the input is not its own JSON (an undefined member is a removal there)', () => {
+    const input = { ...INPUT, Domainname: undefined };
+    const reply = { config: { json: Buffer.from(SENT.replace('PATH=/bin', 'PATH=/usr/bin')) } };
+    const sent = new SentDocument(input, Buffer.from(JSON.stringify(input)));
+    assert.equal(narrowedClaims(spec, 'p', reply, sent), undefined);
+    const claims = fastPath(reply, sent, input) as Claim[];
+    assert.deepEqual(claims.map((claim) => `${claim.action} ${claim.path}`), ['set Env[PATH]', 'remove Domainname']);
+  });
+
+  it('takes the full path for bytes that are not the input\'s JSON.stringify (a raw body)', () => {
+    const reply = { config: { json: Buffer.from(SENT) } };
+    assert.equal(narrowedClaims(spec, 'p', reply, new SentDocument(INPUT, undefined)), undefined);
+  });
+});
+
+describe('dispatch with the narrowed diff', () => {
+  it('merges narrowed replies over groups: each group is diffed against the bytes it was sent', async () => {
+    const edit = (change: (doc: typeof INPUT) => void) => (request: Record<string, unknown>) => {
+      const document = JSON.parse((request.config_json as Buffer).toString()) as typeof INPUT;
+      change(document);
+      return { config: { json: Buffer.from(JSON.stringify(document)) } };
+    };
+    const handles = [
+      new FakeHandle('a', { order: 0, subscribe: ['container.preCreate'], reply: edit((doc) => { doc.Env.push('A=1'); }) }),
+      new FakeHandle('b', { order: 0, subscribe: ['container.preCreate'], reply: edit((doc) => { doc.HostConfig.Memory = 64; }) }),
+      new FakeHandle('c', { order: 1, subscribe: ['container.preCreate'], reply: edit((doc) => { doc.Env.push('C=1'); doc.Labels.team = 'infra'; }) }),
+    ];
+    const input = structuredClone(INPUT);
+    const result = await dispatchHook(handles, 'container.preCreate', { document: input });
+    assert.deepEqual(result.document, {
+      ...INPUT, Env: [...INPUT.Env, 'A=1', 'C=1'], Labels: { ...INPUT.Labels, team: 'infra' }, HostConfig: { ...INPUT.HostConfig, Memory: 64 },
+    });
+    assert.deepEqual(result.provenance.map((entry) => `${entry.plugin} ${entry.action} ${entry.path}`), [
+      'a set Env[A]', 'b set HostConfig.Memory', 'c set Env[C]', 'c set Labels[team]',
+    ]);
+    assert.deepEqual(input, INPUT, 'the caller\'s document is not modified');
+    assert.equal((result.document as typeof INPUT).Cmd, input.Cmd, 'an untouched member is shared with the input');
+  });
+
+  it('takes the full path for container.preUpdate\'s raw body, with the same result', async () => {
+    const raw = Buffer.from('{"Memory": 10, "Env": ["A=1"]}');
+    const handles = [new FakeHandle('p', { subscribe: ['container.preUpdate'], reply: () => ({ body: { json: Buffer.from('{"Memory": 10, "Env": ["A=2"]}') } }) })];
+    const result = await dispatchHook(handles, 'container.preUpdate', { rawDocument: raw, fields: { container_id: 'c1' } });
+    assert.deepEqual(result.document, { Memory: 10, Env: ['A=2'] });
+    assert.deepEqual(result.provenance.map((entry) => `${entry.action} ${entry.path}`), ['set Env[A]']);
+  });
+});
