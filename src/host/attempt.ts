@@ -15,6 +15,7 @@ import { PARKING_CODES } from './handshake.ts';
 import { killPlugin, launchPlugin, stopPlugin, type LaunchedPlugin } from './launcher.ts';
 import { waitForSocket } from './socket-wait.ts';
 import type { PluginManifest } from './types.ts';
+import { WireClient } from './wire-client.ts';
 
 export interface AttemptOptions {
   manifest: PluginManifest;
@@ -43,6 +44,7 @@ export class PluginAttempt {
   #resolveEnded!: (error: Error) => void;
   #process: LaunchedPlugin | undefined;
   #clients: PluginClients | undefined;
+  #wire: WireClient | undefined;
   #health: HealthMonitor | undefined;
   #closing: Promise<void> | undefined;
   /** Whether the plugin ever answered Describe: only then is a graceful Shutdown worth trying. */
@@ -65,9 +67,14 @@ export class PluginAttempt {
     return this.#process && !this.#process.hasExited() ? this.#process.pid : undefined;
   }
 
-  /** The channel to call while this attempt is ready; undefined before the dial. */
+  /** grpc-js's channel (handshake, health, Shutdown); undefined before the dial. */
   get clients(): PluginClients | undefined {
     return this.#clients;
+  }
+
+  /** The thin client for hook calls while this attempt is ready; set with `clients`. */
+  get wire(): WireClient | undefined {
+    return this.#wire;
   }
 
   /** Resolves with the first failure reported through fail() (crash, lost connection, stop). */
@@ -91,6 +98,8 @@ export class PluginAttempt {
       throw new HookdError('ERR_PLUGIN_SPAWN_FAILED', { plugin: manifest.name, reason: 'the manifest has neither "launch" nor "attach"' });
     }
     this.#clients = createPluginClients(manifest.name, address, manifest.attach?.tls, manifest.file);
+    // Dials on its first call, not now: an attempt that fails its handshake never opens it.
+    this.#wire = new WireClient(manifest.name, address, manifest.attach?.tls, manifest.file);
     const process = this.#process;
     try {
       const result = await this.#handshake(process);
@@ -190,6 +199,7 @@ export class PluginAttempt {
       }
     }
     clients?.close();
+    this.#wire?.close();
   }
 
   async #sendShutdown(clients: PluginClients, reason: string): Promise<void> {

@@ -12,7 +12,7 @@ import { AttemptStopped, PluginAttempt } from './attempt.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { InFlightLimiter } from './call-limit.ts';
 import { HookdError, isHookdError } from './errors.ts';
-import { callUnary, isTransportFailure } from './grpc-client.ts';
+import { isTransportFailure } from './grpc-client.ts';
 import { PARKING_CODES } from './handshake.ts';
 import type { HookName } from './hooks.ts';
 import { PluginStateMachine, type StateChange } from './plugin-state.ts';
@@ -140,7 +140,7 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
     let lastFailure: unknown;
     for (;;) {
       const excluded = failedAttempt;
-      const isReady = (): boolean => SERVING.includes(this.state) && this.#attempt?.clients !== undefined && this.#attempt !== excluded;
+      const isReady = (): boolean => SERVING.includes(this.state) && this.#attempt?.wire !== undefined && this.#attempt !== excluded;
       // wait() returns at once for a ready plugin; asking first saves its promise on every call.
       if (!isReady()) {
         try {
@@ -178,7 +178,9 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
       if (this.#attempt !== attempt || !SERVING.includes(this.state)) {
         throw new HookdError('ERR_HOOK_TRANSPORT', { ...context, reason: 'it went away while the call waited for a slot' });
       }
-      return await callUnary(attempt.clients!.plugin, rpc, request, { ...context, deadline: options.deadline, timeoutMs, signal: options.signal });
+      // The thin client (wire-client.ts), not grpc-js: same bytes, same classification, ~100 µs
+      // less CPU per call (docs/architecture.md, "The host's gRPC clients").
+      return await attempt.wire!.call(rpc, request, { ...context, deadline: options.deadline, timeoutMs, signal: options.signal });
     } catch (error) {
       if (isTransportFailure(error)) attempt.suspectUnhealthy();
       throw error;

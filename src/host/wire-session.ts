@@ -13,9 +13,17 @@ import type { TlsSpec } from './types.ts';
 
 type Dial = () => http2.ClientHttp2Session;
 
+/**
+ * A client's stream ids are the odd numbers below 2^31, so one session carries at most 2^30
+ * streams; at 1,000 calls a second that is 12 days. Before the last id, the session is closed
+ * gracefully (its streams in flight finish) and the next call dials a new one.
+ */
+const MAX_STREAMS_PER_SESSION = 2 ** 30 - 1_000;
+
 export class WireSession {
   readonly #dial: Dial;
   #session: http2.ClientHttp2Session | undefined;
+  #streams = 0;
   #isClosed = false;
 
   /**
@@ -44,7 +52,9 @@ export class WireSession {
   current(): http2.ClientHttp2Session {
     if (this.#isClosed) throw new Error('the host closed its connection to the plugin');
     const session = this.#session;
-    if (session !== undefined && !session.closed && !session.destroyed) return session;
+    if (session !== undefined && !session.closed && !session.destroyed && ++this.#streams < MAX_STREAMS_PER_SESSION) return session;
+    session?.close();
+    this.#streams = 1;
     return this.#open();
   }
 
