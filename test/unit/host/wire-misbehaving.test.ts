@@ -1,6 +1,6 @@
 // The thin client against a real node:http2 server that answers the way a broken or foreign gRPC
 // server might (grpc-js's own server never does): each answer ends the call with the status gRPC's
-// protocol prescribes, classified as callUnary's would be.
+// protocol prescribes, classified as callUnary's would be. Last, what close() leaves behind.
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -162,5 +162,27 @@ describe('WireClient against a misbehaving HTTP/2 server', () => {
     if (!first!.closed) await once(first!, 'close');
     await wire.call('ContainerPreCreate', {}, options);
     assert.equal(sessions.size, 2, 'the second call came on a new connection');
+  });
+});
+
+describe('WireClient.close', () => {
+  it('leaves no timer and no connection behind, even with a call in flight', async (t) => {
+    let onServed!: (session: http2.ServerHttp2Session) => void;
+    const served = new Promise<http2.ServerHttp2Session>((resolve) => { onServed = resolve; });
+    const { address } = await serve(t, (stream, _headers, session) => {
+      stream.respond(ok); // a reply that never ends: the call is in flight until close()
+      onServed(session);
+    });
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const wire = new WireClient('quota', address);
+    const call = wire.call('ContainerPreCreate', {}, { deadline: Date.now() + 60_000, plugin: 'quota', hook: 'container.preCreate' });
+    const session = await served;
+    assert.equal(timers(), before + 1, 'the call holds its deadline timer while in flight');
+    const closed = once(session, 'close');
+    wire.close();
+    await assert.rejects(call, (error: unknown) => isHookdError(error, 'ERR_HOOK_TRANSPORT'));
+    assert.equal(timers(), before);
+    await closed; // the plugin sees the connection end
   });
 });
