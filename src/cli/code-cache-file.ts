@@ -21,7 +21,7 @@ const MAX_HEADER_BYTES = 4096;
 export interface CodeCacheKey {
   /** The bundle's absolute path (names the file; recorded in the header). */
   bundle: string;
-  /** SHA-256 (hex) of the bundle's source text. */
+  /** SHA-256 (hex) of the bundle file's bytes (its source text in UTF-8). */
   sourceSha256: string;
 }
 

@@ -42,7 +42,7 @@ test('a damaged or foreign cache file: the daemon still starts and answers, and 
   const cacheDir = join(work.dir, 'cache-bad');
   await mkdir(cacheDir, { mode: 0o700 });
   const file = codeCacheFile(cacheDir, BUNDLE);
-  const source = await readFile(BUNDLE, 'utf8');
+  const source = await readFile(BUNDLE);
   const writers: Array<[string, () => Promise<void>, RegExp]> = [
     ['garbage', () => writeFile(file, 'not a code cache at all', { mode: 0o600 }), /not a hookd code cache/],
     // A well-formed file for this very bundle whose payload V8 made for another script.

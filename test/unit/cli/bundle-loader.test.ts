@@ -84,7 +84,7 @@ test('a cache with a good header that V8 rejects (made from another script) fall
   const { bundle, env, cache } = await setUp('rejected');
   const foreign = new Script('(function () { return 1 + 1; })').createCachedData();
   await mkdir(env.HOOKD_CODE_CACHE_DIR as string, { mode: 0o700 });
-  writeCodeCache(cache, { bundle, sourceSha256: sha256(await readFile(bundle, 'utf8')) }, foreign);
+  writeCodeCache(cache, { bundle, sourceSha256: sha256(await readFile(bundle)) }, foreign);
   const { answer, report } = load(bundle, env);
   assert.equal(answer, 'build a in dist');
   assert.equal(report.state, 'written');
