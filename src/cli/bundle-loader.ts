@@ -54,14 +54,9 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
   const source = bytes.toString('utf8');
   const choice = chooseCodeCacheDir(env);
   const file = choice.dir === undefined ? undefined : codeCacheFile(choice.dir, bundle);
-  let cached: Buffer | undefined;
-  let reason = choice.reason;
-  if (choice.dir !== undefined && file !== undefined) {
-    const unsafe = checkCodeCacheDir(choice.dir, { create: false });
-    const read = unsafe === undefined ? readCodeCache(file, key) : { reason: unsafe };
-    if ('data' in read) cached = read.data;
-    else reason = read.reason;
-  }
+  const read = choice.dir === undefined || file === undefined ? { reason: choice.reason } : readUsableCache(choice.dir, file, key);
+  const cached = 'data' in read ? read.data : undefined;
+  let reason = 'reason' in read ? read.reason : undefined;
   // Node's own CommonJS wrapper, on the bundle's first line so that line numbers in stack traces
   // stay the file's. The bundle has no import(); if one is added, Node's loader serves it.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -81,12 +76,22 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
   };
 }
 
+/** The cache's bytes if the folder is safe and the file fits; any failure (EACCES, EIO, ...) is a reason, never an error. */
+function readUsableCache(dir: string, file: string, key: CodeCacheKey): { data: Buffer } | { reason?: string } {
+  try {
+    const unsafe = checkCodeCacheDir(dir, { create: false });
+    return unsafe === undefined ? readCodeCache(file, key) : { reason: unsafe };
+  } catch (error) {
+    return { reason: `cannot read the cache: ${(error as Error).message}` };
+  }
+}
+
 function saveCodeCache(script: Script, used: boolean, dir: string | undefined, file: string | undefined, key: CodeCacheKey, reason: string | undefined): CodeCacheReport {
   if (used) return { state: 'used', file: file as string };
   if (dir === undefined || file === undefined) return { state: 'none', ...(reason ? { reason } : {}) };
-  const unsafe = checkCodeCacheDir(dir, { create: true });
-  if (unsafe !== undefined) return { state: 'none', file, reason: `not written: ${unsafe}` };
   try {
+    const unsafe = checkCodeCacheDir(dir, { create: true });
+    if (unsafe !== undefined) return { state: 'none', file, reason: `not written: ${unsafe}` };
     writeCodeCache(file, key, script.createCachedData());
   } catch (error) {
     return { state: 'none', file, reason: `not written: ${(error as Error).message}` };

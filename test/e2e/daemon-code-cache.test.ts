@@ -5,8 +5,11 @@
 // (HOOKD_CODE_CACHE_DIR), so the machine's /var/cache/hookd is left alone.
 
 import assert from 'node:assert/strict';
-import { chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Script } from 'node:vm';
 import { after, test } from 'node:test';
 import { codeCacheFile, sha256, writeCodeCache } from '../../src/cli/code-cache-file.ts';
@@ -69,4 +72,38 @@ test('a cache folder another user owns is never written: the daemon starts witho
   assert.equal(report.state, 'none');
   assert.match(String(report.reason), /not written: .*cache-theirs is owned by uid 65534/);
   assert.deepEqual(await readdir(cacheDir), []);
+});
+
+test('a daemon run by another user, whose cache folder cannot be made, starts without a cache and says why', { skip: process.getuid?.() === 0 ? false : 'needs root to run as another user' }, async () => {
+  const dir = join(work.dir, 'nobody');
+  const home = join(work.dir, 'nobody-home'); // root's, 0700: the user cannot make ~/.cache in it
+  await mkdir(join(dir, 'plugins.d'), { recursive: true });
+  await mkdir(home, { mode: 0o700 });
+  await writeFile(join(dir, 'hookd.json'), JSON.stringify({ dataRoot: 'data', pluginsDir: 'plugins.d', runtime: 'process', logLevel: 'info' }));
+  await chmod(work.dir, 0o755);
+  await chown(dir, 65534, 65534);
+  await chown(join(dir, 'plugins.d'), 65534, 65534);
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home };
+  const child = spawn(process.execPath, [join(REPO, 'bin/hookd.js'), 'daemon', '--config', join(dir, 'hookd.json')], { cwd: dir, uid: 65534, gid: 65534, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit');
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    let report: Record<string, unknown> | undefined;
+    for await (const line of createInterface({ input: child.stdout })) {
+      const entry = line.startsWith('{') ? JSON.parse(line) as LogLine : undefined;
+      if (entry?.msg === 'start-up code cache') {
+        report = entry.codeCache as Record<string, unknown>;
+        break;
+      }
+    }
+    assert.ok(report, `no code cache report; stderr:\n${stderr}`);
+    assert.equal(report.state, 'none');
+    assert.match(String(report.reason), new RegExp(`not written: cannot create ${join(home, '.cache')}.*EACCES`));
+    const probe = new DaemonProcess(dir);
+    assert.equal((await probe.http('GET', '/_ping')).status, 200);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
 });
