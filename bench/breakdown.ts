@@ -8,7 +8,7 @@ import { decodeDocument, encodeDocumentReply } from '../plugin-sdk/node/src/docu
 import type { PluginHandle, PluginStatus } from '../src/host/types.ts';
 import { CREATE_CONFIG, CREATE_CONFIG_BYTES } from './fixtures/create-config.ts';
 import { timeAsync, timeSync } from './measure.ts';
-import { decodeReplyDocument, dispatchHook, hookSpec, mergeGroup, parseManifest } from './shipped-host.ts';
+import { decodeReplyClaims, decodeReplyDocument, dispatchHook, hookSpec, mergeGroup, parseManifest, SentDocument } from './shipped-host.ts';
 import { loadPluginDefinition } from './raw-client.ts';
 
 export interface CostLine {
@@ -39,15 +39,20 @@ export function measureBreakdown(iterations: number): CostLine[] {
 
   const lines: Array<[string, string, () => unknown]> = [
     ['JSON.stringify of the document', 'host, once per request and per changed group', () => JSON.stringify(CREATE_CONFIG)],
-    ['protobuf encode of the request', 'host (grpc-js), per plugin call', () => method.requestSerialize(request)],
+    ['protobuf encode of the request', 'host (wire client, proto-loader), per plugin call', () => method.requestSerialize(request)],
     ['protobuf decode of the request', 'plugin (grpc-js), per call', () => method.requestDeserialize(requestBytes)],
     ['SDK: parse + re-stringify + compare (unchanged reply)', 'plugin (SDK), per call', () => {
       const document = decodeDocument(CREATE_CONFIG_BYTES, 'config_json');
       return encodeDocumentReply(undefined, document, 'containerPreCreate');
     }],
-    ['decode of a changed reply (JSON.parse)', 'host, per changed reply', () => decodeReplyDocument(spec, 'p1', { config: { json: changedBytes } }, CREATE_CONFIG)],
-    ['diff + merge, 1 changed reply', 'host, per group', () => mergeGroup(CREATE_CONFIG, oneReply, group)],
-    ['diff + merge, 4 changed replies', 'host, per group', () => mergeGroup(CREATE_CONFIG, fourReplies, group)],
+    ['changed reply → claims, narrowed by bytes (the usual path)', 'host, per changed reply', () => {
+      // The fast path (reply-claims.ts): the reply's bytes against the bytes the plugin was sent. A
+      // new SentDocument each time, as each request's group has, so its one-off check is counted.
+      return decodeReplyClaims(spec, 'p1', { config: { json: changedBytes } }, new SentDocument(CREATE_CONFIG, CREATE_CONFIG_BYTES));
+    }],
+    ['full path: decode of a changed reply (JSON.parse)', 'host, per changed reply the narrowing cannot take', () => decodeReplyDocument(spec, 'p1', { config: { json: changedBytes } }, CREATE_CONFIG)],
+    ['full path: diff + merge, 1 changed reply', 'host, per group', () => mergeGroup(CREATE_CONFIG, oneReply, group)],
+    ['full path: diff + merge, 4 changed replies', 'host, per group', () => mergeGroup(CREATE_CONFIG, fourReplies, group)],
   ];
   return lines.map(([step, where, operation]) => ({ step, where, meanNs: timeSync(operation, iterations) }));
 }

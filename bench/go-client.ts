@@ -6,8 +6,11 @@
 //   host     PluginHost.invoke('container.preCreateEndpoint'): everything hookd does per request
 //   grpc-js  a generic grpc-js client sending the request bytes the host would send (identity codec)
 //   grpc-go  the same bytes through grpc-go (pass-through codec), measured inside the Go process
+//   wire     the host's own transport (src/host/wire-client.ts, the thin gRPC client every hook
+//            call takes) called directly with the same request, nothing of the host around it
 //
-// The host's share is host / grpc-js; grpc-js / grpc-go is the Node transport's own cost.
+// The host's share is host / grpc-js (the issue's goal); host / wire is the host's own work over the
+// transport it uses; grpc-js / grpc-go is the Node transport's own cost.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +22,7 @@ import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 
-import { parseManifest, PluginHost } from './shipped-host.ts';
+import { parseManifest, PluginHost, WireClient } from './shipped-host.ts';
 import { loadPluginDefinition } from './raw-client.ts';
 import { machineLines } from './report.ts';
 import { summarize } from './stats.ts';
@@ -80,11 +83,13 @@ export async function runGoClientBench(iterations: number): Promise<string> {
   const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
   const address = `unix://${join(runtimeDir, 'go-endpoint-params.sock')}`;
   const raw = new grpc.Client(address, grpc.credentials.createInsecure());
+  const wire = new WireClient('bench-raw-wire', address);
   try {
     await host.start([manifest]);
     // The bytes the host sends: its request message for this hook, encoded by the same descriptor.
     const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, { requestSerialize(value: object): Buffer }>).ContainerPreCreateEndpoint!;
-    const requestBytes = method.requestSerialize({ context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS });
+    const request = { context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS };
+    const requestBytes = method.requestSerialize(request);
     const requestFile = join(runtimeDir, 'request.bin');
     writeFileSync(requestFile, requestBytes);
     const viaHost = async () => {
@@ -94,18 +99,20 @@ export async function runGoClientBench(iterations: number): Promise<string> {
     const viaGrpcJs = () => new Promise<void>((resolve, reject) => {
       raw.makeUnaryRequest(METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
     });
+    const viaWire = () => wire.call('ContainerPreCreateEndpoint', request, { deadline: Date.now() + 5000, plugin: 'bench-raw-wire', hook: 'container.preCreateEndpoint' });
     const rows: string[] = [];
     const perMode = async (concurrency: number, calls: number) => {
-      // Two interleaved rounds of host, grpc-js, grpc-go; the figures are the means of the rounds.
-      const results = { host: [] as Figures[], js: [] as Figures[], go: [] as Figures[] };
+      // Two interleaved rounds of host, grpc-js, wire, grpc-go; the figures are the means of the rounds.
+      const results = { host: [] as Figures[], js: [] as Figures[], wire: [] as Figures[], go: [] as Figures[] };
       for (let round = 0; round < 2; round++) {
         const half = Math.ceil(calls / 2);
         results.host.push(await measure(viaHost, half, concurrency));
         results.js.push(await measure(viaGrpcJs, half, concurrency));
+        results.wire.push(await measure(viaWire, half, concurrency));
         results.go.push(goClient(address, requestFile, half, concurrency));
       }
       const mean = (list: Figures[], key: keyof Figures) => list.reduce((sum, f) => sum + f[key], 0) / list.length;
-      return Object.fromEntries(Object.entries(results).map(([mode, list]) => [mode, { p50Ms: mean(list, 'p50Ms'), p99Ms: mean(list, 'p99Ms'), meanMs: mean(list, 'meanMs'), perSecond: mean(list, 'perSecond') }])) as Record<'host' | 'js' | 'go', Figures>;
+      return Object.fromEntries(Object.entries(results).map(([mode, list]) => [mode, { p50Ms: mean(list, 'p50Ms'), p99Ms: mean(list, 'p99Ms'), meanMs: mean(list, 'meanMs'), perSecond: mean(list, 'perSecond') }])) as Record<'host' | 'js' | 'wire' | 'go', Figures>;
     };
     const sequential = await perMode(1, iterations);
     const concurrent = await perMode(CONCURRENCY, Math.max(20, Math.round(iterations / 16)));
@@ -113,17 +120,18 @@ export async function runGoClientBench(iterations: number): Promise<string> {
     rows.push(
       '### Host vs grpc-js vs grpc-go, examples/go-endpoint-params (container.preCreateEndpoint, the plugin changes the endpoint)',
       '',
-      '| calls | host p50 | grpc-js p50 | grpc-go p50 | host/grpc-js p50 (host\'s share) | grpc-js/grpc-go p50 | host/grpc-go p50 | host p99 / p50 |',
-      '|---|---|---|---|---|---|---|---|',
-      `| 1 at a time (${iterations} each) | ${us(sequential.host.p50Ms)} | ${us(sequential.js.p50Ms)} | ${us(sequential.go.p50Ms)} | ${(sequential.host.p50Ms / sequential.js.p50Ms).toFixed(2)}× | ${(sequential.js.p50Ms / sequential.go.p50Ms).toFixed(2)}× | ${(sequential.host.p50Ms / sequential.go.p50Ms).toFixed(2)}× | ${(sequential.host.p99Ms / sequential.host.p50Ms).toFixed(1)} |`,
+      '| calls | host p50 | grpc-js p50 | wire p50 | grpc-go p50 | host/grpc-js p50 (host\'s share) | host/wire p50 | grpc-js/grpc-go p50 | host/grpc-go p50 | host p99 / p50 |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      `| 1 at a time (${iterations} each) | ${us(sequential.host.p50Ms)} | ${us(sequential.js.p50Ms)} | ${us(sequential.wire.p50Ms)} | ${us(sequential.go.p50Ms)} | ${(sequential.host.p50Ms / sequential.js.p50Ms).toFixed(2)}× | ${(sequential.host.p50Ms / sequential.wire.p50Ms).toFixed(2)}× | ${(sequential.js.p50Ms / sequential.go.p50Ms).toFixed(2)}× | ${(sequential.host.p50Ms / sequential.go.p50Ms).toFixed(2)}× | ${(sequential.host.p99Ms / sequential.host.p50Ms).toFixed(1)} |`,
       '',
-      '| 64 concurrent | host req/s | grpc-js req/s | grpc-go req/s | host/grpc-js throughput | host p50 | host p99 | host p99 / p50 |',
-      '|---|---|---|---|---|---|---|---|',
-      `| closed loop | ${concurrent.host.perSecond.toFixed(0)} | ${concurrent.js.perSecond.toFixed(0)} | ${concurrent.go.perSecond.toFixed(0)} | ${(concurrent.host.perSecond / concurrent.js.perSecond).toFixed(2)}× | ${us(concurrent.host.p50Ms)} | ${us(concurrent.host.p99Ms)} | ${(concurrent.host.p99Ms / concurrent.host.p50Ms).toFixed(1)} |`,
+      '| 64 concurrent | host req/s | grpc-js req/s | wire req/s | grpc-go req/s | host/grpc-js throughput | host/wire throughput | host p50 | host p99 | host p99 / p50 |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      `| closed loop | ${concurrent.host.perSecond.toFixed(0)} | ${concurrent.js.perSecond.toFixed(0)} | ${concurrent.wire.perSecond.toFixed(0)} | ${concurrent.go.perSecond.toFixed(0)} | ${(concurrent.host.perSecond / concurrent.js.perSecond).toFixed(2)}× | ${(concurrent.host.perSecond / concurrent.wire.perSecond).toFixed(2)}× | ${us(concurrent.host.p50Ms)} | ${us(concurrent.host.p99Ms)} | ${(concurrent.host.p99Ms / concurrent.host.p50Ms).toFixed(1)} |`,
     );
     return rows.join('\n');
   } finally {
     raw.close();
+    wire.close();
     await host.stop('bench done');
     rmSync(runtimeDir, { recursive: true, force: true });
   }

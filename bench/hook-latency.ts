@@ -1,5 +1,6 @@
 // npm run bench: the latency of container.preCreate through PluginHost.invoke, beside a raw
-// grpc-js call and an in-process call doing the same work (DESIGN §6), in one run. Prints Markdown
+// grpc-js call, a raw call on the host's own transport (the thin client of src/host/wire-client.ts)
+// and an in-process call doing the same work (DESIGN §6), in one run. Prints Markdown
 // tables (docs/performance.md explains every row and column). Figures only: nothing here asserts.
 //
 //   launch the plugin pool (real child processes, from manifests)
@@ -22,7 +23,7 @@ import { CREATE_CONFIG } from './fixtures/create-config.ts';
 import { measureModes } from './measure.ts';
 import type { PluginHost } from '../src/host/index.ts';
 import { attachHost, hasExited, launchPool, stopAll, type PluginPool } from './plugin-pool.ts';
-import { RawPluginClient } from './raw-client.ts';
+import { RawPluginClient, WireRawClient } from './raw-client.ts';
 import { breakdownTable, concurrencyTable, latencyTable, machineLines, type RowResult } from './report.ts';
 import { hostOperation, inProcessOperation, orderOf, rawOperation, ROWS, type Row } from './scenarios.ts';
 
@@ -94,15 +95,19 @@ async function measureRow(pool: PluginPool, row: Row, settings: Settings, logger
   const host = await attachHost(pool, names.map((name, i) => ({ name, order: orderOf(row, i), config: row.config(i) })), logger);
   rowHosts.push(host);
   const clients = names.map((name) => new RawPluginClient(pool.address(name)));
+  const wireClients = names.map((name) => new WireRawClient(pool.address(name)));
   try {
-    const operations = { host: hostOperation(host), raw: rawOperation(row, clients, RAW_TIMEOUT_MS), inProcess: inProcessOperation(row) };
+    const operations = {
+      host: hostOperation(host), raw: rawOperation(row, clients, RAW_TIMEOUT_MS), wire: rawOperation(row, wireClients, RAW_TIMEOUT_MS), inProcess: inProcessOperation(row),
+    };
     await checkRow(row, host, operations.raw);
+    await operations.wire();
     const iterations = Math.max(settings.rounds, Math.round(settings.iterations * row.weight));
     const warmup = Math.max(row.concurrency, Math.round(settings.warmup * Math.min(1, row.weight * 2)));
     const modes = await measureModes(operations, { iterations, warmup, rounds: settings.rounds, concurrency: row.concurrency, budgetMs: settings.rowBudgetMs });
     return { row, iterations: modes.host.samplesNs.length, modes };
   } finally {
-    for (const client of clients) client.close();
+    for (const client of [...clients, ...wireClients]) client.close();
   }
 }
 

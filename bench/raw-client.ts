@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 import { pluginDescriptor } from '../src/host/generated/plugin-descriptor.ts';
+import { WireClient } from './shipped-host.ts';
 
 /** The options the host's grpc-client.ts loads the descriptor with, so messages take the same shape. */
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
@@ -29,7 +30,14 @@ export function loadPluginDefinition(): protoLoader.PackageDefinition {
   return protoLoader.fromJSON(pluginDescriptor, LOADER_OPTIONS);
 }
 
-export class RawPluginClient {
+/** What a raw baseline client does: one ContainerPreCreate call with the host's request bytes. */
+export interface PreCreateClient {
+  /** Resolves with the reply's document bytes, or undefined when the plugin left it unchanged. */
+  preCreate(request: PreCreateRequest, timeoutMs: number): Promise<Buffer | undefined>;
+  close(): void;
+}
+
+export class RawPluginClient implements PreCreateClient {
   readonly #client: PluginClient;
 
   constructor(address: string) {
@@ -46,6 +54,30 @@ export class RawPluginClient {
         else resolve(reply?.config?.json ?? undefined);
       });
     });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
+
+/**
+ * The second baseline, "raw wire": the host's own transport (src/host/wire-client.ts, the thin
+ * unary gRPC client on node:http2 that carries every hook call) called directly, with nothing of
+ * the host around it: no supervisor, limiter, dispatch, reply decoding or merge. host / raw gRPC is
+ * the issue's goal (the host against a bare grpc-js client); host / raw wire is the host's own
+ * work over the transport it uses, since that transport is cheaper than grpc-js's client.
+ */
+export class WireRawClient implements PreCreateClient {
+  readonly #client: InstanceType<typeof WireClient>;
+
+  constructor(address: string) {
+    this.#client = new WireClient('bench-raw-wire', address);
+  }
+
+  async preCreate(request: PreCreateRequest, timeoutMs: number): Promise<Buffer | undefined> {
+    const reply = await this.#client.call<PreCreateReply>('ContainerPreCreate', request, { deadline: Date.now() + timeoutMs, plugin: 'bench-raw-wire', hook: 'container.preCreate' });
+    return reply?.config?.json ?? undefined;
   }
 
   close(): void {

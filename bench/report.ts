@@ -7,7 +7,7 @@ import type { ModeSamples } from './measure.ts';
 import type { Row } from './scenarios.ts';
 import { formatDelta, formatMs, formatRatio, summarize } from './stats.ts';
 
-export type Mode = 'host' | 'raw' | 'inProcess';
+export type Mode = 'host' | 'raw' | 'wire' | 'inProcess';
 
 export interface RowResult {
   row: Row;
@@ -32,17 +32,19 @@ export function machineLines(settings: Record<string, string | number>): string 
 }
 
 export function latencyTable(results: readonly RowResult[]): string {
-  const header = ['row', 'n', 'host p50', 'host p99', 'host mean', 'raw gRPC p50', 'raw p99', 'in-process p50', 'in-proc p99', 'host/raw p50', 'host/raw mean', 'host−raw p50', 'host/in-proc p50'];
+  const header = ['row', 'n', 'host p50', 'host p99', 'host mean', 'raw gRPC p50', 'raw p99', 'raw wire p50', 'in-process p50', 'in-proc p99', 'host/raw p50', 'host/raw mean', 'host−raw p50', 'host/wire p50', 'host−wire p50', 'host/in-proc p50'];
   const rows = results.filter((result) => result.row.concurrency === 1).map(({ row, iterations, modes }) => {
     const host = summarize(modes.host.samplesNs);
     const raw = summarize(modes.raw.samplesNs);
+    const wire = summarize(modes.wire.samplesNs);
     const inProcess = summarize(modes.inProcess.samplesNs);
     return [
       row.label, String(iterations),
       formatMs(host.p50Ms), formatMs(host.p99Ms), formatMs(host.meanMs),
-      formatMs(raw.p50Ms), formatMs(raw.p99Ms),
+      formatMs(raw.p50Ms), formatMs(raw.p99Ms), formatMs(wire.p50Ms),
       formatMs(inProcess.p50Ms), formatMs(inProcess.p99Ms),
-      formatRatio(host.p50Ms, raw.p50Ms), formatRatio(host.meanMs, raw.meanMs), formatDelta(host.p50Ms - raw.p50Ms), formatRatio(host.p50Ms, inProcess.p50Ms),
+      formatRatio(host.p50Ms, raw.p50Ms), formatRatio(host.meanMs, raw.meanMs), formatDelta(host.p50Ms - raw.p50Ms),
+      formatRatio(host.p50Ms, wire.p50Ms), formatDelta(host.p50Ms - wire.p50Ms), formatRatio(host.p50Ms, inProcess.p50Ms),
     ];
   });
   return table(header, rows);
@@ -50,12 +52,12 @@ export function latencyTable(results: readonly RowResult[]): string {
 
 export function concurrencyTable(results: readonly RowResult[]): string {
   const header = ['row', 'mode', 'requests', 'p50 per request', 'p99 per request', 'throughput', 'host p50 / this p50', 'this / host throughput'];
-  const names: Record<Mode, string> = { host: 'host', raw: 'raw gRPC', inProcess: 'in-process' };
+  const names: Record<Mode, string> = { host: 'host', raw: 'raw gRPC', wire: 'raw wire', inProcess: 'in-process' };
   const rows: string[][] = [];
   for (const { row, modes } of results.filter((result) => result.row.concurrency > 1)) {
     const throughput = (mode: Mode) => modes[mode].samplesNs.length / (modes[mode].wallNs / 1e9);
     const host = summarize(modes.host.samplesNs);
-    for (const mode of ['host', 'raw', 'inProcess'] as const) {
+    for (const mode of ['host', 'raw', 'wire', 'inProcess'] as const) {
       const summary = summarize(modes[mode].samplesNs);
       rows.push([
         row.label, names[mode], String(summary.count), formatMs(summary.p50Ms), formatMs(summary.p99Ms),

@@ -14,7 +14,7 @@ import type { PluginHost } from '../src/host/index.ts';
 import { CREATE_CONFIG, CREATE_CONFIG_BYTES } from './fixtures/create-config.ts';
 import { benchPreCreate, type NoopConfig } from './fixtures/pre-create-handler.ts';
 import type { Operation } from './measure.ts';
-import type { RawPluginClient } from './raw-client.ts';
+import type { PreCreateClient } from './raw-client.ts';
 
 export interface Row {
   id: string;
@@ -60,7 +60,7 @@ export function hostOperation(host: PluginHost): Operation {
  * What the host would send, byte for byte (its request message for hostOperation's input: `name`,
  * `context.request_id`, `config_json`): a fresh request id per request, the document bytes per group.
  */
-export function rawOperation(row: Row, clients: readonly RawPluginClient[], timeoutMs: number): Operation {
+export function rawOperation(row: Row, clients: readonly PreCreateClient[], timeoutMs: number): Operation {
   if (row.layout === 'parallel') {
     return () => {
       const request = { name: '', context: { request_id: randomUUID() }, config_json: CREATE_CONFIG_BYTES };

@@ -10,7 +10,9 @@ import type * as Hooks from '../src/host/hooks.ts';
 import type * as HostIndex from '../src/host/index.ts';
 import type * as Manifest from '../src/host/manifest.ts';
 import type * as Merge from '../src/host/merge.ts';
+import type * as ReplyClaims from '../src/host/reply-claims.ts';
 import type * as ReplyDecode from '../src/host/reply-decode.ts';
+import type * as Wire from '../src/host/wire-client.ts';
 
 async function load<T>(file: string): Promise<T> {
   const url = new URL(`../dist/host/${file}`, import.meta.url);
@@ -27,3 +29,5 @@ export const { dispatchHook } = await load<typeof Dispatch>('dispatch.js');
 export const { hookSpec } = await load<typeof Hooks>('hooks.js');
 export const { mergeGroup } = await load<typeof Merge>('merge.js');
 export const { decodeReplyDocument } = await load<typeof ReplyDecode>('reply-decode.js');
+export const { decodeReplyClaims, SentDocument } = await load<typeof ReplyClaims>('reply-claims.js');
+export const { WireClient } = await load<typeof Wire>('wire-client.js');
