@@ -52,13 +52,17 @@ export class NetworkManager {
     if ('error' in parsed) throw new Error(`network.subnet: ${parsed.error}`);
     const wanted = this.#bridgeRecord('bridge', stableId('bridge'), bridgeName, parsed, false, {}, { [BRIDGE_NAME_OPTION]: bridgeName });
     const current = this.#byName('bridge');
+    // The predefined networks are three records with their own ids: written at once, so a first
+    // start on a new data root waits for one durable write (two fsyncs), not three in a row.
+    const writes: Array<Promise<void>> = [];
     if (!current || JSON.stringify(current.HookdCni) !== JSON.stringify(wanted.HookdCni)) {
       if (current) this.#networks.delete(current.Id);
-      await this.#put({ ...wanted, Created: current?.Created ?? wanted.Created });
+      writes.push(this.#put({ ...wanted, Created: current?.Created ?? wanted.Created }));
     }
     for (const [name, driver] of [['host', 'host'], ['none', 'null']] as const) {
-      if (!this.#byName(name)) await this.#put(this.#plainRecord(name, driver));
+      if (!this.#byName(name)) writes.push(this.#put(this.#plainRecord(name, driver)));
     }
+    await Promise.all(writes);
   }
 
   list(): NetworkRecord[] {
