@@ -30,6 +30,11 @@ export interface OpenContainers extends StringState {
    */
   readonly keyStarts: number[];
   readonly keyEnds: number[];
+  /**
+   * For each open object, the byte offset of the key (its opening quote) of the member being read
+   * at the end of the prefix; -1 before its first key, and for arrays.
+   */
+  readonly memberStarts: number[];
 }
 
 /**
@@ -41,6 +46,7 @@ export function scanOpenContainers(bytes: Uint8Array, end: number, maxOpen: numb
   const isArray: boolean[] = [];
   const keyStarts: number[] = [];
   const keyEnds: number[] = [];
+  const memberStarts: number[] = [];
   let isInString = false;
   let isEscaped = false;
   let stringStart = -1;
@@ -70,6 +76,7 @@ export function scanOpenContainers(bytes: Uint8Array, end: number, maxOpen: numb
         isInString = true;
         stringStart = i;
         isKeyString = isExpectingKey;
+        if (isExpectingKey) memberStarts[starts.length - 1] = i;
         isExpectingKey = false;
         break;
       case OPEN_OBJECT:
@@ -80,6 +87,7 @@ export function scanOpenContainers(bytes: Uint8Array, end: number, maxOpen: numb
         isArray.push(byte === OPEN_ARRAY);
         keyStarts.push(inObject ? lastKeyStart : -1);
         keyEnds.push(inObject ? lastKeyEnd : -1);
+        memberStarts.push(-1);
         isExpectingKey = byte === OPEN_OBJECT;
         break;
       }
@@ -89,6 +97,7 @@ export function scanOpenContainers(bytes: Uint8Array, end: number, maxOpen: numb
         isArray.pop();
         keyStarts.pop();
         keyEnds.pop();
+        memberStarts.pop();
         isExpectingKey = false;
         break;
       case COMMA:
@@ -98,7 +107,7 @@ export function scanOpenContainers(bytes: Uint8Array, end: number, maxOpen: numb
         break; // ':' whitespace, and the bytes of numbers, true, false, null
     }
   }
-  return { starts, isArray, keyStarts, keyEnds, isInString, isEscaped };
+  return { starts, isArray, keyStarts, keyEnds, memberStarts, isInString, isEscaped };
 }
 
 /**
@@ -126,4 +135,40 @@ export function findContainerEnd(bytes: Uint8Array, from: number, state: StringS
     }
   }
   return -1;
+}
+
+/** Where a run of an object's members may end: a `,` or the object's `}`, both at its own level. */
+export interface MemberBoundary {
+  readonly position: number;
+  /** The boundary is the object's closing `}`. */
+  readonly isObjectEnd: boolean;
+}
+
+/**
+ * The first boundary between members of the object being read at `from` (scanning in `state`,
+ * at the object's own level, not inside one of its values' containers) that lies at or after
+ * `atOrAfter`, or the object's `}` if that comes first; undefined when the text ends first.
+ */
+export function findMemberBoundary(bytes: Uint8Array, from: number, state: StringState, atOrAfter: number): MemberBoundary | undefined {
+  let isInString = state.isInString;
+  let isEscaped = state.isEscaped;
+  let nested = 0;
+  for (let i = from; i < bytes.length; i += 1) {
+    const byte = bytes[i] as number;
+    if (isInString) {
+      if (isEscaped) isEscaped = false;
+      else if (byte === BACKSLASH) isEscaped = true;
+      else if (byte === QUOTE) isInString = false;
+    } else if (byte === QUOTE) {
+      isInString = true;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      nested += 1;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (nested === 0) return { position: i, isObjectEnd: true };
+      nested -= 1;
+    } else if (byte === COMMA && nested === 0 && i >= atOrAfter) {
+      return { position: i, isObjectEnd: false };
+    }
+  }
+  return undefined;
 }

@@ -57,19 +57,23 @@ function replyBytes(spec: HookSpec, reply: unknown): Buffer | undefined {
 }
 
 /**
- * The claims of the reply, found by diffing only the container that holds its edit; undefined
- * whenever that is not certain to equal the full path's answer (then the caller takes it).
+ * The claims of the reply, found by diffing only the part that holds its edit (an array, or a run
+ * of members of one object); undefined whenever that is not certain to equal the full path's
+ * answer (then the caller takes it).
  *
  * Why every whole-reply check of decodeReplyDocument holds when this answers:
- * - valid JSON: reply-narrow.ts's argument, with JSON.parse of the container's reply text;
+ * - valid JSON: reply-narrow.ts's argument, with JSON.parse of the part's reply text;
  * - byte size and entry count: replies longer than MAX_REPLY_ENTRIES bytes take the full path, and
  *   a text of at most that many characters cannot exceed either limit (each value takes a character);
- * - depth: the input nests at most MAX_REPLY_DEPTH (isJsonFaithful), so outside the container the
- *   reply does too, and the container's text is scanned from the depth of its parents;
+ * - depth: the input nests at most MAX_REPLY_DEPTH (isJsonFaithful), so outside the part the reply
+ *   does too, and the part's text is scanned from the depth of the containers around it;
  * - same JSON kind as the input: the root's bracket is in the common prefix.
- * And the claims: outside the container the reply's bytes are the input's, which parse to values
- * the diff finds equal to the input's (isJsonFaithful), so the full diff's claims are those inside
- * the container, which diffDocuments finds from its path with the same rules.
+ * And the claims: outside the part the reply's bytes are the input's, which parse to values the
+ * diff finds equal to the input's (isJsonFaithful), so the full diff's claims are those inside the
+ * part. For an array, diffDocuments from its path finds them with the same rules. For members, it
+ * diffs the object made of the input's members in the run (their values taken from the input)
+ * against the reply's members: the keys the full diff would visit there, in the same order, as no
+ * member of the run may share its key with a member outside it (JSON.parse would keep one of them).
  */
 export function narrowedClaims(spec: HookSpec, plugin: string, reply: unknown, sent: SentDocument): Claim[] | undefined {
   const bytes = replyBytes(spec, reply);
@@ -77,22 +81,52 @@ export function narrowedClaims(spec: HookSpec, plugin: string, reply: unknown, s
   const narrowed = narrowReply(sent.stringified, bytes, MAX_REPLY_DEPTH);
   if (narrowed === undefined) return undefined;
   if (narrowed === 'identical') return [];
-  if (replyDepthProblem(narrowed.replyText, narrowed.enclosingDepth) !== undefined) return undefined;
+  const replyText = narrowed.kind === 'members' ? `{${narrowed.replyText}}` : narrowed.replyText;
+  if (replyDepthProblem(replyText, narrowed.enclosingDepth) !== undefined) return undefined;
   let after: unknown;
   try {
-    after = JSON.parse(narrowed.replyText);
+    after = JSON.parse(replyText);
   } catch {
     return undefined; // not JSON: the full path reports it with the whole reply's parse error
   }
-  if (Array.isArray(after) !== narrowed.isArray || !(isPlainObject(after) || Array.isArray(after))) return undefined;
   const segments: PathSegment[] = [];
-  let before = sent.value;
+  let container = sent.value;
   for (const keyText of narrowed.keyTexts) {
     const key = JSON.parse(keyText) as string; // a key of the host's own JSON.stringify output
-    if (!isPlainObject(before) || !Object.hasOwn(before, key)) return undefined;
+    if (!isPlainObject(container) || !Object.hasOwn(container, key)) return undefined;
     segments.push({ kind: isMapAt(segments) ? 'key' : 'field', name: key });
-    before = before[key];
+    container = container[key];
   }
-  if (Array.isArray(before) !== narrowed.isArray || before === null || typeof before !== 'object') return undefined;
-  return diffDocuments(before, after, plugin, segments);
+  if (narrowed.kind === 'array') {
+    if (!Array.isArray(after) || !Array.isArray(container)) return undefined;
+    return diffDocuments(container, after, plugin, segments);
+  }
+  const before = membersBefore(container, narrowed.inputText, after);
+  return before === undefined ? undefined : diffDocuments(before, after, plugin, segments);
+}
+
+/**
+ * The input's members that the run replaced, as an object in the input's order with the input's
+ * values; undefined when the reply's run is not a non-empty member list, or names a key that a
+ * member outside the run has, or a key is `__proto__` (kept simple: the full path takes those).
+ */
+function membersBefore(object: unknown, inputText: string, after: unknown): Record<string, unknown> | undefined {
+  if (!isPlainObject(object) || !isPlainObject(after)) return undefined;
+  const afterKeys = Object.keys(after);
+  if (afterKeys.length === 0) return undefined;
+  let keys: string[];
+  try {
+    keys = Object.keys(JSON.parse(`{${inputText}}`) as Record<string, unknown>);
+  } catch {
+    return undefined; // not reached: a run of the input's own members is JSON
+  }
+  const before: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key === '__proto__' || !Object.hasOwn(object, key)) return undefined;
+    before[key] = object[key];
+  }
+  for (const key of afterKeys) {
+    if (key === '__proto__' || (!Object.hasOwn(before, key) && Object.hasOwn(object, key))) return undefined;
+  }
+  return before;
 }

@@ -1,30 +1,39 @@
 // Narrowing a changed reply by its bytes, before any parsing (reply-claims.ts uses it). SDKs
 // re-serialise the document in the input's key order, so a reply is usually the bytes the host
 // sent with one local edit: a common prefix, a changed middle, a common suffix. The narrowing finds
-// the smallest container around the edit whose path from the root is object keys only, so that
-// only that container of the reply needs JSON.parse and the diff.
+// the smallest part of the document around the edit that the diff can take on its own: a run of
+// members of one object (the object's path from the root is object keys only), or a whole array
+// (a keyed or atomic array is compared whole, so the narrowing never enters one), so that only that
+// part of the reply needs JSON.parse and the diff.
 //
-// Why the reply is then valid JSON exactly when the container's reply text is (the argument the
-// fast path rests on): the input bytes are the host's own JSON.stringify output, a valid JSON
-// text. The reply is input[0, start) + replyText + input[end, n): the part before `start` is in
-// the common prefix and the part from `end` on is in the common suffix, both the input's own bytes,
-// and `input[start, end)` is one complete value (an object or an array) in the input. JSON's
-// grammar is context-free: replacing one complete value by another complete value (`replyText`,
-// checked by JSON.parse on its own) leaves a valid text, which JSON.parse reads into the input's
-// value with that one subtree replaced. Both boundaries sit on ASCII bytes of the input, so
-// decoding the pieces as UTF-8 gives the same characters as decoding the whole reply.
+// Why the reply is then valid JSON exactly when that part of it is (the argument the fast path
+// rests on): the input bytes are the host's own JSON.stringify output, a valid compact JSON text.
+// The reply is input[0, start) + replyText + input[end, n): the part before `start` is in the
+// common prefix and the part from `end` on is in the common suffix, both the input's own bytes.
+// - An array: input[start, end) is one complete value; JSON's grammar is context-free, so another
+//   complete value there (`replyText`, checked by JSON.parse on its own) leaves a valid text.
+// - Members: input[start, end) is a run of members of one object, preceded by its `{` or a `,` and
+//   followed by a `,` or its `}`; a non-empty member list there (`{replyText}` parses to an object
+//   with at least one key) leaves a valid text.
+// JSON.parse then reads the reply into the input's value with that part replaced. Every boundary
+// sits on an ASCII byte of the input, so decoding the pieces as UTF-8 gives the same characters as
+// decoding the whole reply.
 
-import { findContainerEnd, scanOpenContainers } from './json-scan.ts';
+import {
+  findContainerEnd, findMemberBoundary, scanOpenContainers, type OpenContainers, type StringState,
+} from './json-scan.ts';
 
-/** Where a reply differs from the input, as one container of the input replaced. */
+/** Where a reply differs from the input: one array, or a run of one object's members, replaced. */
 export interface NarrowedReply {
-  /** The keys from the root to the container, each the JSON text of the key (with quotes). */
+  /** The keys from the root to the array or object, each the JSON text of the key (with quotes). */
   readonly keyTexts: readonly string[];
-  /** The container's text in the reply: it replaces `input[start, end)`. */
+  readonly kind: 'array' | 'members';
+  /** The array's text in the reply, or its members' text (without the object's braces). */
   readonly replyText: string;
-  /** How many containers enclose it (its parents): the reply's depth outside it is the input's. */
+  /** For members: the input's text of the members replaced (their keys are the ones it may remove). */
+  readonly inputText: string;
+  /** How many containers enclose the array or the object: the reply's depth outside them is the input's. */
   readonly enclosingDepth: number;
-  readonly isArray: boolean;
 }
 
 /**
@@ -54,12 +63,14 @@ export function commonSuffixLength(a: Buffer, b: Buffer, limit: number): number 
   return equal;
 }
 
+const OUTSIDE_STRINGS: StringState = { isInString: false, isEscaped: false };
+
 /**
  * How `reply` differs from `input` (the host's JSON.stringify bytes of the document it sent):
- * 'identical', one container replaced, or undefined when the edit is not inside a container below
- * the root (an edit of a top-level member, a reply with other whitespace or key order, a deeper
- * nesting than `maxDepth`): the caller then takes its full path. A keyed or atomic array is never
- * entered: it is the container replaced as a whole, as the diff compares it.
+ * 'identical', one part replaced (NarrowedReply), or undefined when no part below the whole
+ * document holds the edit, or the part is more than half the document (a reply with other
+ * whitespace or key order mostly; a root that is an array; a nesting deeper than `maxDepth`): the
+ * caller then takes its full path.
  */
 export function narrowReply(input: Buffer, reply: Buffer, maxDepth: number): NarrowedReply | 'identical' | undefined {
   const inputLength = input.length;
@@ -67,23 +78,47 @@ export function narrowReply(input: Buffer, reply: Buffer, maxDepth: number): Nar
   const shorter = Math.min(inputLength, replyLength);
   const prefix = commonPrefixLength(input, reply, shorter);
   if (prefix === inputLength && prefix === replyLength) return 'identical';
-  // Prefix and suffix may not overlap: the edit is input[prefix, inputLength - suffix).
+  // Prefix and suffix may not overlap: the edit is input[prefix, editEnd).
   const suffix = commonSuffixLength(input, reply, shorter - prefix);
   const editEnd = inputLength - suffix;
   const open = scanOpenContainers(input, prefix, maxDepth);
   if (open === undefined || open.starts.length === 0) return undefined;
   const firstArray = open.isArray.indexOf(true);
   let level = firstArray === -1 ? open.starts.length - 1 : firstArray;
-  if (level === 0) return undefined;
-  let end = findContainerEnd(input, prefix, open, open.starts.length - level);
-  // The edit runs past the container's end: try its parent (an object, as every container above
-  // the first array is), up to but not including the root.
-  while (end !== -1 && editEnd > end) {
+  let from = prefix;
+  let state: StringState = open;
+  if (open.isArray[level] === true) {
+    const end = findContainerEnd(input, prefix, open, open.starts.length - level);
+    if (end === -1) return undefined;
+    if (editEnd <= end) {
+      return narrowed(input, reply, open, level, 'array', open.starts[level] as number, end);
+    }
+    // The edit runs past the array: look in the object holding it, from the array's end.
     level -= 1;
-    if (level === 0) return undefined;
-    end = findContainerEnd(input, end, { isInString: false, isEscaped: false }, 1);
+    from = end;
+    state = OUTSIDE_STRINGS;
   }
-  if (end === -1) return undefined;
+  // Every container from `level` up is an object: find the members around the edit, going out one
+  // object at a time while the edit runs past the object's end.
+  while (level >= 0) {
+    const boundary = findMemberBoundary(input, from, state, editEnd);
+    if (boundary === undefined) return undefined;
+    if (boundary.position >= editEnd) {
+      const memberStart = open.memberStarts[level] as number;
+      const start = memberStart === -1 ? (open.starts[level] as number) + 1 : memberStart;
+      return narrowed(input, reply, open, level, 'members', start, boundary.position);
+    }
+    level -= 1;
+    from = boundary.position + 1;
+    state = OUTSIDE_STRINGS;
+  }
+  return undefined;
+}
+
+function narrowed(input: Buffer, reply: Buffer, open: OpenContainers, level: number, kind: NarrowedReply['kind'], start: number, end: number): NarrowedReply | undefined {
+  // A part of more than half the input (a reply in another key order or spacing: Go's sorted
+  // keys, json.dumps's spaces) saves little and costs a second scan and parse: the full path.
+  if ((end - start) * 2 > input.length) return undefined;
   const keyTexts: string[] = [];
   for (let k = 1; k <= level; k += 1) {
     const keyStart = open.keyStarts[k] as number;
@@ -92,9 +127,10 @@ export function narrowReply(input: Buffer, reply: Buffer, maxDepth: number): Nar
   }
   return {
     keyTexts,
-    replyText: reply.toString('utf8', open.starts[level] as number, end + replyLength - inputLength),
+    kind,
+    replyText: reply.toString('utf8', start, end + reply.length - input.length),
+    inputText: kind === 'members' ? input.toString('utf8', start, end) : '',
     enclosingDepth: level,
-    isArray: open.isArray[level] as boolean,
   };
 }
 

@@ -47,7 +47,7 @@ const document = fc.record({
 /** A walk from the root to a random container or member, then one change there. */
 const oneEdit = fc.record({
   steps: fc.array(fc.nat(), { maxLength: 5 }),
-  action: fc.constantFrom('replace', 'delete', 'add', 'push', 'splice', 'rename'),
+  action: fc.constantFrom('replace', 'delete', 'add', 'push', 'splice', 'rename', 'duplicate', 'replace-and-rename-next'),
   value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), text, envEntry, bind, mount),
   key: text,
 });
@@ -92,7 +92,17 @@ function applyEdit(root: Json, { steps, action, value, key }: Edit): Json {
     const keys = Object.keys(node);
     const target = keys[steps.length % Math.max(keys.length, 1)];
     if (action === 'delete' && target !== undefined) delete node[target];
-    else if (action === 'rename' && target !== undefined) {
+    else if (action === 'duplicate' && target !== undefined) {
+      // A member whose key another member of the object has too, in the text only (a hand-made
+      // reply): JSON.parse keeps the last value at the first position. Marked here, written by serialise.
+      node[`${DUPLICATE}${target}`] = value as Json;
+    } else if (action === 'replace-and-rename-next' && target !== undefined) {
+      // Two edits a few bytes apart, either side of a member boundary: a value and the next key.
+      const next = keys[keys.indexOf(target) + 1];
+      const entries = Object.entries(node).map(([k, v]): [string, Json] => [k === next ? key : k, k === target ? value as Json : v]);
+      for (const k of keys) delete node[k];
+      for (const [k, v] of entries) node[k] = v;
+    } else if (action === 'rename' && target !== undefined) {
       // A key renamed in place: the same position, another name (SDKs keep member order).
       const entries = Object.entries(node).map(([k, v]): [string, Json] => [k === target ? key : k, v]);
       for (const k of keys) delete node[k];
@@ -118,18 +128,28 @@ const serialisation = fc.oneof(
   fc.nat().map((seed) => ({ kind: 'reordered' as const, seed })),
   fc.tuple(fc.nat(), fc.constantFrom('x', '"', '\\', '{', '}', ']', ',', '\u00ff')).map(([at, junk]) => ({ kind: 'corrupt' as const, at, junk })),
   fc.tuple(fc.nat(), fc.integer({ min: 55, max: 70 })).map(([at, depth]) => ({ kind: 'deep' as const, at, depth })),
+  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 12 })).map(([at, length]) => ({ kind: 'cut' as const, at, depth: length })),
 );
 
 type Serialisation = { kind: string; at?: number; seed?: number; junk?: string; depth?: number };
 
+/** A key prefix that serialise turns into a second member with the key that follows it. */
+const DUPLICATE = '\u0000dup:';
+const DUPLICATE_KEY = /"\\u0000dup:/g;
+
 function serialise(edited: Json, how: Serialisation): Buffer {
-  const sdk = JSON.stringify(edited);
+  const sdk = JSON.stringify(edited).replace(DUPLICATE_KEY, '"');
   switch (how.kind) {
-    case 'indented': return Buffer.from(JSON.stringify(edited, null, 1));
-    case 'reordered': return Buffer.from(JSON.stringify(shuffledKeys(edited, how.seed ?? 0)));
+    case 'indented': return Buffer.from(JSON.stringify(edited, null, 1).replace(DUPLICATE_KEY, '"'));
+    case 'reordered': return Buffer.from(JSON.stringify(shuffledKeys(edited, how.seed ?? 0)).replace(DUPLICATE_KEY, '"'));
     case 'corrupt': {
       const at = (how.at ?? 0) % (sdk.length + 1);
       return Buffer.from(sdk.slice(0, at) + (how.junk ?? '') + sdk.slice(at));
+    }
+    case 'cut': {
+      // Bytes cut out (a member without its comma, half a string, a bracket): mostly invalid JSON.
+      const at = (how.at ?? 0) % (sdk.length + 1);
+      return Buffer.from(sdk.slice(0, at) + sdk.slice(at + (how.depth ?? 1)));
     }
     case 'deep': {
       // A bomb in place of a value: after a ':' or '[' that is not inside a string, when one is found.
