@@ -18,6 +18,7 @@ import { constants, Script } from 'node:vm';
 import type { DaemonStartup } from '../daemon/main.ts';
 import { checkCodeCacheDir, chooseCodeCacheDir } from './code-cache-dir.ts';
 import { codeCacheFile, readCodeCache, sha256, writeCodeCache, type CodeCacheKey } from './code-cache-file.ts';
+import { pruneCodeCaches } from './code-cache-prune.ts';
 
 type CliBundle = typeof import('./main.ts');
 
@@ -28,6 +29,8 @@ export interface CodeCacheReport {
   file?: string;
   /** Why the cache was not used (state written or none), or not written (none). */
   reason?: string;
+  /** Caches of bundles that no longer exist, removed from the folder with this write (code-cache-prune.ts). */
+  pruned?: string[];
 }
 
 export interface LoadedBundle {
@@ -96,5 +99,11 @@ function saveCodeCache(script: Script, used: boolean, dir: string | undefined, f
   } catch (error) {
     return { state: 'none', file, reason: `not written: ${(error as Error).message}` };
   }
-  return { state: 'written', file, ...(reason ? { reason } : {}) };
+  let pruned: string[] = [];
+  try {
+    pruned = pruneCodeCaches(dir, file);
+  } catch {
+    // the folder could not be listed: the caches of gone bundles stay until a later write
+  }
+  return { state: 'written', file, ...(reason ? { reason } : {}), ...(pruned.length > 0 ? { pruned } : {}) };
 }

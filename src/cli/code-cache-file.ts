@@ -10,7 +10,7 @@
 // place overwrites its file instead of adding one.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const FORMAT = 'hookd-v8-code-cache/1';
@@ -64,20 +64,37 @@ export function readCodeCache(file: string, key: CodeCacheKey, uid = process.get
   } finally {
     closeSync(fd);
   }
-  const end = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a);
-  if (end < 0) return { reason: 'not a hookd code cache (no header)' };
-  let header: Partial<Header>;
-  try {
-    header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as Partial<Header>;
-  } catch {
-    return { reason: 'not a hookd code cache (the header is not JSON)' };
-  }
+  const parsed = parseHeader(bytes);
+  if ('reason' in parsed) return parsed;
+  const { header, end } = parsed;
   if (header.format !== FORMAT) return { reason: `made in another format (${String(header.format)})` };
   if (header.node !== process.version || header.arch !== process.arch) return { reason: `made by Node ${String(header.node)} on ${String(header.arch)}` };
   if (header.source !== key.sourceSha256) return { reason: 'made for another build of the bundle' };
   const data = bytes.subarray(end + 1);
   if (header.data !== sha256(data)) return { reason: 'damaged (the payload does not match its checksum)' };
   return { data };
+}
+
+/** The bundle a cache file was made for, from its header; undefined if it is not one of ours. */
+export function readCodeCacheBundle(file: string): string | undefined {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const head = Buffer.alloc(MAX_HEADER_BYTES);
+    const parsed = parseHeader(head.subarray(0, readSync(fd, head, 0, MAX_HEADER_BYTES, 0)));
+    return 'header' in parsed && parsed.header.format === FORMAT && typeof parsed.header.bundle === 'string' ? parsed.header.bundle : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseHeader(bytes: Buffer): { header: Partial<Header>; end: number } | { reason: string } {
+  const end = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a);
+  if (end < 0) return { reason: 'not a hookd code cache (no header)' };
+  try {
+    return { header: JSON.parse(bytes.subarray(0, end).toString('utf8')) as Partial<Header>, end };
+  } catch {
+    return { reason: 'not a hookd code cache (the header is not JSON)' };
+  }
 }
 
 /**

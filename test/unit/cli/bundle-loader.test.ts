@@ -2,12 +2,13 @@
 // CommonJS bundle of its own: the first load compiles from source and writes the cache, the next
 // one is compiled from it, and every cache that does not fit (damaged, foreign, made for another
 // build of the same length, rejected by V8, owned by another user) falls back to an ordinary
-// compile that runs the bundle as it is now, and is replaced.
+// compile that runs the bundle as it is now, and is replaced. A write also removes the caches of
+// bundles that are gone.
 
 import assert from 'node:assert/strict';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Script } from 'node:vm';
 import { after, test } from 'node:test';
 import { loadBundle, type CodeCacheReport } from '../../../src/cli/bundle-loader.ts';
@@ -120,4 +121,27 @@ test('an unsafe cache folder is not written: the bundle still loads', async () =
   assert.equal(report.state, 'none');
   assert.match(report.reason ?? '', /not written: .* is writable by every user/);
   assert.deepEqual(await readdir(dir), []);
+});
+
+test('writing a cache removes the caches of bundles that no longer exist and stale temp files, and keeps the rest', async () => {
+  const { bundle, env, cache } = await setUp('prune');
+  const other = await setUp('prune-other');
+  const dir = env.HOOKD_CODE_CACHE_DIR as string;
+  await mkdir(dir, { mode: 0o700 });
+  const data = new Script('1').createCachedData();
+  const goneBundle = join(work, 'prune-gone', 'dist', 'bundle.cjs'); // never created: a deleted checkout
+  writeCodeCache(codeCacheFile(dir, goneBundle), { bundle: goneBundle, sourceSha256: 'x' }, data);
+  writeCodeCache(codeCacheFile(dir, other.bundle), { bundle: other.bundle, sourceSha256: 'x' }, data);
+  const staleTemp = join(dir, 'hookd-0123456789abcdef.v8cache.999.abcd.tmp');
+  const freshTemp = join(dir, 'hookd-0123456789abcdef.v8cache.998.abcd.tmp');
+  await writeFile(staleTemp, 'half a write');
+  await writeFile(freshTemp, 'a write under way');
+  const old = new Date(Date.now() - 3_600_000);
+  await utimes(staleTemp, old, old);
+  await writeFile(join(dir, 'notes.txt'), 'not ours');
+
+  const { report } = load(bundle, env);
+  assert.equal(report.state, 'written');
+  assert.deepEqual([...report.pruned ?? []].sort(), [basename(codeCacheFile(dir, goneBundle)), basename(staleTemp)].sort());
+  assert.deepEqual((await readdir(dir)).sort(), [basename(cache), basename(codeCacheFile(dir, other.bundle)), basename(freshTemp), 'notes.txt'].sort());
 });
