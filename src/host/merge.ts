@@ -2,7 +2,9 @@
 // (docs/hooks-and-merge.md §4-§5). Pure: no I/O, no logging, no clock; the same inputs
 // always give the same document, the same claims and the same error.
 //
-//   mergeGroup          one order group: diff each reply → check allow-lists → find conflicts → apply
+//   mergeGroup          one order group: diff each reply (or take the claims dispatch's narrowed
+//                       decode found, reply-claims.ts) → check allow-lists → find conflicts →
+//                       apply (copy-on-write: document-diff.ts applyClaims)
 //   appendProvenance    across groups: a later group's claim overrides an earlier one, recorded
 //   mergeAcrossGroups   the whole pipeline over several groups (dispatch runs the same steps
 //                       group by group, because each group's plugins must see the merged result)

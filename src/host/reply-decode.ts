@@ -1,7 +1,9 @@
 // The wire side of dispatch: build a hook's request message from its HookSpec and the caller's
 // input, and decode a plugin's reply document. Everything here is driven by hooks.ts; no hook is
 // named. Request and reply objects are in the proto shape of grpc-client.ts (keepCase field
-// names, bytes as Buffer).
+// names, bytes as Buffer). decodeReplyDocument is the full path of a changed reply: dispatch
+// first tries reply-claims.ts, which diffs only the part of the reply that differs from the bytes
+// sent and falls back to this one whenever it cannot be sure, so every error is reported here.
 
 import { HookdError } from './errors.ts';
 import type { HookSpec } from './hooks.ts';
