@@ -9,7 +9,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { chooseCodeCacheDir } from '../src/cli/code-cache-dir.ts';
+import { codeCacheFile, readCodeCache, sha256 } from '../src/cli/code-cache-file.ts';
 import { makePrivateDockerdBridge } from '../test/fixtures/private-dockerd.ts';
 import { machineLines } from './report.ts';
 
@@ -127,7 +129,37 @@ export async function runDaemonStartup(runs: number): Promise<string> {
     }),
   ];
   if (!haveDockerd) lines.push('', 'dockerd is not installed: no anchor (apt-get install docker.io)');
+  lines.push('', codeCacheLine(), ...extraCaCertsLines());
   return lines.join('\n');
+}
+
+/** Whether the measured starts could use the bundle's code cache (docs/packaging.md, "Start-up"): the warm-up start writes it. */
+function codeCacheLine(): string {
+  const bundle = join(ROOT, 'dist/cli/hookd.cjs');
+  const { dir, reason } = chooseCodeCacheDir();
+  if (dir === undefined) return `hookd's code cache: off (${reason})`;
+  const file = codeCacheFile(dir, bundle);
+  const read = readCodeCache(file, { bundle, sourceSha256: sha256(readFileSync(bundle)) });
+  return 'data' in read ? `hookd's code cache: ${file}, made for this build` : `hookd's code cache: not usable (${read.reason}): every start compiled the bundle`;
+}
+
+/**
+ * NODE_EXTRA_CA_CERTS makes node read and parse that bundle before any JavaScript runs, in every
+ * Node process (hookd, its Node plugins), which dockerd does not pay: measured here when it is set.
+ */
+function extraCaCertsLines(): string[] {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (!extra) return [];
+  const bare = (env: NodeJS.ProcessEnv): number => {
+    const samples = Array.from({ length: 5 }, () => {
+      const started = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    });
+    return median(samples);
+  };
+  const { NODE_EXTRA_CA_CERTS: _, ...without } = process.env;
+  return [`NODE_EXTRA_CA_CERTS=${extra} is set in this environment: \`node -e 0\` takes ${bare(process.env).toFixed(0)} ms with it, ${bare(without).toFixed(0)} ms without (median of 5); every hookd start above pays the difference, dockerd does not.`];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
