@@ -6,7 +6,9 @@
 //     call every plugin of the group in parallel on the same input (dispatch-call.ts)
 //     judge failures by policy; decode replies: a changed document is diffed only where its
 //       bytes differ from those sent (reply-claims.ts), else whole (reply-decode.ts)
-//     combine: merge → mergeGroup; the next group sees the result (merge.ts)
+//     combine: merge → mergeGroup; the next group sees the result (merge.ts), sent as its
+//              JSON.stringify, or as the previous bytes with the one changed array re-encoded
+//              when the replies were all narrowed to it (reply-claims.ts resplicedBytes)
 //              oci-hooks → gathered, then sortOciHooks; routes → combineRoutes;
 //              snapshotters → unionSnapshotters; notify → nothing to combine
 //   return InvokeResult
@@ -24,7 +26,9 @@ import {
   appendProvenance, mergeGroup, unionSnapshotters, validateSnapshotters, type GroupReply,
 } from './merge.ts';
 import { sortOciHooks, validateOciHooks } from './oci-hooks.ts';
-import { decodeReplyClaims, SentDocument } from './reply-claims.ts';
+import {
+  decodeReplyClaims, resplicedBytes, SentDocument, sharedArrayPart, type DecodedReply,
+} from './reply-claims.ts';
 import { buildRequest, readInputDocument } from './reply-decode.ts';
 import { combineRoutes, validateRouteReply, type RouteReply } from './routes.ts';
 import type {
@@ -48,6 +52,14 @@ interface Accumulated {
   isBytesStale: boolean;
   /** `documentBytes` are JSON.stringify(document), not the caller's raw bytes (reply-claims.ts narrows against them). */
   isBytesStringified: boolean;
+  /**
+   * When the last group changed only one array that its replies were narrowed to: the new bytes
+   * from the old ones with that array re-encoded (reply-claims.ts resplicedBytes), instead of a
+   * JSON.stringify of the whole document for the next group.
+   */
+  resplice: (() => Buffer | undefined) | undefined;
+  /** `document` is known to pass isJsonFaithful (its bytes came from resplice). */
+  isDocumentFaithful: boolean;
   provenance: ProvenanceEntry[];
   ociHooks: OwnedOciHook[];
   routeReplies: RouteReply[];
@@ -142,12 +154,14 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
   switch (spec.combine) {
     case 'merge': {
       const groupReplies: GroupReply[] = [];
+      const decodedReplies: Array<{ plugin: string; decoded: DecodedReply }> = [];
       // What this group was sent: a changed reply is diffed in the part that differs from these bytes.
-      const sent = new SentDocument(acc.document, acc.isBytesStringified ? acc.documentBytes : undefined);
+      const sent = new SentDocument(acc.document, acc.isBytesStringified ? acc.documentBytes : undefined, acc.isDocumentFaithful);
       for (const [participant, reply] of replies) {
         const decoded = decodeOrSkip(participant, () => decodeReplyClaims(spec, participant.name, reply, sent));
         if (decoded === undefined) continue;
         const { allowedPaths } = participant.handle.manifest;
+        decodedReplies.push({ plugin: participant.name, decoded });
         groupReplies.push({ plugin: participant.name, ...decoded, ...(allowedPaths ? { allowedPaths } : {}) });
       }
       const policies = new Map(group.map((participant) => [participant.name, participant.policy]));
@@ -156,6 +170,8 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
       if (merged.claims.length > 0) {
         acc.document = merged.document;
         acc.isBytesStale = true;
+        const part = sharedArrayPart(decodedReplies, new Set(merged.dropped.map(({ plugin }) => plugin)));
+        acc.resplice = part === undefined ? undefined : () => resplicedBytes(sent, part, merged.document);
         acc.provenance = appendProvenance(acc.provenance, merged.claims);
       }
       return;
@@ -197,6 +213,7 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
   const inputDocument = spec.combine === 'merge' ? readInputDocument(spec, input) : undefined;
   const acc: Accumulated = {
     document: inputDocument?.value, documentBytes: inputDocument?.bytes, isBytesStale: false, isBytesStringified: inputDocument?.isStringified ?? false,
+    resplice: undefined, isDocumentFaithful: false,
     provenance: [], ociHooks: [], routeReplies: [], snapshotters: [],
   };
   const called: string[] = [];
@@ -212,7 +229,10 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
   for (const group of groupByOrder(participants)) {
     checkNotAborted(spec, options, group[0]);
     if (acc.isBytesStale) {
-      acc.documentBytes = Buffer.from(JSON.stringify(acc.document));
+      const spliced = acc.resplice?.();
+      acc.documentBytes = spliced ?? Buffer.from(JSON.stringify(acc.document));
+      acc.isDocumentFaithful = spliced !== undefined;
+      acc.resplice = undefined;
       acc.isBytesStale = false;
       acc.isBytesStringified = true;
     }

@@ -20,8 +20,11 @@ import { isJsonFaithful, narrowReply } from './reply-narrow.ts';
 export class SentDocument {
   #isNarrowable: boolean | undefined;
 
-  /** `stringified`: the bytes sent, when they are JSON.stringify(value); otherwise undefined. */
-  constructor(readonly value: unknown, readonly stringified: Buffer | undefined) {}
+  /**
+   * `stringified`: the bytes sent, when they are JSON.stringify(value); otherwise undefined.
+   * `isKnownFaithful`: the value is known to pass isJsonFaithful (resplicedBytes made the bytes).
+   */
+  constructor(readonly value: unknown, readonly stringified: Buffer | undefined, private readonly isKnownFaithful = false) {}
 
   /**
    * Whether replies may be narrowed against the bytes: they are JSON.stringify(value) and the value
@@ -29,21 +32,35 @@ export class SentDocument {
    * first changed reply, so a group of no-op replies never pays for it.
    */
   get isNarrowable(): boolean {
-    this.#isNarrowable ??= this.stringified !== undefined && isJsonFaithful(this.value, MAX_REPLY_DEPTH);
+    this.#isNarrowable ??= this.stringified !== undefined && (this.isKnownFaithful || isJsonFaithful(this.value, MAX_REPLY_DEPTH));
     return this.#isNarrowable;
   }
 }
 
-/** A reply as mergeGroup takes it: the claims already found, or the whole document to diff. */
-export type DecodedReply = { readonly claims: Claim[] } | { readonly output: unknown };
+/** The array a reply was narrowed to: its byte range in the bytes sent, and its path. */
+export interface ArrayPart {
+  readonly start: number;
+  readonly end: number;
+  readonly segments: readonly PathSegment[];
+}
+
+/**
+ * A reply as mergeGroup takes it: the claims already found (and the array they all lie in, when
+ * the reply was narrowed to one), or the whole document to diff.
+ */
+export type DecodedReply = { readonly claims: Claim[]; readonly arrayPart?: ArrayPart } | { readonly output: unknown };
 
 /**
  * The reply of `plugin` to `spec`'s merge hook against the document it was sent. Throws what
  * decodeReplyDocument throws (ERR_HOOK_BAD_REPLY naming plugin and field).
  */
 export function decodeReplyClaims(spec: HookSpec, plugin: string, reply: unknown, sent: SentDocument): DecodedReply {
-  const claims = narrowedClaims(spec, plugin, reply, sent);
-  return claims === undefined ? { output: decodeReplyDocument(spec, plugin, reply, sent.value) } : { claims };
+  return narrowedDiff(spec, plugin, reply, sent) ?? { output: decodeReplyDocument(spec, plugin, reply, sent.value) };
+}
+
+/** narrowedDiff's claims alone (the tests compare them with the full path's). */
+export function narrowedClaims(spec: HookSpec, plugin: string, reply: unknown, sent: SentDocument): Claim[] | undefined {
+  return narrowedDiff(spec, plugin, reply, sent)?.claims;
 }
 
 /** The reply's bytes when it has the usual shape (a JsonDocument with bytes); otherwise undefined. */
@@ -75,12 +92,12 @@ function replyBytes(spec: HookSpec, reply: unknown): Buffer | undefined {
  * against the reply's members: the keys the full diff would visit there, in the same order, as no
  * member of the run may share its key with a member outside it (JSON.parse would keep one of them).
  */
-export function narrowedClaims(spec: HookSpec, plugin: string, reply: unknown, sent: SentDocument): Claim[] | undefined {
+function narrowedDiff(spec: HookSpec, plugin: string, reply: unknown, sent: SentDocument): { claims: Claim[]; arrayPart?: ArrayPart } | undefined {
   const bytes = replyBytes(spec, reply);
   if (bytes === undefined || bytes.byteLength > MAX_REPLY_ENTRIES || sent.stringified === undefined || !sent.isNarrowable) return undefined;
   const narrowed = narrowReply(sent.stringified, bytes, MAX_REPLY_DEPTH);
   if (narrowed === undefined) return undefined;
-  if (narrowed === 'identical') return [];
+  if (narrowed === 'identical') return { claims: [] };
   const replyText = narrowed.kind === 'members' ? `{${narrowed.replyText}}` : narrowed.replyText;
   if (replyDepthProblem(replyText, narrowed.enclosingDepth) !== undefined) return undefined;
   let after: unknown;
@@ -99,10 +116,56 @@ export function narrowedClaims(spec: HookSpec, plugin: string, reply: unknown, s
   }
   if (narrowed.kind === 'array') {
     if (!Array.isArray(after) || !Array.isArray(container)) return undefined;
-    return diffDocuments(container, after, plugin, segments);
+    return {
+      claims: diffDocuments(container, after, plugin, segments),
+      arrayPart: { start: narrowed.inputStart, end: narrowed.inputEnd, segments },
+    };
   }
   const before = membersBefore(container, narrowed.inputText, after);
-  return before === undefined ? undefined : diffDocuments(before, after, plugin, segments);
+  return before === undefined ? undefined : { claims: diffDocuments(before, after, plugin, segments) };
+}
+
+/**
+ * The JSON.stringify bytes of `merged` (a group's merge result), made from the bytes the group was
+ * sent by re-encoding only the array `part` that every applied claim lies in; undefined when that
+ * array is not where the part's path says. Exact: `sent.stringified` is JSON.stringify of the sent
+ * document, whose values all pass isJsonFaithful (no toJSON, so each value's JSON is a function of
+ * the value alone), and the merge changed nothing outside that array (copy-on-write copies keep
+ * every key's position), so the whole document's JSON is the sent bytes around the array with the
+ * array's new JSON in their place. The result passes isJsonFaithful too: the array's entries are
+ * the input's or values JSON.parse made, no deeper than the reply's depth check allowed.
+ */
+export function resplicedBytes(sent: SentDocument, part: ArrayPart, merged: unknown): Buffer | undefined {
+  const bytes = sent.stringified;
+  if (bytes === undefined) return undefined;
+  let value = merged;
+  for (const segment of part.segments) {
+    if (!isPlainObject(value) || !Object.hasOwn(value, segment.name)) return undefined;
+    value = value[segment.name];
+  }
+  if (!Array.isArray(value)) return undefined;
+  return Buffer.concat([bytes.subarray(0, part.start), Buffer.from(JSON.stringify(value)), bytes.subarray(part.end)]);
+}
+
+/**
+ * The array part every reply that may have changed the document was narrowed to, if it is the same
+ * one for all (several plugins of a group adding to Env), and so the only place the group's merge
+ * can have changed; undefined otherwise (a reply diffed whole, or parts in two places).
+ */
+export function sharedArrayPart(replies: ReadonlyArray<{ readonly plugin: string; readonly decoded: DecodedReply }>, dropped: ReadonlySet<string>): ArrayPart | undefined {
+  let shared: ArrayPart | undefined;
+  for (const { plugin, decoded } of replies) {
+    if (dropped.has(plugin)) continue;
+    if (!('claims' in decoded)) {
+      if (decoded.output === undefined) continue;
+      return undefined;
+    }
+    if (decoded.claims.length === 0) continue;
+    const part = decoded.arrayPart;
+    if (part === undefined || (shared !== undefined && (shared.start !== part.start || shared.end !== part.end))) return undefined;
+    shared = part;
+  }
+  return shared;
 }
 
 /**

@@ -34,6 +34,9 @@ export interface NarrowedReply {
   readonly inputText: string;
   /** How many containers enclose the array or the object: the reply's depth outside them is the input's. */
   readonly enclosingDepth: number;
+  /** The byte range of the part in the input (for an array: from its `[` to just past its `]`). */
+  readonly inputStart: number;
+  readonly inputEnd: number;
 }
 
 /**
@@ -131,6 +134,8 @@ function narrowed(input: Buffer, reply: Buffer, open: OpenContainers, level: num
     replyText: reply.toString('utf8', start, end + reply.length - input.length),
     inputText: kind === 'members' ? input.toString('utf8', start, end) : '',
     enclosingDepth: level,
+    inputStart: start,
+    inputEnd: end,
   };
 }
 

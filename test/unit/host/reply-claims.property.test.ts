@@ -10,9 +10,12 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { diffDocuments, type Claim } from '../../../src/host/document-diff.ts';
 import { hookSpec } from '../../../src/host/hooks.ts';
-import { mergeGroup } from '../../../src/host/merge.ts';
+import { dispatchHook } from '../../../src/host/dispatch.ts';
+import { appendProvenance, compareNames, mergeGroup } from '../../../src/host/merge.ts';
 import { decodeReplyClaims, narrowedClaims, SentDocument } from '../../../src/host/reply-claims.ts';
 import { decodeReplyDocument } from '../../../src/host/reply-decode.ts';
+import type { ProvenanceEntry } from '../../../src/host/types.ts';
+import { FakeHandle, type RecordedCall } from './fake-handle.ts';
 
 const RUNS = Number(process.env.HOOKD_FUZZ_RUNS ?? 600);
 const spec = hookSpec('container.preCreate');
@@ -198,4 +201,72 @@ test('the narrowed diff gives exactly the full path\'s claims, document, provena
   }), { numRuns: RUNS });
   // The property is not vacuous: most SDK-style replies with one edit take the narrowed path.
   assert.ok(narrowed > sdkRuns / 3, `only ${narrowed} of ${sdkRuns} SDK-style replies were narrowed`);
+});
+
+// Over several groups: what each group is sent (after a group whose changes all lie in one array
+// its replies were narrowed to, the bytes are the previous ones with that array re-encoded:
+// reply-claims.ts resplicedBytes), the merged document, provenance and errors are exactly those of
+// the full path: JSON.stringify of the document so far, and decodeReplyDocument + mergeGroup.
+const envEdit = fc.record({
+  action: fc.constantFrom('env-add', 'env-set', 'env-remove', 'env-reorder'),
+  entry: envEntry,
+  at: fc.nat(),
+});
+const pluginEdit = fc.oneof({ weight: 3, arbitrary: envEdit }, { weight: 1, arbitrary: oneEdit });
+const pipeline = fc.array(fc.array(pluginEdit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 });
+
+/** A plugin as an SDK runs it: parse what it was sent, change it, re-serialise in the same order. */
+function answer(sent: Buffer, change: Edit | { action: string; entry: string; at: number }): Buffer {
+  const document = JSON.parse(sent.toString()) as Record<string, Json>;
+  if ('entry' in change) {
+    const env = Array.isArray(document.Env) ? document.Env : (document.Env = []);
+    const at = change.at % Math.max(env.length, 1);
+    if (change.action === 'env-add') env.push(change.entry);
+    else if (change.action === 'env-set' && env.length > 0) env[at] = change.entry;
+    else if (change.action === 'env-remove') env.splice(at, 1);
+    else env.reverse();
+    return Buffer.from(JSON.stringify(document));
+  }
+  return Buffer.from(JSON.stringify(applyEdits(document, [change])).replace(DUPLICATE_KEY, '"'));
+}
+
+test('over several groups, each group is sent and merges exactly what the full path would', async () => {
+  await fc.assert(fc.asyncProperty(document, pipeline, async (input, groups) => {
+    // The full path, group by group.
+    const expectedSent: string[] = [];
+    let expected: { document: unknown; provenance: ProvenanceEntry[] } | { error: string };
+    try {
+      let current: unknown = input;
+      let provenance: ProvenanceEntry[] = [];
+      groups.forEach((edits, order) => {
+        const bytes = Buffer.from(JSON.stringify(current));
+        expectedSent.push(...edits.map(() => bytes.toString()));
+        const replies = edits.map((change, i) => ({ plugin: `g${order}p${i}`, output: decodeReplyDocument(spec, `g${order}p${i}`, { config: { json: answer(bytes, change) } }, current) }));
+        const merged = mergeGroup(current, replies, { hook: spec.name, order });
+        if (merged.claims.length > 0) current = merged.document;
+        provenance = appendProvenance(provenance, merged.claims);
+      });
+      expected = { document: current, provenance };
+    } catch (error) {
+      expected = { error: `${(error as { code: string }).code}: ${(error as Error).message}` };
+    }
+
+    const log: RecordedCall[] = [];
+    const handles = groups.flatMap((edits, order) => edits.map((change, i) => new FakeHandle(`g${order}p${i}`, {
+      order, subscribe: ['container.preCreate'],
+      reply: (request) => ({ config: { json: answer(request.config_json as Buffer, change) } }),
+    }, log)));
+    let actual: typeof expected;
+    try {
+      const result = await dispatchHook(handles, 'container.preCreate', { document: input });
+      actual = { document: result.document, provenance: result.provenance };
+    } catch (error) {
+      actual = { error: `${(error as { code: string }).code}: ${(error as Error).message}` };
+    }
+    assert.deepEqual(actual, expected);
+    if (!('error' in expected)) {
+      const sent = [...log].sort((a, b) => compareNames(a.plugin, b.plugin)).map((call) => (call.request.config_json as Buffer).toString());
+      assert.deepEqual(sent, expectedSent);
+    }
+  }), { numRuns: Math.ceil(RUNS / 3) });
 });

@@ -142,6 +142,10 @@ describe('dispatch with the narrowed diff', () => {
     ];
     const input = structuredClone(INPUT);
     const result = await dispatchHook(handles, 'container.preCreate', { document: input });
+    // Group 1 changed Env (narrowed) and HostConfig (narrowed to members, not an array): the bytes
+    // for group 2 are a JSON.stringify of the merged document, whichever way they were made.
+    const afterFirstGroup = { ...INPUT, Env: [...INPUT.Env, 'A=1'], HostConfig: { ...INPUT.HostConfig, Memory: 64 } };
+    assert.equal((handles[2]?.calls[0]?.request.config_json as Buffer).toString(), JSON.stringify(afterFirstGroup));
     assert.deepEqual(result.document, {
       ...INPUT, Env: [...INPUT.Env, 'A=1', 'C=1'], Labels: { ...INPUT.Labels, team: 'infra' }, HostConfig: { ...INPUT.HostConfig, Memory: 64 },
     });
@@ -150,6 +154,21 @@ describe('dispatch with the narrowed diff', () => {
     ]);
     assert.deepEqual(input, INPUT, 'the caller\'s document is not modified');
     assert.equal((result.document as typeof INPUT).Cmd, input.Cmd, 'an untouched member is shared with the input');
+  });
+
+  it('sends the next group the previous bytes with only the changed Env re-encoded, equal to their JSON.stringify', async () => {
+    const addEnv = (entry: string) => (request: Record<string, unknown>) => {
+      const document = JSON.parse((request.config_json as Buffer).toString()) as typeof INPUT;
+      document.Env.push(entry);
+      return { config: { json: Buffer.from(JSON.stringify(document)) } };
+    };
+    const handles = [0, 1, 2].map((order) => new FakeHandle(`p${order}`, { order, subscribe: ['container.preCreate'], reply: addEnv(`E${order}=é\\"${order}`) }));
+    const result = await dispatchHook(handles, 'container.preCreate', { document: structuredClone(INPUT) });
+    const env = (count: number) => ({ ...INPUT, Env: [...INPUT.Env, ...[0, 1, 2].slice(0, count).map((order) => `E${order}=é\\"${order}`)] });
+    for (const order of [1, 2]) {
+      assert.equal((handles[order]?.calls[0]?.request.config_json as Buffer).toString(), JSON.stringify(env(order)));
+    }
+    assert.deepEqual(result.document, env(3));
   });
 
   it('takes the full path for container.preUpdate\'s raw body, with the same result', async () => {
