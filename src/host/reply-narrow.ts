@@ -68,6 +68,9 @@ export function commonSuffixLength(a: Buffer, b: Buffer, limit: number): number 
 
 const OUTSIDE_STRINGS: StringState = { isInString: false, isEscaped: false };
 
+/** How far a pure insertion or deletion is slid left at most (see narrowReply). */
+const MAX_SLIDE = 16;
+
 /**
  * How `reply` differs from `input` (the host's JSON.stringify bytes of the document it sent):
  * 'identical', one part replaced (NarrowedReply), or undefined when no part below the whole
@@ -81,17 +84,29 @@ export function narrowReply(input: Buffer, reply: Buffer, maxDepth: number): Nar
   const shorter = Math.min(inputLength, replyLength);
   const prefix = commonPrefixLength(input, reply, shorter);
   if (prefix === inputLength && prefix === replyLength) return 'identical';
-  // Prefix and suffix may not overlap: the edit is input[prefix, editEnd).
+  // Prefix and suffix may not overlap: the edit is input[editStart, editEnd).
   const suffix = commonSuffixLength(input, reply, shorter - prefix);
-  const editEnd = inputLength - suffix;
-  const open = scanOpenContainers(input, prefix, maxDepth);
+  let editEnd = inputLength - suffix;
+  let editStart = prefix;
+  // A pure deletion or insertion can sit further left just as well when the bytes before it repeat
+  // at its end: a member deleted with its comma, `"Labels":{...},`, is found as `Labels":{...},"`
+  // (the common prefix takes the quote of the next key), which would reach into the next member.
+  // Slide it left while that holds (a few bytes at most); prefix and suffix stay common.
+  if (prefix + suffix === shorter) {
+    const block = inputLength > replyLength ? input : reply;
+    const length = Math.abs(inputLength - replyLength);
+    for (let slid = 0; slid < MAX_SLIDE && editStart > 0 && block[editStart - 1] === block[editStart + length - 1]; slid += 1) editStart -= 1;
+    if (inputLength > replyLength) editEnd -= prefix - editStart;
+    else editEnd = editStart;
+  }
+  const open = scanOpenContainers(input, editStart, maxDepth);
   if (open === undefined || open.starts.length === 0) return undefined;
   const firstArray = open.isArray.indexOf(true);
   let level = firstArray === -1 ? open.starts.length - 1 : firstArray;
-  let from = prefix;
+  let from = editStart;
   let state: StringState = open;
   if (open.isArray[level] === true) {
-    const end = findContainerEnd(input, prefix, open, open.starts.length - level);
+    const end = findContainerEnd(input, editStart, open, open.starts.length - level);
     if (end === -1) return undefined;
     if (editEnd <= end) {
       return narrowed(input, reply, open, level, 'array', open.starts[level] as number, end);
