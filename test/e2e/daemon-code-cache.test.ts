@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { once } from 'node:events';
 import { chmod, chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -83,8 +84,12 @@ test('a daemon run by another user, whose cache folder cannot be made, starts wi
   await chmod(work.dir, 0o755);
   await chown(dir, 65534, 65534);
   await chown(join(dir, 'plugins.d'), 65534, 65534);
+  // The checkout may sit where that user cannot read (a clone under /root): it runs a copy of what
+  // the package ships of the daemon, which needs nothing else (the bundle holds its dependencies).
+  const install = join(work.dir, 'nobody-install');
+  for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(join(REPO, part), join(install, part), { recursive: true });
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home };
-  const child = spawn(process.execPath, [join(REPO, 'bin/hookd.js'), 'daemon', '--config', join(dir, 'hookd.json')], { cwd: dir, uid: 65534, gid: 65534, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(install, 'bin/hookd.js'), 'daemon', '--config', join(dir, 'hookd.json')], { cwd: dir, uid: 65534, gid: 65534, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit');
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
