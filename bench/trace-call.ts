@@ -1,10 +1,11 @@
 // Where one host call's wall time goes, against a raw grpc-js call to the same plugin: timestamps
-// at invoke, at grpc-js makeUnaryRequest (the request leaves the host), at grpc-js's callback (the
-// reply is in), and when invoke resolves. Medians over N sequential calls of one bench row.
+// at invoke, when the HTTP/2 stream is opened (the request leaves the host), when its trailers
+// arrive (the reply is in), and when invoke resolves. Medians over N sequential calls of one bench row.
 //   node --import tsx bench/trace-call.ts <row-id> [calls, default 2000]
 // A development tool (`npm run build` first); asserts nothing.
 
-import * as grpc from '@grpc/grpc-js';
+import * as http2 from 'node:http2';
+
 import { pino } from 'pino';
 
 import { attachHost, launchPool, stopAll } from './plugin-pool.ts';
@@ -19,26 +20,22 @@ const row = found;
 
 // One mark per event, per call in flight; the rows traced here make one gRPC call at a time per plugin.
 let marks: { sent: bigint[]; received: bigint[] } = { sent: [], received: [] };
-// Both clients create their calls through the channel (grpc-js's generated methods capture
-// makeUnaryRequest at load time, so the channel is where both can be seen): mark the call's start
-// and its status (the reply is complete; grpc-js calls back right after).
-interface TracedCall { start(metadata: unknown, listener: { onReceiveStatus(status: unknown): void }): void }
-const channelPrototype = grpc.Channel.prototype as unknown as { createCall(...args: unknown[]): TracedCall };
-const createCall = channelPrototype.createCall;
-channelPrototype.createCall = function traced(this: unknown, ...args: unknown[]): TracedCall {
-  const call = createCall.apply(this, args);
-  const start = call.start.bind(call);
-  call.start = (metadata, listener) => {
-    marks.sent.push(process.hrtime.bigint());
-    start(metadata, {
-      ...listener,
-      onReceiveStatus: (status) => {
-        marks.received.push(process.hrtime.bigint());
-        listener.onReceiveStatus(status);
-      },
-    });
-  };
-  return call;
+// Every client here ends in node:http2: grpc-js's transport, the host's thin client
+// (src/host/wire-client.ts) and the raw wire baseline all open one stream per call with
+// ClientHttp2Session#request. Mark the stream's creation (the request leaves) and its trailers (the
+// reply and its status are in; the clients settle right after). The prototype comes from a session
+// to a closed loopback port, destroyed at once.
+type RequestFn = (this: http2.ClientHttp2Session, ...args: unknown[]) => http2.ClientHttp2Stream;
+const probe = http2.connect('http://127.0.0.1:9');
+probe.on('error', () => {});
+const sessionPrototype = Object.getPrototypeOf(probe) as { request: RequestFn };
+probe.destroy();
+const request = sessionPrototype.request;
+sessionPrototype.request = function traced(this: http2.ClientHttp2Session, ...args: unknown[]): http2.ClientHttp2Stream {
+  const stream = request.apply(this, args);
+  marks.sent.push(process.hrtime.bigint());
+  stream.once('trailers', () => marks.received.push(process.hrtime.bigint()));
+  return stream;
 };
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
