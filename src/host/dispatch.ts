@@ -66,6 +66,12 @@ interface Accumulated {
   snapshotters: Array<{ plugin: string; snapshotters: string[] }>;
 }
 
+interface GroupOutcome {
+  readonly outcomes: CallOutcome[];
+  /** The failure the hook reports, when one call of the group was fatal. */
+  readonly firstFatal?: HookdError;
+}
+
 class Skips {
   readonly list: SkippedPlugin[] = [];
   constructor(private readonly hook: HookName, private readonly requestId: string, private readonly logger?: Logger) {}
@@ -82,7 +88,8 @@ class Skips {
  * failure, the one the hook reports. Failures that happen because the group or the caller aborted
  * are not judged: they are consequences, not causes.
  */
-async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<{ outcomes: CallOutcome[]; firstFatal?: HookdError }> {
+async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<GroupOutcome> {
+  if (group.length === 1) return callAlone(group[0]!, spec, request, options);
   // A group of one has no other call to abort when its call fails, so it needs no controller of its
   // own: the call gets the caller's signal, if any (an AbortController, and AbortSignal.any with a
   // caller's signal, per group was a measurable share of the host's own time: docs/performance.md §5.3).
@@ -121,6 +128,28 @@ async function callGroup(group: readonly Participant[], spec: HookSpec, request:
       : { participant, error: result.reason as HookdError };
   });
   return firstFatal === undefined ? { outcomes } : { outcomes, firstFatal };
+}
+
+/**
+ * callGroup for a group of one, the common case: the same outcome without what only a group needs
+ * (Promise.allSettled, its per-call closure and the outcomes' second pass). There is no other call
+ * to abort, so a fatal failure is only recorded; the call gets the caller's signal, if any.
+ */
+async function callAlone(participant: Participant, spec: HookSpec, request: object, options: DispatchOptions): Promise<GroupOutcome> {
+  const startedAt = Date.now();
+  const deadline = Math.min(startedAt + participant.timeoutMs, options.deadline ?? Number.POSITIVE_INFINITY);
+  try {
+    const reply = await callWithDeadline({
+      handle: participant.handle, rpc: spec.rpc, request, hook: spec.name, deadline, timeoutMs: deadline - startedAt, signal: options.signal,
+    });
+    return { outcomes: [{ participant, reply }] };
+  } catch (error) {
+    const failure = asCallError(error, participant.name, spec.name);
+    const outcomes = [{ participant, error: failure }];
+    if (options.signal?.aborted === true) return { outcomes };
+    const verdict = judgeFailure(participant, failure, spec.name);
+    return verdict.fatal ? { outcomes, firstFatal: verdict.error } : { outcomes };
+  }
 }
 
 function checkNotAborted(spec: HookSpec, options: DispatchOptions, next: Participant | undefined): void {
@@ -237,7 +266,7 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
       acc.isBytesStringified = true;
     }
     const request = buildRequest(spec, input, requestId, acc.documentBytes);
-    called.push(...group.map((participant) => participant.name));
+    for (const participant of group) called.push(participant.name);
     const { outcomes, firstFatal } = await callGroup(group, spec, request, options);
 
     if (options.signal?.aborted) checkNotAborted(spec, options, group[0]);
