@@ -178,6 +178,14 @@ class UnaryCall {
   /** The stream ended in order: the status is in the trailers (or the trailers-only headers). */
   #onEnd(): void {
     if (this.#isSettled) return;
+    // Node also ends the open streams of a connection whose socket closed (the plugin's process
+    // exited mid-call: they end with CANCEL after the session is destroyed). Without a status
+    // from the plugin, the end is judged as #onClose judges a stream that did not end in order,
+    // so a lost connection stays a transport failure rather than an answer of the plugin's.
+    if (this.#trailers?.['grpc-status'] === undefined && this.#headers?.['grpc-status'] === undefined) {
+      this.#onClose();
+      return;
+    }
     const wireStatus = statusFromResponse(this.#headers, this.#trailers);
     if (wireStatus.code !== grpc.status.OK) {
       this.fail(wireStatus, false);

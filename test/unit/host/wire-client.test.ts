@@ -3,10 +3,11 @@
 // as callUnary's would be. Misbehaviours a grpc-js server cannot produce are in wire-misbehaving.test.ts.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
 
 import * as grpc from '@grpc/grpc-js';
@@ -15,6 +16,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { isHookdError } from '../../../src/host/errors.ts';
 import { pluginDescriptor } from '../../../src/host/generated/plugin-descriptor.ts';
 import { MAX_REPLY_BYTES, callUnary, createPluginClients, isTransportFailure } from '../../../src/host/grpc-client.ts';
+import { waitForSocket } from '../../../src/host/socket-wait.ts';
 import type { TlsSpec } from '../../../src/host/types.ts';
 import { WireClient } from '../../../src/host/wire-client.ts';
 import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
@@ -122,6 +124,24 @@ describe('WireClient against a grpc-js server', () => {
 
     await serve(t, { ContainerPreCreate: (_call, callback) => callback(null, { config: { json: Buffer.from('{}') } }) }, { address: first.address });
     assert.deepEqual(await wire.call('ContainerPreCreate', preCreate, options()), { config: { json: Buffer.from('{}') } });
+  });
+
+  it('fails a call as a transport failure, never as the plugin\'s answer, when the plugin\'s process exits mid-call', async (t) => {
+    // Node ends the streams of a socket that closed, and 'end' could come before 'close': that end
+    // was once read as a reply without grpc-status (ERR_HOOK_REJECTED), most times in a row here.
+    for (let round = 0; round < 3; round++) {
+      const socket = join(tempDirRemovedAtExit('hookd-wire-crash-'), 'plugin.sock');
+      const plugin = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../fixtures/plugins/crashes-after-ready.ts', import.meta.url))], {
+        env: { ...process.env, HOOKD_PLUGIN_ADDRESS: `unix://${socket}` }, stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      const exited = once(plugin, 'exit');
+      t.after(() => plugin.kill('SIGKILL'));
+      await waitForSocket(socket, exited, 30_000, AbortSignal.timeout(30_000));
+      assert.equal(plugin.exitCode, null, 'the fixture is serving');
+      await assert.rejects(client(t, `unix://${socket}`).call('ImagePostPull', { image_ref: 'busybox', context: { request_id: 'r-1' } }, { ...options(), hook: 'image.postPull' }),
+        (error: unknown) => isHookdError(error, 'ERR_HOOK_TRANSPORT') && isTransportFailure(error) && /connection to the plugin was lost/.test(error.message));
+      assert.deepEqual(await exited, [1, null], 'the fixture exited with code 1 during the call');
+    }
   });
 
   it('fails a call to a socket nobody serves as a transport failure', async (t) => {
