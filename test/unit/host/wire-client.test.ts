@@ -101,6 +101,20 @@ describe('WireClient against a grpc-js server', () => {
     await cancelled;
   });
 
+  it('receives 1 MiB and 4 MiB replies intact, through the raised flow-control windows', async (t) => {
+    const bodies = new Map([1, 4].map((mib) => {
+      const body = Buffer.alloc(mib * 1024 * 1024);
+      for (let i = 0; i < body.length; i += 4) body.writeUInt32BE((i * 2_654_435_761) >>> 0, i); // no two frames alike
+      return [`${mib}`, body];
+    }));
+    const { address } = await serve(t, { ContainerPreCreate: (call, callback) => callback(null, { config: { json: bodies.get((call.request as { name: string }).name) } }) });
+    const wire = client(t, address);
+    // Both at once on one connection, so the connection's window is shared as well as each stream's.
+    const replies = await Promise.all([...bodies.keys()].map((name) => wire.call<{ config: { json: Buffer } }>('ContainerPreCreate', { ...preCreate, name }, options())));
+    assert.deepEqual(replies.map((reply) => reply.config.json.length), [1 << 20, 4 << 20]);
+    assert.ok(replies[0]!.config.json.equals(bodies.get('1')!) && replies[1]!.config.json.equals(bodies.get('4')!), 'every byte arrives as sent');
+  });
+
   it('refuses a reply above the size limit as a bad reply, from its length prefix', async (t) => {
     const { address } = await serve(t, { ContainerPreCreate: (_call, callback) => callback(null, {}) }, { serialize: () => Buffer.alloc(MAX_REPLY_BYTES + 1) });
     await assert.rejects(client(t, address).call('ContainerPreCreate', preCreate, options()), (error: unknown) =>
