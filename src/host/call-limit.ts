@@ -1,6 +1,7 @@
-// Caps the calls in flight to one plugin (manifest.maxInFlight). grpc-js tail latency degrades
-// past ~32 concurrent calls on one channel, and a plugin is usually sized for a few; callers past
-// the cap wait in FIFO order, and that wait counts against their own deadline.
+// Caps the calls in flight to one plugin (manifest.maxInFlight). A plugin is usually sized for a
+// few calls at a time, and past ~32 the tail latency of many plugins called together grows
+// (docs/configuration.md "Choosing maxInFlight"); callers past the cap wait in FIFO order, and
+// that wait counts against their own deadline.
 
 /** Why a waiter gave up: its deadline passed or its signal aborted. */
 export type GiveUpReason = 'deadline' | 'aborted';
