@@ -3,9 +3,8 @@
 // (run by hand, stdout, stdin close) do not apply and are not listed; Shutdown still ends it.
 // Over TCP the kit speaks mutual TLS with the certificates it is given.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { it } from 'node:test';
 
 import { ROOT, runKit } from './run-kit.ts';
+import { makeTestPki, openSslMissing } from '../../fixtures/test-pki.ts';
 
 it('passes the Node example run as a sidecar on a unix socket, and Shutdown ends the sidecar', { timeout: 120_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'hookd-sidecar-'));
@@ -51,34 +51,10 @@ it('refuses a TCP address without TLS before contacting anything, with exit stat
   assert.match(run.report, /TLS is required/);
 });
 
-function openSslMissing(): string | false {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'openssl is not installed, so no test certificates can be made';
-  }
-}
-
-/** A throw-away CA with a server certificate for localhost and a client certificate. */
-function makePki(dir: string): Record<'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey', string> {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=conformance-test-ca');
-  for (const role of ['server', 'client']) {
-    openssl('req', ...newKey, '-keyout', `${role}.key`, '-out', `${role}.csr`, '-subj', `/CN=${role === 'server' ? 'localhost' : 'hookd-plugin-test'}`);
-    openssl('x509', '-req', '-in', `${role}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${role}.pem`, '-days', '1', '-extfile', `${role}.ext`);
-  }
-  const file = (name: string) => join(dir, name);
-  return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
-}
-
 it('checks a TCP sidecar over mutual TLS with --ca, --cert and --key', { skip: openSslMissing(), timeout: 120_000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hookd-conformance-tls-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const pki = makePki(dir);
+  const pki = makeTestPki(dir, { subjectAltName: 'DNS:localhost,IP:127.0.0.1', serverName: 'localhost', caName: 'conformance-test-ca' });
   // The host's well-behaved fixture serves TLS when FIXTURE_TLS_* name PEM files, on port 0, and
   // prints the port it got on stdout.
   const sidecar = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/plugins/well-behaved.ts')], {

@@ -3,9 +3,8 @@
 
 import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,30 +15,7 @@ import { PluginHost } from '../../../src/host/plugin-host.ts';
 import type { PluginHandle } from '../../../src/host/types.ts';
 import { attachedManifest, capturedLogger, FIXTURES_DIR, REPO_ROOT } from './fixture-manifest.ts';
 import { recordStates, waitForState } from './observe.ts';
-
-function openSslMissing(): string | false {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'openssl is not installed, so no test certificates can be made';
-  }
-}
-
-/** A throw-away CA with a server certificate for localhost/127.0.0.1 and a client certificate. */
-function makePki(dir: string) {
-  const file = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  writeFileSync(file('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
-  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=hookd-test-ca');
-  for (const role of ['server', 'client']) {
-    openssl('req', ...newKey, '-keyout', `${role}.key`, '-out', `${role}.csr`, '-subj', `/CN=${role === 'server' ? 'localhost' : 'hookd-host'}`);
-    openssl('x509', '-req', '-in', `${role}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${role}.pem`, '-days', '1', '-extfile', `${role}.ext`);
-  }
-  return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
-}
+import { makeTestPki, openSslMissing } from '../../fixtures/test-pki.ts';
 
 /** Runs the well-behaved fixture ourselves, as a sidecar would run, serving `address`. */
 function runSidecar(t: TestContext, address: string): ChildProcess {
@@ -115,7 +91,7 @@ describe('attached plugins', { timeout: 60_000 }, () => {
   it('attaches to a TCP sidecar over mutual TLS and is refused without a client certificate', { skip: openSslMissing() }, async (t) => {
     const dir = tempDirRemovedAtExit('hookd-tls-');
     t.after(() => rm(dir, { recursive: true, force: true }));
-    const pki = makePki(dir);
+    const pki = makeTestPki(dir, { subjectAltName: 'DNS:localhost,IP:127.0.0.1', serverName: 'localhost' });
     const sidecar = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES_DIR}well-behaved.ts`], {
       cwd: REPO_ROOT,
       env: { ...process.env, HOOKD_PLUGIN_ADDRESS: '127.0.0.1:0', HOOKD_PLUGIN_NAME: 'secure', FIXTURE_TLS_CERT: pki.serverCert, FIXTURE_TLS_KEY: pki.serverKey, FIXTURE_TLS_CA: pki.ca },

@@ -3,9 +3,9 @@
 // as callUnary's would be. Misbehaviours a grpc-js server cannot produce are in wire-misbehaving.test.ts.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
@@ -20,6 +20,7 @@ import { waitForSocket } from '../../../src/host/socket-wait.ts';
 import type { TlsSpec } from '../../../src/host/types.ts';
 import { WireClient } from '../../../src/host/wire-client.ts';
 import { tempDirRemovedAtExit } from '../../fixtures/temp-dir.ts';
+import { makeTestPki, openSslMissing } from '../../fixtures/test-pki.ts';
 
 const definition = protoLoader.fromJSON(pluginDescriptor, { keepCase: true, defaults: true })['hookd.v1.Plugin'] as grpc.ServiceDefinition;
 type Handlers = Partial<Record<'ContainerPreCreate' | 'ContainerPreStart', grpc.handleUnaryCall<unknown, unknown>>>;
@@ -176,33 +177,9 @@ describe('WireClient against a grpc-js server', () => {
   });
 });
 
-function openSslMissing(): string | false {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'openssl is not installed, so no test certificates can be made';
-  }
-}
-
-/** A throw-away CA, a server certificate for the name plugin.internal only, and a client certificate. */
-function makePki() {
-  const dir = tempDirRemovedAtExit('hookd-wire-pki-');
-  const file = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  writeFileSync(file('server.ext'), 'subjectAltName=DNS:plugin.internal\n');
-  writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
-  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=hookd-test-ca');
-  for (const role of ['server', 'client']) {
-    openssl('req', ...newKey, '-keyout', `${role}.key`, '-out', `${role}.csr`, '-subj', `/CN=${role === 'server' ? 'plugin.internal' : 'hookd-host'}`);
-    openssl('x509', '-req', '-in', `${role}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${role}.pem`, '-days', '1', '-extfile', `${role}.ext`);
-  }
-  return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
-}
-
 describe('WireClient over TCP with TLS', { skip: openSslMissing() }, () => {
-  const pki = openSslMissing() ? undefined : makePki();
+  // A server certificate for the name plugin.internal only, so the client must send that name.
+  const pki = openSslMissing() ? undefined : makeTestPki(tempDirRemovedAtExit('hookd-wire-pki-'), { subjectAltName: 'DNS:plugin.internal', serverName: 'plugin.internal' });
   const reply = { config: { json: Buffer.from('{"Image":"tls"}') } };
   const credentials = (checkClient: boolean) => {
     return grpc.ServerCredentials.createSsl(readFileSync(pki!.ca), [{ cert_chain: readFileSync(pki!.serverCert), private_key: readFileSync(pki!.serverKey) }], checkClient);
