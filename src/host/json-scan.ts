@@ -19,6 +19,9 @@ export interface StringState {
   readonly isEscaped: boolean;
 }
 
+/** The state after a structural byte: not inside a string. */
+export const OUTSIDE_STRINGS: StringState = { isInString: false, isEscaped: false };
+
 /** The containers open at the end of a scanned prefix, outermost first. */
 export interface OpenContainers extends StringState {
   /** Byte offset of each open container's `{` or `[`. */
@@ -113,34 +116,25 @@ export function scanOpenContainers(bytes: Uint8Array, end: number, maxOpen: numb
 /**
  * The byte just past the end of the container that is `levels` levels out from the scan position
  * (1 = the innermost open container), scanning `bytes` from `from` in the string state the scan
- * of the prefix ended in; -1 when the text ends first.
+ * of the prefix ended in; -1 when the text ends first. Each level is the next closing bracket at
+ * that level, which findMemberBoundary finds when no member boundary is wanted.
  */
 export function findContainerEnd(bytes: Uint8Array, from: number, state: StringState, levels: number): number {
-  let isInString = state.isInString;
-  let isEscaped = state.isEscaped;
-  let open = levels;
-  for (let i = from; i < bytes.length; i += 1) {
-    const byte = bytes[i] as number;
-    if (isInString) {
-      if (isEscaped) isEscaped = false;
-      else if (byte === BACKSLASH) isEscaped = true;
-      else if (byte === QUOTE) isInString = false;
-    } else if (byte === QUOTE) {
-      isInString = true;
-    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
-      open += 1;
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-      open -= 1;
-      if (open === 0) return i + 1;
-    }
+  let position = from;
+  let current = state;
+  for (let level = 0; level < levels; level += 1) {
+    const close = findMemberBoundary(bytes, position, current, Number.POSITIVE_INFINITY);
+    if (close === undefined) return -1;
+    position = close.position + 1;
+    current = OUTSIDE_STRINGS;
   }
-  return -1;
+  return position;
 }
 
-/** Where a run of an object's members may end: a `,` or the object's `}`, both at its own level. */
+/** Where a run of an object's members may end: a `,` or the container's closing bracket, both at its own level. */
 export interface MemberBoundary {
   readonly position: number;
-  /** The boundary is the object's closing `}`. */
+  /** The boundary is the container's closing bracket (`}`, or `]` when scanning an array). */
   readonly isObjectEnd: boolean;
 }
 

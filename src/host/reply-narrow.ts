@@ -20,7 +20,7 @@
 // decoding the whole reply.
 
 import {
-  findContainerEnd, findMemberBoundary, scanOpenContainers, type OpenContainers, type StringState,
+  findContainerEnd, findMemberBoundary, OUTSIDE_STRINGS, scanOpenContainers, type OpenContainers, type StringState,
 } from './json-scan.ts';
 
 /** Where a reply differs from the input: one array, or a run of one object's members, replaced. */
@@ -65,8 +65,6 @@ export function commonSuffixLength(a: Buffer, b: Buffer, limit: number): number 
   }
   return equal;
 }
-
-const OUTSIDE_STRINGS: StringState = { isInString: false, isEscaped: false };
 
 /** How far a pure insertion or deletion is slid left at most (see narrowReply). */
 const MAX_SLIDE = 16;
