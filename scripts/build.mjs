@@ -94,19 +94,26 @@ async function buildTree(srcDir, outDir) {
   for (const file of listFiles(src, '.json')) cpSync(file, join(out, relative(src, file)));
 }
 
-/** One self-contained ESM file: a plugin or program that runs with nothing but node. */
-async function buildBundle(entry, outfile) {
-  await build({
+/** What every self-contained bundle shares: one file with its dependencies, descriptors inlined, for node. */
+function bundleOptions(entry, outfile) {
+  return {
     entryPoints: [join(ROOT, entry)],
     outfile: join(ROOT, outfile),
     bundle: true,
     plugins: [inlineDescriptor],
     platform: 'node',
-    format: 'esm',
     target: TARGET,
+    logLevel: 'warning',
+  };
+}
+
+/** One self-contained ESM file: a plugin or program that runs with nothing but node. */
+async function buildBundle(entry, outfile) {
+  await build({
+    ...bundleOptions(entry, outfile),
+    format: 'esm',
     // Bundled CommonJS (grpc-js, protobufjs) calls require() for node builtins: give it one.
     banner: { js: "import { createRequire as __hookdRequire } from 'node:module'; const require = __hookdRequire(import.meta.url);" },
-    logLevel: 'warning',
   });
 }
 
@@ -124,18 +131,12 @@ const IMPORT_META_BANNER = [
  */
 async function buildCommonJsBundle(entry, outfile) {
   await build({
-    entryPoints: [join(ROOT, entry)],
-    outfile: join(ROOT, outfile),
-    bundle: true,
-    plugins: [inlineDescriptor],
-    platform: 'node',
+    ...bundleOptions(entry, outfile),
     format: 'cjs',
-    target: TARGET,
     define: { 'import.meta.url': '__hookdImportMetaUrl', 'import.meta.resolve': '__hookdImportMetaResolve' },
     // The banner opens with the directive, so the whole file stays strict (an ES module is; the
     // "use strict" esbuild writes below it is then a plain statement).
     banner: { js: IMPORT_META_BANNER },
-    logLevel: 'warning',
   });
 }
 
