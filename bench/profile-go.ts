@@ -1,7 +1,7 @@
 // Profiles the host and the raw grpc-js client (pass-through codec) calling examples/go-endpoint-params
-// one call at a time, apart, as bench/go-client.ts calls them (`npm run bench:go` once first, for the
+// one call at a time (or N at once), apart, as bench/go-client.ts calls them (`npm run bench:go` once first, for the
 // binaries). Prints CPU and self time per call by function. A development tool; asserts nothing.
-//   node --import tsx bench/profile-go.ts [calls, default 3000]
+//   node --import tsx bench/profile-go.ts [calls, default 3000] [concurrency, default 1]
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -13,12 +13,14 @@ import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 
 import { loadPluginDefinition } from './raw-client.ts';
-import { parseManifest, PluginHost } from './shipped-host.ts';
+import { parseManifest, PluginHost, WireClient } from './shipped-host.ts';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 const calls = Number(process.argv[2] ?? 3000);
+// Callers at once (closed loop, as bench/go-client.ts's 64-concurrent row); 1 by default.
+const concurrency = Number(process.argv[3] ?? 1);
 const EXAMPLE = fileURLToPath(new URL('../examples/go-endpoint-params', import.meta.url));
 const METHOD = '/hookd.v1.Plugin/ContainerPreCreateEndpoint';
 const ENDPOINT = { Name: 'eth0', NetworkID: 'n1', MacAddress: '', GenericParams: { 'com.example.keep': 'yes' } };
@@ -40,7 +42,9 @@ const runtimeDir = mkdtempSync(join(tmpdir(), 'hookd-profile-go-'));
 const manifestJson = JSON.parse(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
 const manifest = parseManifest({ ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 } }, join(EXAMPLE, 'manifest.json'));
 const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
-const raw = new grpc.Client(`unix://${join(runtimeDir, 'go-endpoint-params.sock')}`, grpc.credentials.createInsecure());
+const address = `unix://${join(runtimeDir, 'go-endpoint-params.sock')}`;
+const raw = new grpc.Client(address, grpc.credentials.createInsecure());
+const wire = new WireClient('profile-wire', address);
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -48,11 +52,13 @@ await session.post('Profiler.setSamplingInterval', { interval: 50 });
 try {
   await host.start([manifest]);
   const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, { requestSerialize(value: object): Buffer }>).ContainerPreCreateEndpoint!;
-  const requestBytes = method.requestSerialize({ context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS });
+  const request = { context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS };
+  const requestBytes = method.requestSerialize(request);
   const modes: Record<string, () => Promise<unknown>> = {
     raw: () => new Promise<void>((resolve, reject) => {
       raw.makeUnaryRequest(METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
     }),
+    wire: () => wire.call('ContainerPreCreateEndpoint', request, { deadline: Date.now() + 5000, plugin: 'profile-wire', hook: 'container.preCreateEndpoint' }),
     host: () => host.invoke('container.preCreateEndpoint', { endpoint: ENDPOINT, containerId: FIELDS.container_id, env: FIELDS.env, phase: FIELDS.phase }),
   };
   for (const [name, operation] of Object.entries(modes)) {
@@ -60,7 +66,9 @@ try {
     await session.post('Profiler.start');
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) await operation();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let i = 0; i < Math.ceil(calls / concurrency); i++) await operation();
+    }));
     const wallUs = Number(process.hrtime.bigint() - started) / 1000 / calls;
     const used = process.cpuUsage(cpu);
     const { profile } = await session.post('Profiler.stop') as unknown as { profile: Profile };
@@ -69,6 +77,7 @@ try {
   }
 } finally {
   raw.close();
+  wire.close();
   await host.stop('profile done');
   rmSync(runtimeDir, { recursive: true, force: true });
 }
