@@ -39,12 +39,19 @@ export interface NarrowedReply {
   readonly inputEnd: number;
 }
 
+/** How many bytes at each end are compared in JS before the binary search (commonPrefixLength). */
+const PROBE_BYTES = 16;
+
 /**
  * The length of the common prefix of `a` and `b`, at most `limit`, by binary search over native
  * range comparisons (Buffer.compare is a memcmp; a JS loop over every byte is what this avoids).
  */
 export function commonPrefixLength(a: Buffer, b: Buffer, limit: number): number {
-  let equal = 0; // a[0, equal) equals b[0, equal); the answer lies in [equal, high]
+  // The first bytes in JS first: a reply in another key order (Go's json.Marshal) differs within
+  // them, and each native compare costs more than this loop (a call through Buffer's checks).
+  const probe = Math.min(limit, PROBE_BYTES);
+  for (let i = 0; i < probe; i += 1) if (a[i] !== b[i]) return i;
+  let equal = probe; // a[0, equal) equals b[0, equal); the answer lies in [equal, high]
   let high = limit;
   while (equal < high) {
     const middle = (equal + high + 1) >>> 1;
@@ -56,7 +63,9 @@ export function commonPrefixLength(a: Buffer, b: Buffer, limit: number): number 
 
 /** The length of the common suffix of `a` and `b`, at most `limit`. */
 export function commonSuffixLength(a: Buffer, b: Buffer, limit: number): number {
-  let equal = 0;
+  const probe = Math.min(limit, PROBE_BYTES);
+  for (let i = 1; i <= probe; i += 1) if (a[a.length - i] !== b[b.length - i]) return i - 1;
+  let equal = probe;
   let high = limit;
   while (equal < high) {
     const middle = (equal + high + 1) >>> 1;
@@ -97,6 +106,10 @@ export function narrowReply(input: Buffer, reply: Buffer, maxDepth: number): Nar
     if (inputLength > replyLength) editEnd -= prefix - editStart;
     else editEnd = editStart;
   }
+  // Every part narrowed() may return holds the edit, and a part of more than half the input is
+  // refused there: a reply whose edit already is (another key order or spacing) stops here, before
+  // the scans of the input.
+  if ((editEnd - editStart) * 2 > inputLength) return undefined;
   const open = scanOpenContainers(input, editStart, maxDepth);
   if (open === undefined || open.starts.length === 0) return undefined;
   const firstArray = open.isArray.indexOf(true);

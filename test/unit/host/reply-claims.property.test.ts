@@ -14,6 +14,7 @@ import { dispatchHook } from '../../../src/host/dispatch.ts';
 import { appendProvenance, compareNames, mergeGroup } from '../../../src/host/merge.ts';
 import { decodeReplyClaims, narrowedClaims, SentDocument } from '../../../src/host/reply-claims.ts';
 import { decodeReplyDocument } from '../../../src/host/reply-decode.ts';
+import { commonPrefixLength, commonSuffixLength } from '../../../src/host/reply-narrow.ts';
 import type { ProvenanceEntry } from '../../../src/host/types.ts';
 import { FakeHandle, type RecordedCall } from './fake-handle.ts';
 
@@ -201,6 +202,27 @@ test('the narrowed diff gives exactly the full path\'s claims, document, provena
   }), { numRuns: RUNS });
   // The property is not vacuous: most SDK-style replies with one edit take the narrowed path.
   assert.ok(narrowed > sdkRuns / 3, `only ${narrowed} of ${sdkRuns} SDK-style replies were narrowed`);
+});
+
+// The common prefix and suffix are probed byte by byte in JS over their first bytes, then found
+// by binary search over native compares: both must count exactly what a byte loop counts.
+test('commonPrefixLength and commonSuffixLength count exactly the common bytes, up to the limit', () => {
+  const bytes = fc.uint8Array({ maxLength: 70 }).map((array) => array.map((byte) => byte % 3)); // few values: long common runs
+  fc.assert(fc.property(bytes, bytes, fc.nat(), (shared, tail, cut) => {
+    const a = Buffer.from([...shared, ...tail]);
+    const b = Buffer.from([...shared, ...tail.slice(0, cut % (tail.length + 1)), 7]);
+    for (const [x, y] of [[a, b], [b, a], [a, Buffer.from(a)]] as const) {
+      const shorter = Math.min(x.length, y.length);
+      for (const limit of [shorter, Math.floor(shorter / 2)]) {
+        let prefix = 0;
+        while (prefix < limit && x[prefix] === y[prefix]) prefix += 1;
+        let suffix = 0;
+        while (suffix < limit && x[x.length - 1 - suffix] === y[y.length - 1 - suffix]) suffix += 1;
+        assert.equal(commonPrefixLength(x, y, limit), prefix);
+        assert.equal(commonSuffixLength(x, y, limit), suffix);
+      }
+    }
+  }), { numRuns: RUNS });
 });
 
 // Over several groups: what each group is sent (after a group whose changes all lie in one array
