@@ -123,9 +123,12 @@ function findConflict(claims: readonly Claim[]): { path: string; plugins: [strin
  * plugin-name order, so the result is deterministic.
  */
 export function mergeGroup(input: unknown, replies: readonly GroupReply[], context: GroupContext): GroupMerge {
-  const sorted = [...replies].sort((a, b) => compareNames(a.plugin, b.plugin));
+  const sorted = replies.length > 1 ? [...replies].sort((a, b) => compareNames(a.plugin, b.plugin)) : replies;
   const accepted: Claim[] = [];
   const dropped: Array<{ plugin: string; error: HookdError }> = [];
+  // Whether the accepted claims name more than one plugin: only then can two of them conflict
+  // (findConflict pairs claims of different plugins), so a group of one skips the search.
+  let isSeveralPlugins = false;
   for (const reply of sorted) {
     if (reply.claims === undefined && reply.output === undefined) continue;
     const claims = reply.claims ?? diffDocuments(input, reply.output, reply.plugin);
@@ -144,9 +147,12 @@ export function mergeGroup(input: unknown, replies: readonly GroupReply[], conte
         throw error;
       }
     }
-    accepted.push(...claims);
+    for (const claim of claims) {
+      if (accepted.length > 0 && claim.plugin !== (accepted[0] as Claim).plugin) isSeveralPlugins = true;
+      accepted.push(claim);
+    }
   }
-  const conflict = findConflict(accepted);
+  const conflict = isSeveralPlugins ? findConflict(accepted) : undefined;
   if (conflict) {
     throw new HookdError('ERR_MERGE_CONFLICT', {
       plugin: conflict.plugins[0], other: conflict.plugins[1], hook: context.hook, path: conflict.path,
@@ -171,6 +177,7 @@ function overlaps(a: string, b: string): boolean {
  * `overrode`: the plugin(s) of the latest such earlier group, sorted and comma-joined.
  */
 export function appendProvenance(history: readonly ProvenanceEntry[], claims: readonly ProvenanceEntry[]): ProvenanceEntry[] {
+  if (history.length === 0) return claims.slice(); // the first group: nothing earlier to override
   const next = [...history];
   for (const claim of claims) {
     const earlier = history.filter((entry) => entry.order < claim.order && overlaps(entry.path, claim.path));
