@@ -70,6 +70,7 @@ function replyBytes(spec: HookSpec, reply: unknown): Buffer | undefined {
   const document = reply[replyField];
   if (!isPlainObject(document)) return undefined;
   const raw = document.json;
+  if (raw instanceof Buffer) return raw;
   return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
 }
 

@@ -8,7 +8,7 @@
 import { HookdError } from './errors.ts';
 import type { HookSpec } from './hooks.ts';
 import { isPlainObject } from './json-paths.ts';
-import { MAX_REPLY_ENTRIES, replyDepthProblem, replySizeProblem } from './reply-limits.ts';
+import { MAX_REPLY_ENTRIES, replyBytesDepthProblem, replySizeProblem } from './reply-limits.ts';
 import type { HookInput } from './types.ts';
 
 /** Largest reply document accepted from a plugin (bytes of JSON), so one plugin cannot balloon a config. */
@@ -80,27 +80,27 @@ function jsonKind(value: unknown): string {
 export function decodeReplyDocument(spec: HookSpec, plugin: string, reply: unknown, input: unknown): unknown {
   const replyField = spec.document?.replyField;
   if (replyField === undefined) return undefined;
-  const field = `${replyField}.json`;
-  const bad = (reason: string): HookdError => new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: spec.name, field, reason });
+  const bad = (reason: string): HookdError => new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: spec.name, field: `${replyField}.json`, reason });
   const document = isPlainObject(reply) ? reply[replyField] : undefined;
   if (document === undefined || document === null) return undefined;
   if (!isPlainObject(document)) throw bad('must be a JsonDocument message');
   const raw = document.json;
   let bytes: Buffer;
-  if (raw instanceof Uint8Array) bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (raw instanceof Buffer) bytes = raw; // what protobufjs decodes bytes to under Node: no second view
+  else if (raw instanceof Uint8Array) bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   else if (typeof raw === 'string') bytes = Buffer.from(raw, 'base64');
   else throw bad('must be bytes');
   if (bytes.byteLength > MAX_REPLY_DOCUMENT_BYTES) {
     throw bad(`is ${bytes.byteLength} bytes, more than the ${MAX_REPLY_DOCUMENT_BYTES} byte limit`);
   }
   const text = bytes.toString('utf8');
-  const tooDeep = replyDepthProblem(text);
+  const tooDeep = replyBytesDepthProblem(bytes, () => text);
   if (tooDeep) throw bad(tooDeep);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: spec.name, field, reason: `is not JSON (${(error as Error).message}); leave the field unset to mean "unchanged"` }, { cause: error });
+    throw new HookdError('ERR_HOOK_BAD_REPLY', { plugin, hook: spec.name, field: `${replyField}.json`, reason: `is not JSON (${(error as Error).message}); leave the field unset to mean "unchanged"` }, { cause: error });
   }
   // Every value counted takes at least one character of the text of its own, so a text no longer
   // than the limit cannot exceed it: the walk is only needed for larger replies.

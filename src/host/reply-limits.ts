@@ -37,6 +37,38 @@ export function replyDepthProblem(text: string, enclosingDepth = 0): string | un
   return undefined;
 }
 
+/**
+ * replyDepthProblem(bytes.toString('utf8')), scanning the UTF-8 bytes rather than the decoded
+ * text: about twice as fast (a Uint8Array load against charCodeAt), and the whole reply of the full
+ * path is scanned on every changed reply. The answer is the same: every structural character is
+ * ASCII and decodes from the one byte that is the same character, while no byte of a multi-byte
+ * sequence (nor the U+FFFD of an invalid one) is ASCII, so both scans meet the same quotes,
+ * backslashes and brackets in the same order; the character after a backslash is skipped by both
+ * (a non-ASCII one is ignored either way). Only the message's offset counts characters, so it is
+ * taken from the text when the bytes nest too deep.
+ */
+export function replyBytesDepthProblem(bytes: Uint8Array, text: () => string): string | undefined {
+  let depth = 0;
+  const length = bytes.length;
+  for (let i = 0; i < length; i += 1) {
+    const byte = bytes[i] as number;
+    if (byte === 0x22) {
+      // A string: to its closing quote, stepping over the byte after each backslash.
+      for (i += 1; i < length; i += 1) {
+        const inner = bytes[i] as number;
+        if (inner === 0x5c) i += 1;
+        else if (inner === 0x22) break;
+      }
+    } else if (byte === 0x7b || byte === 0x5b) {
+      depth += 1;
+      if (depth > MAX_REPLY_DEPTH) return replyDepthProblem(text());
+    } else if (byte === 0x7d || byte === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
 /** The reason a parsed reply has more than MAX_REPLY_ENTRIES values, or undefined. Iterative. */
 export function replySizeProblem(value: unknown): string | undefined {
   let entries = 0;

@@ -14,6 +14,7 @@ import { dispatchHook } from '../../../src/host/dispatch.ts';
 import { hookSpec } from '../../../src/host/hooks.ts';
 import { appendProvenance, mergeGroup, type GroupReply } from '../../../src/host/merge.ts';
 import { decodeReplyDocument } from '../../../src/host/reply-decode.ts';
+import { replyBytesDepthProblem, replyDepthProblem } from '../../../src/host/reply-limits.ts';
 import type { ProvenanceEntry } from '../../../src/host/types.ts';
 import { FakeHandle } from './fake-handle.ts';
 import * as reference from './reference-merge.ts';
@@ -210,4 +211,19 @@ test('dispatch merges groups of Go-style replies exactly as the reference, skips
     );
     assert.deepEqual(actual, expected);
   }), { numRuns: Math.ceil(RUNS / 3) });
+});
+
+// The full path scans the reply's bytes for nesting (reply-limits.ts replyBytesDepthProblem), the
+// narrowed path and the reference its decoded text: the same answer and message for any bytes,
+// invalid UTF-8 and escapes before multi-byte characters included.
+test('the depth scan of the bytes answers exactly as the scan of their text', () => {
+  const piece = fc.constantFrom<number[]>([0x5b], [0x7b], [0x5d], [0x7d], [0x22], [0x5c], [0x61], [0xc3, 0xa9], [0xc3], [0x80], [0xf0, 0x9f, 0x98, 0x80], [0x5c, 0xc3, 0xa9], [0xe2, 0x80], [0x5c, 0x22], [0x22, 0x5c, 0x22], [0x5c, 0x5c]);
+  // Random pieces around a run of brackets that may reach past the limit (unless a string swallows it).
+  const input = fc.tuple(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 0, max: 80 }), fc.array(piece, { maxLength: 40 }));
+  fc.assert(fc.property(input, ([before, opened, after]) => {
+    const bytes = Buffer.from([...before.flat(), ...Array.from({ length: opened }, () => 0x7b), ...after.flat()]);
+    const text = bytes.toString('utf8');
+    assert.equal(replyBytesDepthProblem(bytes, () => text), replyDepthProblem(text));
+    assert.equal(replyDepthProblem(text), reference.replyDepthProblem(text));
+  }), { numRuns: RUNS * 3 });
 });
