@@ -21,7 +21,7 @@ import {
   asCallError, groupByOrder, judgeFailure, selectParticipants, type Participant,
 } from './dispatch-policy.ts';
 import { HookdError } from './errors.ts';
-import { hookSpec, type HookName, type HookSpec } from './hooks.ts';
+import { hookSpec, type FailurePolicy, type HookName, type HookSpec } from './hooks.ts';
 import {
   appendProvenance, mergeGroup, unionSnapshotters, validateSnapshotters, type GroupReply,
 } from './merge.ts';
@@ -163,6 +163,16 @@ function checkNotAborted(spec: HookSpec, options: DispatchOptions, next: Partici
   }
 }
 
+const NONE_DROPPED: ReadonlySet<string> = new Set();
+
+/** mergeGroup's view of a decoded reply: an object literal per shape (spreads of `decoded` cost a copy each). */
+function groupReply(participant: Participant, decoded: DecodedReply): GroupReply {
+  const plugin = participant.name;
+  const { allowedPaths } = participant.handle.manifest;
+  if ('claims' in decoded) return allowedPaths ? { plugin, claims: decoded.claims, allowedPaths } : { plugin, claims: decoded.claims };
+  return allowedPaths ? { plugin, output: decoded.output, allowedPaths } : { plugin, output: decoded.output };
+}
+
 /**
  * Folds one group's successful replies into the accumulated result. Throws a fatal failure;
  * records a skip for a plugin whose reply is bad under policy ignore.
@@ -189,17 +199,18 @@ function combineGroup(spec: HookSpec, group: readonly Participant[], replies: Ma
       for (const [participant, reply] of replies) {
         const decoded = decodeOrSkip(participant, () => decodeReplyClaims(spec, participant.name, reply, sent));
         if (decoded === undefined) continue;
-        const { allowedPaths } = participant.handle.manifest;
         decodedReplies.push({ plugin: participant.name, decoded });
-        groupReplies.push({ plugin: participant.name, ...decoded, ...(allowedPaths ? { allowedPaths } : {}) });
+        groupReplies.push(groupReply(participant, decoded));
       }
-      const policies = new Map(group.map((participant) => [participant.name, participant.policy]));
-      const merged = mergeGroup(acc.document, groupReplies, { hook: spec.name, order, policyFor: (plugin) => policies.get(plugin) ?? 'fail' });
+      // Asked only for a plugin whose reply breaks its allow-list; the last of a name wins, as a Map's would.
+      const policyFor = (plugin: string): FailurePolicy => group.findLast((participant) => participant.name === plugin)?.policy ?? 'fail';
+      const merged = mergeGroup(acc.document, groupReplies, { hook: spec.name, order, policyFor });
       for (const { plugin, error } of merged.dropped) skips.add(error, plugin);
       if (merged.claims.length > 0) {
         acc.document = merged.document;
         acc.isBytesStale = true;
-        const part = sharedArrayPart(decodedReplies, new Set(merged.dropped.map(({ plugin }) => plugin)));
+        const dropped = merged.dropped.length === 0 ? NONE_DROPPED : new Set(merged.dropped.map(({ plugin }) => plugin));
+        const part = sharedArrayPart(decodedReplies, dropped);
         acc.resplice = part === undefined ? undefined : () => resplicedBytes(sent, part, merged.document);
         acc.provenance = appendProvenance(acc.provenance, merged.claims);
       }
