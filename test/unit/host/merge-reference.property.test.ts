@@ -217,7 +217,10 @@ test('dispatch merges groups of Go-style replies exactly as the reference, skips
 // narrowed path and the reference its decoded text: the same answer and message for any bytes,
 // invalid UTF-8 and escapes before multi-byte characters included.
 test('the depth scan of the bytes answers exactly as the scan of their text', () => {
-  const piece = fc.constantFrom<number[]>([0x5b], [0x7b], [0x5d], [0x7d], [0x22], [0x5c], [0x61], [0xc3, 0xa9], [0xc3], [0x80], [0xf0, 0x9f, 0x98, 0x80], [0x5c, 0xc3, 0xa9], [0xe2, 0x80], [0x5c, 0x22], [0x22, 0x5c, 0x22], [0x5c, 0x5c]);
+  const piece = fc.constantFrom<number[]>(
+    [0x5b], [0x7b], [0x5d], [0x7d], [0x22], [0x5c], [0x61], [0x5c, 0x22], [0x22, 0x5c, 0x22], [0x5c, 0x5c],
+    [0xc3, 0xa9], [0xc3], [0x80], [0xf0, 0x9f, 0x98, 0x80], [0x5c, 0xc3, 0xa9], [0xe2, 0x80],
+  );
   // Random pieces around a run of brackets that may reach past the limit (unless a string swallows it).
   const input = fc.tuple(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 0, max: 80 }), fc.array(piece, { maxLength: 40 }));
   fc.assert(fc.property(input, ([before, opened, after]) => {
