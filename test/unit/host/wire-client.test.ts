@@ -152,6 +152,12 @@ describe('WireClient against a grpc-js server', () => {
       const exited = once(plugin, 'exit');
       t.after(() => plugin.kill('SIGKILL'));
       await waitForSocket(socket, exited, 30_000, AbortSignal.timeout(30_000));
+      // The socket exists from bind(), a moment before listen(): a dial in between is refused, a
+      // lost connection too, and the fixture would never get the call it exits on. Describe (which
+      // it answers) waits for it to listen.
+      const clients = createPluginClients('quota', `unix://${socket}`);
+      await callUnary(clients.plugin, 'Describe', {}, { deadline: Date.now() + 30_000, plugin: 'quota', hook: 'Describe', waitForReady: true });
+      clients.close();
       assert.equal(plugin.exitCode, null, 'the fixture is serving');
       await assert.rejects(client(t, `unix://${socket}`).call('ImagePostPull', { image_ref: 'busybox', context: { request_id: 'r-1' } }, { ...options(), hook: 'image.postPull' }),
         (error: unknown) => isHookdError(error, 'ERR_HOOK_TRANSPORT') && isTransportFailure(error) && /connection to the plugin was lost/.test(error.message));
