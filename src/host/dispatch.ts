@@ -83,24 +83,23 @@ class Skips {
 }
 
 /**
- * Calls one group in parallel. The first fatal failure aborts the calls still in flight (their
- * results would be thrown away), so a failing hook fails as soon as it can; `firstFatal` is that
- * failure, the one the hook reports. Failures that happen because the group or the caller aborted
- * are not judged: they are consequences, not causes.
+ * Calls one group of two or more in parallel. The first fatal failure aborts the calls still in
+ * flight (their results would be thrown away), so a failing hook fails as soon as it can;
+ * `firstFatal` is that failure, the one the hook reports. Failures that happen because the group
+ * or the caller aborted are not judged: they are consequences, not causes.
  */
 async function callGroup(group: readonly Participant[], spec: HookSpec, request: object, options: DispatchOptions): Promise<GroupOutcome> {
-  if (group.length === 1) return callAlone(group[0]!, spec, request, options);
-  // A group of one has no other call to abort when its call fails, so it needs no controller of its
-  // own: the call gets the caller's signal, if any (an AbortController, and AbortSignal.any with a
-  // caller's signal, per group was a measurable share of the host's own time: docs/performance.md §5.3).
-  const groupAbort = group.length > 1 ? new AbortController() : undefined;
-  const signal = groupAbort === undefined ? options.signal
-    : options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
+  // A group of one (callAlone) has no other call to abort when its call fails, so it needs no
+  // controller of its own: the call gets the caller's signal, if any (an AbortController, and
+  // AbortSignal.any with a caller's signal, per group was a measurable share of the host's own
+  // time: docs/performance.md §5.3).
+  const groupAbort = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, groupAbort.signal]) : groupAbort.signal;
   // Each call of the group has one listener on this signal at a time (the ready wait's, the slot
   // wait's and the gRPC call's follow each other), so Node's default of 10 listeners would warn on
   // every request with more than ten plugins in one group. Below that setMaxListeners is skipped:
   // it was a visible share of a small group's dispatch (docs/performance.md §5.3).
-  if (signal !== undefined && group.length >= 10) setMaxListeners(group.length + 10, signal);
+  if (group.length >= 10) setMaxListeners(group.length + 10, signal);
   const startedAt = Date.now();
   let firstFatal: HookdError | undefined;
   const settled = await Promise.allSettled(group.map(async (participant) => {
@@ -111,11 +110,11 @@ async function callGroup(group: readonly Participant[], spec: HookSpec, request:
       });
     } catch (error) {
       const failure = asCallError(error, participant.name, spec.name);
-      if (signal?.aborted !== true && firstFatal === undefined) {
+      if (!signal.aborted && firstFatal === undefined) {
         const verdict = judgeFailure(participant, failure, spec.name);
         if (verdict.fatal) {
           firstFatal = verdict.error;
-          groupAbort?.abort(new Error(`plugin "${participant.name}" failed ${spec.name}`));
+          groupAbort.abort(new Error(`plugin "${participant.name}" failed ${spec.name}`));
         }
       }
       throw failure;
@@ -133,23 +132,25 @@ async function callGroup(group: readonly Participant[], spec: HookSpec, request:
 /**
  * callGroup for a group of one, the common case: the same outcome without what only a group needs
  * (Promise.allSettled, its per-call closure and the outcomes' second pass). There is no other call
- * to abort, so a fatal failure is only recorded; the call gets the caller's signal, if any.
+ * to abort, so a fatal failure is only recorded; the call gets the caller's signal, if any. Not
+ * async: the caller awaits the plugin's call itself, so the reply reaches dispatch in one
+ * microtask turn instead of three (an async function's returned promise adopts another in two).
  */
-async function callAlone(participant: Participant, spec: HookSpec, request: object, options: DispatchOptions): Promise<GroupOutcome> {
+function callAlone(participant: Participant, spec: HookSpec, request: object, options: DispatchOptions): Promise<unknown> {
   const startedAt = Date.now();
   const deadline = Math.min(startedAt + participant.timeoutMs, options.deadline ?? Number.POSITIVE_INFINITY);
-  try {
-    const reply = await callWithDeadline({
-      handle: participant.handle, rpc: spec.rpc, request, hook: spec.name, deadline, timeoutMs: deadline - startedAt, signal: options.signal,
-    });
-    return { outcomes: [{ participant, reply }] };
-  } catch (error) {
-    const failure = asCallError(error, participant.name, spec.name);
-    const outcomes = [{ participant, error: failure }];
-    if (options.signal?.aborted === true) return { outcomes };
-    const verdict = judgeFailure(participant, failure, spec.name);
-    return verdict.fatal ? { outcomes, firstFatal: verdict.error } : { outcomes };
-  }
+  return callWithDeadline({
+    handle: participant.handle, rpc: spec.rpc, request, hook: spec.name, deadline, timeoutMs: deadline - startedAt, signal: options.signal,
+  });
+}
+
+/** The outcome of callAlone's call when it rejected with `error`. */
+function aloneFailure(participant: Participant, spec: HookSpec, error: unknown, options: DispatchOptions): GroupOutcome {
+  const failure = asCallError(error, participant.name, spec.name);
+  const outcomes = [{ participant, error: failure }];
+  if (options.signal?.aborted === true) return { outcomes };
+  const verdict = judgeFailure(participant, failure, spec.name);
+  return verdict.fatal ? { outcomes, firstFatal: verdict.error } : { outcomes };
 }
 
 function checkNotAborted(spec: HookSpec, options: DispatchOptions, next: Participant | undefined): void {
@@ -278,7 +279,18 @@ export async function dispatchHook(plugins: readonly PluginHandle[], hook: HookN
     }
     const request = buildRequest(spec, input, requestId, acc.documentBytes);
     for (const participant of group) called.push(participant.name);
-    const { outcomes, firstFatal } = await callGroup(group, spec, request, options);
+    let groupOutcome: GroupOutcome;
+    if (group.length === 1) {
+      const participant = group[0]!;
+      try {
+        groupOutcome = { outcomes: [{ participant, reply: await callAlone(participant, spec, request, options) }] };
+      } catch (error) {
+        groupOutcome = aloneFailure(participant, spec, error, options);
+      }
+    } else {
+      groupOutcome = await callGroup(group, spec, request, options);
+    }
+    const { outcomes, firstFatal } = groupOutcome;
 
     if (options.signal?.aborted) checkNotAborted(spec, options, group[0]);
     if (firstFatal) throw firstFatal;

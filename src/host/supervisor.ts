@@ -135,9 +135,51 @@ export class PluginSupervisor extends EventEmitter<{ state: [StateChange] }> imp
    * latency, not errors. Hooks are transforms of what they are given, so sending one again is safe;
    * docs/protocol.md tells plugin authors so.
    */
-  async call(rpc: string, request: object, options: CallOptions): Promise<unknown> {
-    let failedAttempt: PluginAttempt | undefined;
-    let lastFailure: unknown;
+  call(rpc: string, request: object, options: CallOptions): Promise<unknown> {
+    // The common case, a ready plugin with a free slot, as one promise reaction on the wire call's
+    // promise instead of two async frames awaiting each other: two fewer promises and microtask
+    // turns on every hook call (docs/performance.md §5.4). It does what #callLoop and #callAttempt
+    // do for that case, in the same order (#afterFailure).
+    const attempt = this.#attempt;
+    const wire = attempt?.wire;
+    if (wire !== undefined && (this.state === 'ready' || this.state === 'degraded')) {
+      const release = this.#limiter.tryAcquire(options.signal);
+      if (release !== undefined) {
+        const { hook, deadline, signal } = options;
+        const timeoutMs = options.timeoutMs ?? Math.max(0, deadline - Date.now());
+        let reply: Promise<unknown>;
+        try {
+          reply = wire.call(rpc, request, { plugin: this.name, hook, deadline, timeoutMs, signal });
+        } catch (error) {
+          return this.#afterFailure(error, attempt!, release, rpc, request, options);
+        }
+        return reply.then((value) => {
+          release();
+          return value;
+        }, (error: unknown) => this.#afterFailure(error, attempt!, release, rpc, request, options));
+      }
+    }
+    return this.#callLoop(rpc, request, options, undefined, undefined);
+  }
+
+  /**
+   * A fast-path call on `attempt` failed: as #callAttempt and #callLoop would, a transport failure
+   * asks for a health check, the slot is released, and a transport failure is sent again to the
+   * next attempt while time is left.
+   */
+  #afterFailure(error: unknown, attempt: PluginAttempt, release: () => void, rpc: string, request: object, options: CallOptions): Promise<unknown> {
+    const isTransport = isTransportFailure(error);
+    if (isTransport) attempt.suspectUnhealthy();
+    release();
+    if (!isTransport || Date.now() >= options.deadline || options.signal?.aborted) return Promise.reject(error);
+    return this.#callLoop(rpc, request, options, attempt, error);
+  }
+
+  /**
+   * The general path: waits for the plugin to be ready (and for an attempt other than
+   * `failedAttempt`) and for a slot, and sends again after a transport failure, once per attempt.
+   */
+  async #callLoop(rpc: string, request: object, options: CallOptions, failedAttempt: PluginAttempt | undefined, lastFailure: unknown): Promise<unknown> {
     for (;;) {
       const excluded = failedAttempt;
       const isReady = (): boolean => SERVING.includes(this.state) && this.#attempt?.wire !== undefined && this.#attempt !== excluded;
