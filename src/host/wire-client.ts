@@ -16,17 +16,15 @@ import {
   type CallContext, type CallStatusError, type UnaryCallOptions, type WireMethod,
 } from './grpc-client.ts';
 import { ReplyFrameReader, encodeFrame, formatGrpcTimeout, statusFromReset, statusFromResponse, type WireStatus } from './wire-frames.ts';
+import { CallsInFlight } from './wire-deadlines.ts';
 import { WireSession } from './wire-session.ts';
 import type { TlsSpec } from './types.ts';
-
-/** setTimeout fires at once for delays above 2^31-1 ms. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 export class WireClient {
   readonly #session: WireSession;
   readonly #methods = pluginMethods();
-  /** Calls in flight, so close() can end them (and their timers) at once. */
-  readonly #calls = new Set<UnaryCall>();
+  /** Calls in flight, so close() can end them at once, and the one timer that ends them at their deadlines. */
+  readonly #calls = new CallsInFlight<UnaryCall>();
 
   constructor(plugin: string, address: string, tls?: TlsSpec, manifestFile?: string) {
     this.#session = new WireSession(plugin, address, tls, manifestFile);
@@ -68,23 +66,25 @@ export class WireClient {
 
   /** Ends calls in flight as a lost connection (a transport failure) and the session. Idempotent. */
   close(): void {
-    for (const call of [...this.#calls]) call.fail({ code: grpc.status.UNAVAILABLE, details: 'the host closed its connection to the plugin' }, true);
+    for (const call of this.#calls.values()) call.fail({ code: grpc.status.UNAVAILABLE, details: 'the host closed its connection to the plugin' }, true);
+    this.#calls.close();
     this.#session.close();
   }
 }
 
-/** One call: the stream's events, the deadline timer and the abort listener, settled once. */
+/** One call: the stream's events, its deadline (CallsInFlight) and the abort listener, settled once. */
 class UnaryCall {
+  /** Epoch ms: CallsInFlight ends the call with DEADLINE_EXCEEDED once it has passed. */
+  readonly deadline: number;
   readonly #method: WireMethod;
   readonly #context: CallContext;
   readonly #options: UnaryCallOptions;
-  readonly #calls: Set<UnaryCall>;
+  readonly #calls: CallsInFlight<UnaryCall>;
   readonly #resolve: (reply: unknown) => void;
   readonly #reject: (error: unknown) => void;
   readonly #reader = new ReplyFrameReader(MAX_REPLY_BYTES);
   #session: ClientHttp2Session | undefined;
   #stream: ClientHttp2Stream | undefined;
-  #timer: NodeJS.Timeout | undefined;
   #onAbort: (() => void) | undefined;
   #headers: IncomingHttpHeaders | undefined;
   #trailers: IncomingHttpHeaders | undefined;
@@ -95,7 +95,8 @@ class UnaryCall {
   /** The response is HTTP 200, so its body is gRPC frames. */
   #isGrpcBody = false;
 
-  constructor(method: WireMethod, context: CallContext, options: UnaryCallOptions, calls: Set<UnaryCall>, resolve: (reply: unknown) => void, reject: (error: unknown) => void) {
+  constructor(method: WireMethod, context: CallContext, options: UnaryCallOptions, calls: CallsInFlight<UnaryCall>, resolve: (reply: unknown) => void, reject: (error: unknown) => void) {
+    this.deadline = options.deadline;
     this.#method = method;
     this.#context = context;
     this.#options = options;
@@ -144,7 +145,6 @@ class UnaryCall {
       this.#streamError = error;
     });
     stream.on('close', () => this.#onClose());
-    this.#arm(deadline);
     if (signal) {
       this.#onAbort = () => {
         if (this.#isSettled) return;
@@ -163,16 +163,9 @@ class UnaryCall {
     this.#reject(classifyCallError(statusError(wireStatus, isConnectionLost, this.#isReplyStarted), this.#context).error);
   }
 
-  // Timers run on the event loop's cached clock and can fire a little before Date.now() reaches
-  // the deadline; re-arm for the rest so "timed out" always means the deadline has passed.
-  #arm(deadline: number): void {
-    this.#timer = setTimeout(() => {
-      if (Date.now() < deadline) {
-        this.#arm(deadline);
-        return;
-      }
-      this.fail({ code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' }, false);
-    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, deadline - Date.now())));
+  /** The deadline passed (CallsInFlight checks Date.now() against it, so never early). */
+  expire(): void {
+    this.fail({ code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' }, false);
   }
 
   /** The stream ended in order: the status is in the trailers (or the trailers-only headers). */
@@ -219,11 +212,10 @@ class UnaryCall {
     }
   }
 
-  /** Marks the call settled and lets go of everything it holds: timer, listener, stream. */
+  /** Marks the call settled and lets go of everything it holds: its place in flight, listener, stream. */
   #settle(): void {
     this.#isSettled = true;
     this.#calls.delete(this);
-    clearTimeout(this.#timer);
     if (this.#onAbort) this.#options.signal?.removeEventListener('abort', this.#onAbort);
     const stream = this.#stream;
     // Stop reading a reply the call no longer wants; a stream that ended in order is left alone.
