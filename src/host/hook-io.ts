@@ -31,7 +31,12 @@ export function toWireInput<H extends HookName>(spec: HookSpec, input: HookInput
   const fieldsByKey = inputFields(spec.name);
   const wire: HookInput = {};
   const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+  // Object.keys and an index, not Object.entries: no [key, value] array per key on every invoke.
+  const record = input as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = record[key];
     const entry = fieldsByKey.get(key);
     if (!entry) {
       throw new HookdError('ERR_HOOK_BAD_INPUT', { hook: spec.name, reason: `it takes no "${key}" (it takes ${[...fieldsByKey.keys()].join(', ') || 'nothing'})` });
