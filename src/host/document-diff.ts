@@ -29,7 +29,21 @@ export interface Claim {
 
 /** A segment's part of a claim id: its kind's initial and its name as a JSON string (so ids are prefix-free). */
 export function segmentId(segment: PathSegment): string {
-  return (segment.kind === 'field' ? 'f' : segment.kind === 'key' ? 'k' : 'e') + JSON.stringify(segment.name);
+  const initial = segment.kind === 'field' ? 'f' : segment.kind === 'key' ? 'k' : 'e';
+  return isJsonVerbatim(segment.name) ? `${initial}"${segment.name}"` : initial + JSON.stringify(segment.name);
+}
+
+/**
+ * Whether JSON.stringify(name) is the name between quotes: no quote, backslash, control character
+ * or surrogate (JSON.stringify escapes a lone one; any is sent to it). Most names are, and the loop
+ * is cheaper than the call.
+ */
+function isJsonVerbatim(name: string): boolean {
+  for (let i = 0; i < name.length; i += 1) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 export function pathId(segments: readonly PathSegment[]): string {
@@ -190,22 +204,23 @@ const MEMBERWISE_COPY_KEYS = 16;
  * of its own, outside the shared transition tree, so every key a claim then adds to it (a new
  * label, GenericParams entry or field: what a Go reply to preCreateEndpoint does) allocated a new
  * map, about 0.8 µs and old-space garbage per key. A large object is spread (a member-wise copy of
- * 25 keys costs more than that), and keys added to it pay as before. Both give the same members in
- * the same order; an object with symbol keys is spread, which copies those too.
+ * 25 keys costs more than that), and keys added to it pay as before. All give the same members in
+ * the same order.
  */
 function copyContainer(value: Container): Container {
   if (Array.isArray(value)) return value.slice();
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
-  const keys = Object.keys(value);
-  if (keys.length > MEMBERWISE_COPY_KEYS || Object.getOwnPropertySymbols(value).length > 0) return { ...value };
+  if (Object.keys(value).length > MEMBERWISE_COPY_KEYS) return { ...value };
+  // Object.assign copies what spread copies (own enumerable keys, symbols too, in the same order)
+  // but by assignment, which for `__proto__` would set the prototype: that key is defined instead.
+  if (!Object.hasOwn(value, '__proto__')) return Object.assign({}, value);
   const copy: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i += 1) {
-    const key = keys[i] as string;
+  for (const key of Object.keys(value)) {
     if (key === '__proto__') Object.defineProperty(copy, key, { value: value[key], writable: true, enumerable: true, configurable: true });
     else copy[key] = value[key];
   }
-  return copy;
+  return Object.getOwnPropertySymbols(value).length > 0 ? { ...value } : copy;
 }
 
 /**

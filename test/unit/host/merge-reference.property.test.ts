@@ -22,7 +22,10 @@ import * as reference from './reference-merge.ts';
 const RUNS = Number(process.env.HOOKD_FUZZ_RUNS ?? 600);
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const key = fc.constantFrom('a', 'b', 'Name', 'Priority', 'com.example.keep', 'x]y', 'back\\slash', '', 'é', '__proto__', 'constructor', 'VpcECS', '1');
+const key = fc.constantFrom(
+  'a', 'b', 'Name', 'Priority', 'com.example.keep', 'x]y', 'back\\slash', '', 'é', '__proto__', 'constructor', 'VpcECS', '1',
+  'q"uote', '\u0001', '\ud83d', '\udc00', '😀', 'tab\t', '\u2028',
+);
 const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('"', '\\', '=', 'é😀', '\u2028'));
 const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }));
 const map = fc.dictionary(key, text, { maxKeys: 4 });
