@@ -1,5 +1,6 @@
-// The deadlines of the thin client's calls in flight (wire-client.ts): one timer per client for
-// all of them instead of a setTimeout/clearTimeout pair per call. A per-call timer cost 1.5-4 µs
+// The deadlines of the thin client's calls in flight (wire-client.ts), and of the calls waiting
+// for a slot (call-limit.ts): one timer per client (per limiter) for all of them instead of a
+// setTimeout/clearTimeout pair per call. A per-call timer cost 1.5-4 µs
 // of CPU per call in a tight loop (a Timeout, a timer list created and dropped for each distinct
 // delay, a libuv call), on every hook call; here a call is added to a Set and deleted from it.
 //

@@ -41,6 +41,36 @@ describe('InFlightLimiter', () => {
     assert.equal(limiter.inFlight, 0);
   });
 
+  it('gives each waiter its own deadline, an earlier one queued later first, and never gives up on one granted a slot', async () => {
+    const limiter = new InFlightLimiter(1);
+    const held = await limiter.acquire(far(), undefined, giveUp);
+    const order: string[] = [];
+    const granted = limiter.acquire(Date.now() + 300, undefined, giveUp).then((release) => { order.push('granted'); return release; });
+    const late = limiter.acquire(Date.now() + 400, undefined, giveUp).catch((error: unknown) => { order.push('late gave up'); throw error; });
+    const early = limiter.acquire(Date.now() + 15, undefined, giveUp).catch((error: unknown) => { order.push('early gave up'); throw error; });
+    await assert.rejects(early, /deadline/);
+    assert.equal(limiter.waiting, 2, 'the other two still wait');
+    held(); // the first waiter in line takes the slot before its deadline
+    const release = await granted;
+    await assert.rejects(late, /deadline/); // by now the granted waiter's deadline has passed too
+    assert.deepEqual(order, ['early gave up', 'granted', 'late gave up']);
+    assert.equal(limiter.inFlight, 1, 'the granted slot is still held');
+    release();
+    assert.equal(limiter.inFlight, 0);
+  });
+
+  it('holds the process open by a timer only while a caller waits', async () => {
+    const refedTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = refedTimers();
+    const limiter = new InFlightLimiter(1);
+    const held = await limiter.acquire(far(), undefined, giveUp);
+    const waiting = limiter.acquire(far(), undefined, giveUp);
+    assert.equal(refedTimers(), before + 1);
+    held();
+    (await waiting)();
+    assert.equal(refedTimers(), before);
+  });
+
   it('gives up on a waiter whose signal aborts', async () => {
     const limiter = new InFlightLimiter(1);
     const held = await limiter.acquire(far(), undefined, giveUp);
