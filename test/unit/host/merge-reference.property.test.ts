@@ -15,6 +15,7 @@ import { hookSpec } from '../../../src/host/hooks.ts';
 import { appendProvenance, mergeGroup, type GroupReply } from '../../../src/host/merge.ts';
 import { decodeReplyDocument } from '../../../src/host/reply-decode.ts';
 import { replyBytesDepthProblem, replyDepthProblem } from '../../../src/host/reply-limits.ts';
+import { isJsonFaithful } from '../../../src/host/reply-narrow.ts';
 import type { ProvenanceEntry } from '../../../src/host/types.ts';
 import { FakeHandle } from './fake-handle.ts';
 import * as reference from './reference-merge.ts';
@@ -243,4 +244,25 @@ test('the depth scan of the bytes answers exactly as the scan of their text', ()
     assert.equal(replyBytesDepthProblem(bytes, () => text), replyDepthProblem(text));
     assert.equal(replyDepthProblem(text), reference.replyDepthProblem(text));
   }), { numRuns: RUNS * 3 });
+});
+
+// Whether the input's bytes stand for its value (reply-narrow.ts isJsonFaithful, now recursive):
+// the reference's answer for JSON values with an unfaithful leaf somewhere, nested near the limit.
+test('isJsonFaithful answers exactly as the reference', () => {
+  const holed: unknown[] = [1];
+  holed[2] = 2;
+  const leaf = fc.oneof(
+    { weight: 8, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    fc.constantFrom<unknown>(undefined, Number.NaN, Number.POSITIVE_INFINITY, new Date(0), holed, { toJSON: () => 1 }, Object.create(null), 1n, () => 1, Symbol('s')),
+  );
+  const nested = fc.tuple(leaf, fc.integer({ min: 0, max: 70 }), fc.array(fc.boolean(), { maxLength: 70 })).map(([value, depth, shapes]) => {
+    let wrapped: unknown = value;
+    for (let i = 0; i < depth; i += 1) wrapped = shapes[i] === true ? [wrapped] : { k: wrapped };
+    return wrapped;
+  });
+  fc.assert(fc.property(fc.array(nested, { maxLength: 3 }), fc.integer({ min: 0, max: 70 }), (values, maxDepth) => {
+    const document = { a: values, b: values[0] };
+    assert.equal(isJsonFaithful(document, maxDepth), reference.isJsonFaithful(document, maxDepth));
+    assert.equal(isJsonFaithful(values[0], 64), reference.isJsonFaithful(values[0], 64));
+  }), { numRuns: RUNS });
 });

@@ -1,7 +1,7 @@
 // The merge's full path as it was before the reply-lean changes (main c555363, 2026-12-06): a
 // frozen copy of decodeReplyDocument (reply-decode.ts), diffDocuments and applyClaims
 // (document-diff.ts), formatPath (json-paths.ts), replyDepthProblem (reply-limits.ts) and
-// mergeGroup, findConflict and appendProvenance (merge.ts). The property tests hold the host's
+// mergeGroup, findConflict and appendProvenance (merge.ts), isJsonFaithful (reply-narrow.ts). The property tests hold the host's
 // faster code to exactly its claims, documents, provenance and errors. Test code: do not "fix" it;
 // a behaviour change of the host must change this file on purpose, in the same commit.
 
@@ -396,4 +396,35 @@ export function decodeReplyDocument(spec: HookSpec, plugin: string, reply: unkno
     throw bad(`must be a JSON ${expected} like the input, got ${jsonKind(value)}`);
   }
   return value;
+}
+export function isJsonFaithful(root: unknown, maxDepth: number): boolean {
+  const pending: unknown[] = [root];
+  const depths: number[] = [0];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    const depth = depths.pop() as number;
+    const type = typeof value;
+    if (type === 'string' || type === 'boolean' || value === null) continue;
+    if (type === 'number') {
+      if (!Number.isFinite(value)) return false;
+      continue;
+    }
+    // A toJSON method (own, or non-enumerable) decides what JSON.stringify writes instead.
+    if (type !== 'object' || depth >= maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+    if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+      for (let i = 0; i < value.length; i += 1) {
+        pending.push(value[i]);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    for (const key in value as Record<string, unknown>) {
+      pending.push((value as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return true;
 }
