@@ -55,7 +55,10 @@ describe('calls to ready plugins', { timeout: 90_000 }, () => {
     const error = await invokeOn(host, 'patient', 'image.postPull', { fields: { image_ref: 'sleep:5000' } }, { deadline: Date.now() + 300 });
     const elapsedMs = Date.now() - startedAt;
     assert.ok(isHookdError(error, 'ERR_HOOK_TIMEOUT'), `got ${String(error)}`);
-    assert.match(error.message, /^plugin "patient" did not answer image.postPull within (29\d|300) ms$/);
+    // The budget named is the caller's 300 ms, less what passed before the call went out (more
+    // under load), never the plugin's own 10,000 ms.
+    const budgetMs = Number(/^plugin "patient" did not answer image.postPull within (\d+) ms$/.exec(error.message)?.[1]);
+    assert.ok(budgetMs > 0 && budgetMs <= 300, `the error named a budget of ${budgetMs} ms: ${error.message}`);
     assert.ok(elapsedMs < 2_000, `the call failed after ${elapsedMs} ms`);
     assert.equal(handleOf(host, 'patient').state, 'ready');
   });
