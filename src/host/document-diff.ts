@@ -137,7 +137,9 @@ function readChild(parent: Container, segments: readonly PathSegment[], index: n
     const keyOf = keyedArrayAt(segments.slice(0, index));
     return Array.isArray(parent) && keyOf ? parent.find((element) => keyOf(element) === segment.name) : undefined;
   }
-  return Array.isArray(parent) ? undefined : parent[segment.name];
+  if (Array.isArray(parent)) return undefined;
+  // An absent "__proto__" must read as absent, not as the prototype.
+  return segment.name === '__proto__' && !Object.hasOwn(parent, '__proto__') ? undefined : parent[segment.name];
 }
 
 /** Sets (or removes) the child of `parent` named by segments[index]; segments[0, index) is the parent's path. */
@@ -158,6 +160,8 @@ function writeChild(parent: Container, segments: readonly PathSegment[], index: 
   }
   if (Array.isArray(parent)) return;
   if (remove) delete parent[segment.name];
+  // A "__proto__" member of a reply is a key like any other: assignment would set the prototype.
+  else if (segment.name === '__proto__') Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
   else parent[segment.name] = value;
 }
 

@@ -654,6 +654,24 @@ describe('applyClaims (copy-on-write)', () => {
     assert.deepEqual(result.c.d, { e: 2 });
   });
 
+  it('keeps a reply\'s "__proto__" member an own key: added, changed or read through, never the prototype', () => {
+    const before = input();
+    // A plugin adds "__proto__" to Labels (which has none) and to a new map, and changes c's own one.
+    const reply = JSON.parse('{"Image":"busybox","Env":["A=1","B=2"],"Labels":{"x":"1","__proto__":{"Privileged":true}},'
+      + '"HostConfig":{"Memory":0,"Binds":["/a:/data"],"RestartPolicy":{"Name":"no"}},"c":{"__proto__":{"y":2},"d":{"e":1}},'
+      + '"New":{"__proto__":{"z":1}}}') as Doc;
+    const claims = diffDocuments(before, reply, 'a');
+    assert.deepEqual(claims.map((claim) => claim.path).sort(), ['Labels[__proto__].Privileged', 'New.__proto__.z', 'c.__proto__.y']);
+    const result = applyClaims(before, claims) as Doc & { Labels: Doc; c: Doc; New: Doc };
+    for (const [name, object] of Object.entries({ Labels: result.Labels, c: result.c, New: result.New })) {
+      assert.equal(Object.getPrototypeOf(object), Object.prototype, `${name}'s prototype is untouched`);
+      assert.ok(Object.hasOwn(object, '__proto__'), `${name} has "__proto__" as an own key`);
+    }
+    assert.equal((result.Labels as { Privileged?: unknown }).Privileged, undefined, 'nothing is inherited from the reply');
+    assert.deepEqual(JSON.parse(JSON.stringify(result)), reply, 'the merged document serialises as the reply');
+    assert.deepEqual(before, input(), 'the (frozen) input is unchanged');
+  });
+
   it('copies a claim\'s value, so the result shares nothing with the reply', () => {
     const before = input();
     const labels = { x: '1', team: 'infra' };

@@ -135,7 +135,9 @@ function readChild(parent: Container, segment: PathSegment, parentPath: readonly
     const keyOf = keyedArrayAt(parentPath);
     return Array.isArray(parent) && keyOf ? parent.find((element) => keyOf(element) === segment.name) : undefined;
   }
-  return Array.isArray(parent) ? undefined : parent[segment.name];
+  if (Array.isArray(parent)) return undefined;
+  // An absent "__proto__" must read as absent, not as the prototype.
+  return segment.name === '__proto__' && !Object.hasOwn(parent, '__proto__') ? undefined : parent[segment.name];
 }
 
 function writeChild(parent: Container, segment: PathSegment, parentPath: readonly PathSegment[], value: unknown, remove: boolean): void {
@@ -154,6 +156,8 @@ function writeChild(parent: Container, segment: PathSegment, parentPath: readonl
   }
   if (Array.isArray(parent)) return;
   if (remove) delete parent[segment.name];
+  // A "__proto__" member of a reply is a key like any other: assignment would set the prototype.
+  else if (segment.name === '__proto__') Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
   else parent[segment.name] = value;
 }
 
