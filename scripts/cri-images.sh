@@ -137,6 +137,12 @@ build_layout() {
   key=$(cache_key)
   dir="$cache_root/$key"
   if [ -f "$dir/done" ]; then echo "$dir/oci"; return; fi
+  # Test files running together may all ask on a cold cache: one builds, the others wait for the
+  # lock (released when this function's subshell ends) and then find the layout done.
+  mkdir -p "$cache_root"
+  exec 8>"$cache_root/.lock"
+  flock 8
+  if [ -f "$dir/done" ]; then echo "$dir/oci"; return; fi
   echo "cri-images: building the stand-ins into $dir" >&2
   work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN

@@ -18,6 +18,10 @@ critest="$cache/critest"
 
 command -v go >/dev/null || { echo "cri-tools: go is required to build crictl and critest" >&2; exit 1; }
 mkdir -p "$cache"
+# Test files running together may all ask on a cold cache: one builds, the others wait here and
+# then find the binaries.
+exec 9>"$cache/.lock"
+flock 9
 
 if [ ! -x "$crictl" ]; then
   echo "cri-tools: building crictl $version into $cache" >&2
