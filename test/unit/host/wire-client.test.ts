@@ -141,7 +141,8 @@ describe('WireClient against a grpc-js server', () => {
     assert.deepEqual(await wire.call('ContainerPreCreate', preCreate, options()), { config: { json: Buffer.from('{}') } });
   });
 
-  it('fails a call as a transport failure, never as the plugin\'s answer, when the plugin\'s process exits mid-call', async (t) => {
+  // The bound turns a fixture that never gets the call (so never exits) into a failure, not a hung suite.
+  it('fails a call as a transport failure, never as the plugin\'s answer, when the plugin\'s process exits mid-call', { timeout: 180_000 }, async (t) => {
     // Node ends the streams of a socket that closed, and 'end' could come before 'close': that end
     // was once read as a reply without grpc-status (ERR_HOOK_REJECTED), most times in a row here.
     for (let round = 0; round < 3; round++) {
