@@ -2,8 +2,8 @@
 // part of them (README, "Tests"):
 //
 //   npm run test:unit          test/unit, the Node SDK's and the examples' own tests: seconds, no daemon
-//   npm run test:integration   test/integration, test/sdk (Go/Python SDK suites), test/packaging
-//   npm run test:e2e           test/e2e, test/compose and test/cri: the real daemon, containers, docker CLI, crictl/critest
+//   npm run test:integration   test/integration, test/sdk (Go/Python SDK suites), test/packaging, test/fuzz
+//   npm run test:e2e           test/e2e, test/compose, test/cri and test/chaos: the real daemon, containers, docker CLI, crictl/critest
 //   npm run test:security      test/security: issue 13's attacks on the container/host boundary
 //
 // Each file runs in its own process via node:test, with TypeScript loaded by tsx. Before any test
@@ -25,8 +25,8 @@ import { join, relative } from 'node:path';
 
 const LANES = {
   unit: () => ['test/unit', 'plugin-sdk/node/test', ...listExampleTestDirs()],
-  integration: () => ['test/integration', 'test/sdk', 'test/packaging', 'test/lint'],
-  e2e: () => ['test/e2e', 'test/compose', 'test/cri'],
+  integration: () => ['test/integration', 'test/sdk', 'test/packaging', 'test/lint', 'test/fuzz'],
+  e2e: () => ['test/e2e', 'test/compose', 'test/cri', 'test/chaos'],
   security: () => ['test/security'],
 };
 
