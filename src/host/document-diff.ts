@@ -160,9 +160,16 @@ function writeChild(parent: Container, segments: readonly PathSegment[], index: 
   }
   if (Array.isArray(parent)) return;
   if (remove) delete parent[segment.name];
-  // A "__proto__" member of a reply is a key like any other: assignment would set the prototype.
-  else if (segment.name === '__proto__') Object.defineProperty(parent, '__proto__', { value, writable: true, enumerable: true, configurable: true });
-  else parent[segment.name] = value;
+  else setMember(parent, segment.name, value);
+}
+
+/**
+ * Sets `object[key]` as an own data member. A "__proto__" member (from JSON.parse, or a plugin's
+ * reply) is a key like any other: assignment would set the object's prototype instead.
+ */
+function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
 }
 
 function isContainerFor(value: unknown, next: PathSegment): value is Container {
@@ -187,10 +194,7 @@ export function cloneDocument(value: unknown): unknown {
   if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const item = cloneDocument((value as Record<string, unknown>)[key]);
-    // "__proto__" from JSON.parse is an own key; plain assignment would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
-    else copy[key] = item;
+    setMember(copy, key, cloneDocument((value as Record<string, unknown>)[key]));
   }
   return copy;
 }
@@ -215,16 +219,10 @@ function copyContainer(value: Container): Container {
   if (Array.isArray(value)) return value.slice();
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
-  if (Object.keys(value).length > MEMBERWISE_COPY_KEYS) return { ...value };
   // Object.assign copies what spread copies (own enumerable keys, symbols too, in the same order)
-  // but by assignment, which for `__proto__` would set the prototype: that key is defined instead.
-  if (!Object.hasOwn(value, '__proto__')) return Object.assign({}, value);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: value[key], writable: true, enumerable: true, configurable: true });
-    else copy[key] = value[key];
-  }
-  return Object.getOwnPropertySymbols(value).length > 0 ? { ...value } : copy;
+  // but by assignment, which for a `__proto__` key would set the prototype: spread defines it.
+  if (Object.keys(value).length > MEMBERWISE_COPY_KEYS || Object.hasOwn(value, '__proto__')) return { ...value };
+  return Object.assign({}, value);
 }
 
 /**
