@@ -12,7 +12,7 @@
 import { diffDocuments, type Claim } from './document-diff.ts';
 import type { HookSpec } from './hooks.ts';
 import { isMapAt, isPlainObject, type PathSegment } from './json-paths.ts';
-import { decodeReplyDocument } from './reply-decode.ts';
+import { bytesView, decodeReplyDocument } from './reply-decode.ts';
 import { MAX_REPLY_DEPTH, MAX_REPLY_ENTRIES, replyDepthProblem } from './reply-limits.ts';
 import { isJsonFaithful, narrowReply } from './reply-narrow.ts';
 
@@ -69,9 +69,7 @@ function replyBytes(spec: HookSpec, reply: unknown): Buffer | undefined {
   if (replyField === undefined || !isPlainObject(reply)) return undefined;
   const document = reply[replyField];
   if (!isPlainObject(document)) return undefined;
-  const raw = document.json;
-  if (raw instanceof Buffer) return raw;
-  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
+  return bytesView(document.json);
 }
 
 /**

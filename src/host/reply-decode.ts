@@ -75,6 +75,15 @@ function jsonKind(value: unknown): string {
 }
 
 /**
+ * A JsonDocument's `json` bytes as a Buffer without copying: as they come when protobufjs decoded
+ * them (a Buffer under Node), else a view of a Uint8Array; undefined for anything else.
+ */
+export function bytesView(raw: unknown): Buffer | undefined {
+  if (raw instanceof Buffer) return raw;
+  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
+}
+
+/**
  * A merge hook's reply document: undefined when the reply leaves the JsonDocument unset
  * (unchanged). Throws ERR_HOOK_BAD_REPLY when the bytes are not JSON, exceed
  * MAX_REPLY_DOCUMENT_BYTES or the depth and entry limits of reply-limits.ts, or are not the same JSON kind as an object or array input. `json`
@@ -88,11 +97,11 @@ export function decodeReplyDocument(spec: HookSpec, plugin: string, reply: unkno
   if (document === undefined || document === null) return undefined;
   if (!isPlainObject(document)) throw bad('must be a JsonDocument message');
   const raw = document.json;
-  let bytes: Buffer;
-  if (raw instanceof Buffer) bytes = raw; // what protobufjs decodes bytes to under Node: no second view
-  else if (raw instanceof Uint8Array) bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  else if (typeof raw === 'string') bytes = Buffer.from(raw, 'base64');
-  else throw bad('must be bytes');
+  let bytes = bytesView(raw);
+  if (bytes === undefined) {
+    if (typeof raw !== 'string') throw bad('must be bytes');
+    bytes = Buffer.from(raw, 'base64');
+  }
   if (bytes.byteLength > MAX_REPLY_DOCUMENT_BYTES) {
     throw bad(`is ${bytes.byteLength} bytes, more than the ${MAX_REPLY_DOCUMENT_BYTES} byte limit`);
   }
