@@ -3,7 +3,7 @@
 // (docs/configuration.md "Choosing maxInFlight"); callers past the cap wait in FIFO order, and
 // that wait counts against their own deadline.
 
-import { CallsInFlight } from './wire-deadlines.ts';
+import { CallsInFlight } from './call-deadlines.ts';
 
 /** Why a waiter gave up: its deadline passed or its signal aborted. */
 export type GiveUpReason = 'deadline' | 'aborted';
@@ -21,7 +21,7 @@ export class InFlightLimiter {
   #inFlight = 0;
   readonly #queue: Waiter[] = [];
   /**
-   * The waiters' deadlines, with one timer for all of them (the thin client's CallsInFlight)
+   * The waiters' deadlines, with one timer for all of them (CallsInFlight, as the thin client's calls)
    * instead of a setTimeout/clearTimeout pair per waiter: with 64 callers and 32 slots half the
    * calls wait here.
    */

@@ -16,7 +16,7 @@ import {
   type CallContext, type CallStatusError, type UnaryCallOptions, type WireMethod,
 } from './grpc-client.ts';
 import { ReplyFrameReader, encodeFrame, formatGrpcTimeout, statusFromReset, statusFromResponse, type WireStatus } from './wire-frames.ts';
-import { CallsInFlight } from './wire-deadlines.ts';
+import { CallsInFlight } from './call-deadlines.ts';
 import { WireSession } from './wire-session.ts';
 import type { TlsSpec } from './types.ts';
 

@@ -1,11 +1,11 @@
-// One timer for the deadlines of every call in flight on a client (wire-deadlines.ts): each call
+// One timer for the deadlines of every call in flight on a client (call-deadlines.ts): each call
 // ends once its own deadline has passed and not before, whatever order the calls started and
 // settled in, and only calls in flight hold the process open.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { CallsInFlight } from '../../../src/host/wire-deadlines.ts';
+import { CallsInFlight } from '../../../src/host/call-deadlines.ts';
 
 /** A call that records when it was ended, and deletes itself as the client's calls do. */
 class Call {
