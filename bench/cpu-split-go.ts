@@ -4,21 +4,15 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { loadPluginDefinition } from './raw-client.ts';
-import { parseManifest, PluginHost, WireClient } from './shipped-host.ts';
+import { GO_METHOD, goManifest, goRequest, HOST_INPUT } from './go-endpoint-fixture.ts';
+import { PluginHost, WireClient } from './shipped-host.ts';
 
 const calls = Number(process.argv[2] ?? 3000);
 const concurrency = Number(process.argv[3] ?? 1);
-const EXAMPLE = fileURLToPath(new URL('../examples/go-endpoint-params', import.meta.url));
-const METHOD = '/hookd.v1.Plugin/ContainerPreCreateEndpoint';
-const ENDPOINT = { Name: 'eth0', NetworkID: 'n1', MacAddress: '', GenericParams: { 'com.example.keep': 'yes' } };
-const FIELDS = { container_id: 'c0ffee', env: ['alinet_vswitch=vsw-1', 'VpcECS=1', 'PATH=/usr/bin', 'HOME=/root'], phase: 'ENDPOINT_PHASE_CREATE' as const };
 const runtimeDir = mkdtempSync(join(tmpdir(), 'hookd-cpu-split-'));
-const manifestJson = JSON.parse(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-const manifest = parseManifest({ ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 } }, join(EXAMPLE, 'manifest.json'));
+const manifest = goManifest();
 const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
 const address = `unix://${join(runtimeDir, 'go-endpoint-params.sock')}`;
 const raw = new grpc.Client(address, grpc.credentials.createInsecure());
@@ -27,16 +21,14 @@ const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'ut
 try {
   await host.start([manifest]);
   const pid = Number(readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(' ').at(-1));
-  const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, { requestSerialize(value: object): Buffer }>).ContainerPreCreateEndpoint!;
-  const request = { context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS };
-  const requestBytes = method.requestSerialize(request);
+  const { request, requestBytes } = goRequest();
   const rawCall = () => new Promise<void>((resolve, reject) => {
-    raw.makeUnaryRequest(METHOD, (b: Buffer) => b, (b: Buffer) => b, requestBytes, { deadline: Date.now() + 5000 }, (e) => (e ? reject(e) : resolve()));
+    raw.makeUnaryRequest(GO_METHOD, (b: Buffer) => b, (b: Buffer) => b, requestBytes, { deadline: Date.now() + 5000 }, (e) => (e ? reject(e) : resolve()));
   });
   const modes: Record<string, () => Promise<unknown>> = {
     raw: rawCall,
     wire: () => wire.call('ContainerPreCreateEndpoint', request, { deadline: Date.now() + 5000, plugin: 'split-wire', hook: 'container.preCreateEndpoint' }),
-    host: () => host.invoke('container.preCreateEndpoint', { endpoint: ENDPOINT, containerId: FIELDS.container_id, env: FIELDS.env, phase: FIELDS.phase }),
+    host: () => host.invoke('container.preCreateEndpoint', HOST_INPUT),
   };
   for (let round = 0; round < 2; round++) {
     for (const [name, operation] of Object.entries(modes)) {

@@ -13,7 +13,7 @@
 // transport it uses; grpc-js / grpc-go is the Node transport's own cost.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,26 +22,20 @@ import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 
-import { parseManifest, PluginHost, WireClient } from './shipped-host.ts';
-import { loadPluginDefinition } from './raw-client.ts';
+import { GO_BINARY, GO_EXAMPLE, GO_METHOD, goManifest, goRequest, HOST_INPUT } from './go-endpoint-fixture.ts';
+import { PluginHost, WireClient } from './shipped-host.ts';
 import { machineLines } from './report.ts';
 import { summarize } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const EXAMPLE = join(ROOT, 'examples/go-endpoint-params');
 const GO_CLIENT = join(ROOT, 'bench/dist/goclient');
-const METHOD = '/hookd.v1.Plugin/ContainerPreCreateEndpoint';
 const CONCURRENCY = 64;
-
-const ENDPOINT = { Name: 'eth0', NetworkID: 'n1', MacAddress: '', GenericParams: { 'com.example.keep': 'yes' } };
-const ENV = ['alinet_vswitch=vsw-1', 'VpcECS=1', 'PATH=/usr/bin', 'HOME=/root'];
-const FIELDS = { container_id: 'c0ffee', env: ENV, phase: 'ENDPOINT_PHASE_CREATE' as const };
 
 interface Figures { p50Ms: number; p99Ms: number; meanMs: number; perSecond: number }
 
 function build(): void {
-  if (!existsSync(join(EXAMPLE, 'bin/go-endpoint-params'))) {
-    const built = spawnSync('bash', ['build.sh'], { cwd: EXAMPLE, stdio: 'inherit' });
+  if (!existsSync(GO_BINARY)) {
+    const built = spawnSync('bash', ['build.sh'], { cwd: GO_EXAMPLE, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('examples/go-endpoint-params/build.sh failed');
   }
   const built = spawnSync('go', ['build', '-o', GO_CLIENT, '.'], { cwd: join(ROOT, 'bench/goclient'), stdio: 'inherit', env: { ...process.env, GOFLAGS: '-mod=mod' } });
@@ -66,7 +60,7 @@ async function measure(operation: () => Promise<unknown>, calls: number, concurr
 }
 
 function goClient(address: string, requestFile: string, calls: number, concurrency: number): Figures {
-  const run = spawnSync(GO_CLIENT, ['-addr', address, '-method', METHOD, '-request', requestFile, '-n', String(calls), '-concurrency', String(concurrency)], { encoding: 'utf8' });
+  const run = spawnSync(GO_CLIENT, ['-addr', address, '-method', GO_METHOD, '-request', requestFile, '-n', String(calls), '-concurrency', String(concurrency)], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`goclient failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as Figures;
 }
@@ -74,12 +68,8 @@ function goClient(address: string, requestFile: string, calls: number, concurren
 export async function runGoClientBench(iterations: number): Promise<string> {
   build();
   const runtimeDir = mkdtempSync(join(tmpdir(), 'hookd-goclient-'));
-  const manifestJson = JSON.parse(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-  const manifest = parseManifest({
-    ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 },
-    // HOOKD_BENCH_MAX_IN_FLIGHT: the plugin's maxInFlight (default: the host's default, 32), as in plugin-pool.ts.
-    ...(process.env.HOOKD_BENCH_MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.HOOKD_BENCH_MAX_IN_FLIGHT) } : {}),
-  }, join(EXAMPLE, 'manifest.json'));
+  // HOOKD_BENCH_MAX_IN_FLIGHT: the plugin's maxInFlight (default: the host's default, 32), as in plugin-pool.ts.
+  const manifest = goManifest(process.env.HOOKD_BENCH_MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.HOOKD_BENCH_MAX_IN_FLIGHT) } : {});
   const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
   const address = `unix://${join(runtimeDir, 'go-endpoint-params.sock')}`;
   const raw = new grpc.Client(address, grpc.credentials.createInsecure());
@@ -87,17 +77,15 @@ export async function runGoClientBench(iterations: number): Promise<string> {
   try {
     await host.start([manifest]);
     // The bytes the host sends: its request message for this hook, encoded by the same descriptor.
-    const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, { requestSerialize(value: object): Buffer }>).ContainerPreCreateEndpoint!;
-    const request = { context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS };
-    const requestBytes = method.requestSerialize(request);
+    const { request, requestBytes } = goRequest();
     const requestFile = join(runtimeDir, 'request.bin');
     writeFileSync(requestFile, requestBytes);
     const viaHost = async () => {
-      const result = await host.invoke('container.preCreateEndpoint', { endpoint: ENDPOINT, containerId: FIELDS.container_id, env: FIELDS.env, phase: FIELDS.phase });
+      const result = await host.invoke('container.preCreateEndpoint', HOST_INPUT);
       if (result.called.length !== 1) throw new Error('the host did not call the plugin');
     };
     const viaGrpcJs = () => new Promise<void>((resolve, reject) => {
-      raw.makeUnaryRequest(METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
+      raw.makeUnaryRequest(GO_METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
     });
     const viaWire = () => wire.call('ContainerPreCreateEndpoint', request, { deadline: Date.now() + 5000, plugin: 'bench-raw-wire', hook: 'container.preCreateEndpoint' });
     const rows: string[] = [];

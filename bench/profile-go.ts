@@ -3,17 +3,16 @@
 // binaries). Prints CPU and self time per call by function. A development tool; asserts nothing.
 //   node --import tsx bench/profile-go.ts [calls, default 3000] [concurrency, default 1]
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 
-import { loadPluginDefinition } from './raw-client.ts';
-import { parseManifest, PluginHost, WireClient } from './shipped-host.ts';
+import { GO_METHOD, goManifest, goRequest, HOST_INPUT } from './go-endpoint-fixture.ts';
+import { PluginHost, WireClient } from './shipped-host.ts';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
@@ -21,10 +20,6 @@ interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[
 const calls = Number(process.argv[2] ?? 3000);
 // Callers at once (closed loop, as bench/go-client.ts's 64-concurrent row); 1 by default.
 const concurrency = Number(process.argv[3] ?? 1);
-const EXAMPLE = fileURLToPath(new URL('../examples/go-endpoint-params', import.meta.url));
-const METHOD = '/hookd.v1.Plugin/ContainerPreCreateEndpoint';
-const ENDPOINT = { Name: 'eth0', NetworkID: 'n1', MacAddress: '', GenericParams: { 'com.example.keep': 'yes' } };
-const FIELDS = { container_id: 'c0ffee', env: ['alinet_vswitch=vsw-1', 'VpcECS=1', 'PATH=/usr/bin', 'HOME=/root'], phase: 'ENDPOINT_PHASE_CREATE' as const };
 
 function top(profile: Profile, count: number): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -39,8 +34,7 @@ function top(profile: Profile, count: number): string {
 }
 
 const runtimeDir = mkdtempSync(join(tmpdir(), 'hookd-profile-go-'));
-const manifestJson = JSON.parse(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-const manifest = parseManifest({ ...manifestJson, launch: { command: join(EXAMPLE, 'bin/go-endpoint-params'), cwd: EXAMPLE }, health: { intervalMs: 3_600_000 } }, join(EXAMPLE, 'manifest.json'));
+const manifest = goManifest();
 const host = new PluginHost({ logger: pino({ level: 'warn' }), hostName: 'hookd-bench', hostVersion: '0.1.0', runtimeDir });
 const address = `unix://${join(runtimeDir, 'go-endpoint-params.sock')}`;
 const raw = new grpc.Client(address, grpc.credentials.createInsecure());
@@ -51,15 +45,13 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 50 });
 try {
   await host.start([manifest]);
-  const method = (loadPluginDefinition()['hookd.v1.Plugin'] as Record<string, { requestSerialize(value: object): Buffer }>).ContainerPreCreateEndpoint!;
-  const request = { context: { request_id: '0b6f7c1e-8a53-4f1d-9b1e-2f7d2c6a9e10' }, endpoint_json: Buffer.from(JSON.stringify(ENDPOINT)), ...FIELDS };
-  const requestBytes = method.requestSerialize(request);
+  const { request, requestBytes } = goRequest();
   const modes: Record<string, () => Promise<unknown>> = {
     raw: () => new Promise<void>((resolve, reject) => {
-      raw.makeUnaryRequest(METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
+      raw.makeUnaryRequest(GO_METHOD, (bytes: Buffer) => bytes, (bytes: Buffer) => bytes, requestBytes, { deadline: Date.now() + 5000 }, (error) => (error ? reject(error) : resolve()));
     }),
     wire: () => wire.call('ContainerPreCreateEndpoint', request, { deadline: Date.now() + 5000, plugin: 'profile-wire', hook: 'container.preCreateEndpoint' }),
-    host: () => host.invoke('container.preCreateEndpoint', { endpoint: ENDPOINT, containerId: FIELDS.container_id, env: FIELDS.env, phase: FIELDS.phase }),
+    host: () => host.invoke('container.preCreateEndpoint', HOST_INPUT),
   };
   for (const [name, operation] of Object.entries(modes)) {
     for (let i = 0; i < 500; i++) await operation();
